@@ -1,0 +1,92 @@
+//! The HTML shell, the root component and the route table.
+
+use crate::components::layout::CabinetLayout;
+use crate::i18n::{provide_i18n_context, use_lang};
+use crate::pages::{
+    news::{NewsArticlePage, NewsListPage},
+    not_found::NotFoundPage,
+    prices::PricesPage,
+    signin::SignInPage,
+    staff::{StaffHomePage, StaffNewsEditPage, StaffNewsListPage, StaffNewsNewPage, StaffNewsPage},
+};
+use leptos::prelude::*;
+use leptos_meta::{provide_meta_context, MetaTags, Title};
+use leptos_router::{
+    components::{ParentRoute, Redirect, Route, Router, Routes},
+    path, SsrMode,
+};
+
+/// Hashed asset names (`kabinet.<hash>.css`), provided by the server from the build's manifest.
+#[derive(Clone, Debug, Default)]
+pub struct Assets {
+    pub stylesheet: String,
+}
+
+/// The document around the app; rendered on the server only.
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    provide_i18n_context();
+    let lang = use_lang();
+    let offset = crate::i18n::clinic_offset();
+    let css = use_context::<Assets>().map(|a| a.stylesheet).unwrap_or_default();
+    #[cfg(feature = "ssr")]
+    set_content_security_policy();
+    view! {
+        <!DOCTYPE html>
+        <html lang=lang.code() data-utc-offset=offset.to_string()>
+            <head>
+                <meta charset="utf-8"/>
+                <meta name="viewport" content="width=device-width, initial-scale=1"/>
+                <meta name="color-scheme" content="light"/>
+                <link rel="icon" href="/favicon.svg" type="image/svg+xml"/>
+                <link rel="stylesheet" href=format!("/pkg/{css}")/>
+                <HydrationScripts options/>
+                <MetaTags/>
+            </head>
+            <body>
+                <App/>
+            </body>
+        </html>
+    }
+}
+
+/// The page's CSP: scripts only from this origin or with this response's nonce.
+#[cfg(feature = "ssr")]
+fn set_content_security_policy() {
+    use axum::http::{header, HeaderValue};
+    let Some(res) = use_context::<leptos_axum::ResponseOptions>() else { return };
+    let nonce = leptos::nonce::use_nonce().map(|n| n.to_string()).unwrap_or_default();
+    let csp = format!(
+        "default-src 'self'; script-src 'self' 'nonce-{nonce}' 'wasm-unsafe-eval'; \
+         style-src 'self'; img-src 'self' data:; font-src 'self'; connect-src 'self'; \
+         object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+    );
+    if let Ok(v) = HeaderValue::from_str(&csp) {
+        res.insert_header(header::CONTENT_SECURITY_POLICY, v);
+    }
+}
+
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    provide_i18n_context();
+    let t = crate::i18n::use_texts();
+    view! {
+        <Title text=t.cabinet/>
+        <Router>
+            <Routes fallback=NotFoundPage>
+                <Route path=path!("/signin") view=SignInPage ssr=SsrMode::Async/>
+                <ParentRoute path=path!("") view=CabinetLayout ssr=SsrMode::Async>
+                    <Route path=path!("") view=|| view! { <Redirect path="/news"/> } ssr=SsrMode::Async/>
+                    <Route path=path!("news") view=NewsListPage ssr=SsrMode::Async/>
+                    <Route path=path!("news/:id") view=NewsArticlePage ssr=SsrMode::Async/>
+                    <Route path=path!("prices") view=PricesPage ssr=SsrMode::Async/>
+                    <Route path=path!("staff") view=StaffHomePage ssr=SsrMode::Async/>
+                    <Route path=path!("staff/news") view=StaffNewsListPage ssr=SsrMode::Async/>
+                    <Route path=path!("staff/news/new") view=StaffNewsNewPage ssr=SsrMode::Async/>
+                    <Route path=path!("staff/news/:id") view=StaffNewsPage ssr=SsrMode::Async/>
+                    <Route path=path!("staff/news/:id/edit") view=StaffNewsEditPage ssr=SsrMode::Async/>
+                </ParentRoute>
+            </Routes>
+        </Router>
+    }
+}

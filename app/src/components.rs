@@ -1,0 +1,5 @@
+//! Pieces shared by several pages.
+
+pub mod errors;
+pub mod lang_switch;
+pub mod layout;

@@ -1,0 +1,14 @@
+//! Pure rules and types of the clinic's domain: no I/O, no Leptos, no SQL. Compiled for the
+//! browser and the server alike, so the browser can give instant feedback and the server, which
+//! runs the same rules again, has the final word.
+
+pub mod account;
+pub mod email;
+#[cfg(feature = "ssr")]
+pub mod markdown;
+pub mod news;
+pub mod outbox;
+pub mod paths;
+pub mod person;
+pub mod prices;
+pub mod time_fmt;

@@ -1,0 +1,143 @@
+//! `AppError`: the one error every server function returns. It crosses the wire as JSON, carries
+//! no internal detail (internal failures are logged on the server under a reference id), and
+//! knows its HTTP status and its translated message.
+
+use crate::i18n::Texts;
+use leptos::server_fn::{
+    codec::JsonEncoding,
+    error::{FromServerFnError, ServerFnErrorErr},
+};
+use serde::{Deserialize, Serialize};
+
+/// What is wrong with one form field.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Problem {
+    Required,
+    TooLong(usize),
+    Email,
+    DateTime,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FieldError {
+    pub field: String,
+    pub problem: Problem,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+pub enum AppError {
+    #[error("validation failed")]
+    Validation(Vec<FieldError>),
+    /// Sign-in failed; deliberately silent about which part was wrong.
+    #[error("sign-in failed")]
+    SignInFailed,
+    #[error("not signed in")]
+    Unauthenticated,
+    #[error("forbidden")]
+    Forbidden,
+    /// Unknown and forbidden ids get this same answer.
+    #[error("not found")]
+    NotFound,
+    #[error("conflict")]
+    Conflict,
+    #[error("rate limited")]
+    RateLimited { retry_after_secs: i64 },
+    #[error("internal error {reference}")]
+    Internal { reference: String },
+    /// The browser could not reach the server or read its answer.
+    #[error("server unavailable")]
+    Unavailable,
+}
+
+impl AppError {
+    pub fn field(field: &str, problem: Problem) -> Self {
+        AppError::Validation(vec![FieldError { field: field.into(), problem }])
+    }
+
+    pub fn status(&self) -> u16 {
+        match self {
+            AppError::Validation(_) => 422,
+            AppError::SignInFailed | AppError::Unauthenticated => 401,
+            AppError::Forbidden => 403,
+            AppError::NotFound => 404,
+            AppError::Conflict => 409,
+            AppError::RateLimited { .. } => 429,
+            AppError::Internal { .. } => 500,
+            AppError::Unavailable => 503,
+        }
+    }
+
+    /// The sentence shown to the person.
+    pub fn message(&self, t: &Texts) -> String {
+        match self {
+            AppError::Validation(_) => t.err_fix_fields.into(),
+            AppError::SignInFailed => t.sign_in_failed.into(),
+            AppError::Unauthenticated => t.err_unauthenticated.into(),
+            AppError::Forbidden => t.forbidden_text.into(),
+            AppError::NotFound => t.not_found_text.into(),
+            AppError::Conflict => t.err_conflict.into(),
+            AppError::RateLimited { retry_after_secs } => (t.err_rate_limited)((retry_after_secs + 59).max(60) / 60),
+            AppError::Internal { reference } => (t.err_internal)(reference),
+            AppError::Unavailable => t.err_unavailable.into(),
+        }
+    }
+
+    /// The message for one field, if this error names it.
+    pub fn field_message(&self, field: &str, t: &Texts) -> Option<String> {
+        let AppError::Validation(errors) = self else { return None };
+        errors.iter().find(|e| e.field == field).map(|e| match e.problem {
+            Problem::Required => t.problem_required.into(),
+            Problem::TooLong(n) => (t.problem_too_long)(n),
+            Problem::Email => t.problem_email.into(),
+            Problem::DateTime => t.problem_datetime.into(),
+        })
+    }
+}
+
+impl FromServerFnError for AppError {
+    type Encoder = JsonEncoding;
+
+    fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
+        match value {
+            // The browser's own failures to reach or read the server.
+            ServerFnErrorErr::Request(_)
+            | ServerFnErrorErr::Deserialization(_)
+            | ServerFnErrorErr::Serialization(_) => AppError::Unavailable,
+            // Malformed arguments are the caller's fault and say nothing about the server.
+            ServerFnErrorErr::Args(_) | ServerFnErrorErr::MissingArg(_) => AppError::Validation(Vec::new()),
+            _ => AppError::Internal { reference: "-".into() },
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::i18n::{EN, RU};
+
+    #[test]
+    fn errors_carry_their_http_status() {
+        assert_eq!(AppError::Forbidden.status(), 403);
+        assert_eq!(AppError::NotFound.status(), 404);
+        assert_eq!(AppError::RateLimited { retry_after_secs: 5 }.status(), 429);
+        assert_eq!(AppError::field("title", Problem::Required).status(), 422);
+    }
+
+    #[test]
+    fn messages_are_translated_and_internal_errors_show_only_a_reference() {
+        let e = AppError::Internal { reference: "K7Q2".into() };
+        assert!(e.message(&RU).contains("K7Q2"));
+        assert!(e.message(&EN).starts_with("Something went wrong"));
+        assert_eq!(
+            AppError::RateLimited { retry_after_secs: 61 }.message(&RU),
+            "Слишком много попыток. Повторите через 2 минуты."
+        );
+    }
+
+    #[test]
+    fn field_messages_name_the_field() {
+        let e = AppError::field("title", Problem::TooLong(200));
+        assert_eq!(e.field_message("title", &EN).as_deref(), Some("At most 200 characters."));
+        assert_eq!(e.field_message("body", &EN), None);
+    }
+}

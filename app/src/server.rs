@@ -1,0 +1,11 @@
+//! The server half of the shared crate (feature `ssr`): the state server functions run against,
+//! the storage interface the `server` crate implements for SQLite and PostgreSQL, and the
+//! authentication and authorisation use cases. Nothing here is compiled into the browser.
+
+pub mod auth;
+pub mod profiles;
+pub mod state;
+pub mod store;
+
+pub use state::{AppState, PortalConfig};
+pub use store::{Store, StoreError};

@@ -1,0 +1,41 @@
+//! What every request can reach: the store and the portal's settings.
+
+use super::store::Store;
+use leptos::prelude::*;
+use std::sync::Arc;
+
+/// Settings the use cases need (the process-level ones live in the `server` crate).
+#[derive(Clone, Debug)]
+pub struct PortalConfig {
+    /// The clinic's offset from UTC in minutes, for showing and reading times.
+    pub utc_offset_minutes: i32,
+    /// Set the `Secure` flag and the `__Host-` prefix on cookies (served over TLS).
+    pub secure_cookies: bool,
+    /// Demo mode: the portal says so on the sign-in page.
+    pub demo: bool,
+}
+
+/// The time source, unix seconds; tests replace it to move time.
+pub type Clock = Arc<dyn Fn() -> i64 + Send + Sync>;
+
+#[derive(Clone)]
+pub struct AppState {
+    pub store: Arc<dyn Store>,
+    pub config: Arc<PortalConfig>,
+    /// Clock, replaceable in tests; unix seconds.
+    pub clock: Clock,
+}
+
+impl AppState {
+    pub fn now(&self) -> i64 {
+        (self.clock)()
+    }
+}
+
+/// The state, from the server function's or page's context.
+pub fn use_state() -> Result<AppState, crate::error::AppError> {
+    use_context::<AppState>().ok_or_else(|| {
+        tracing::error!("AppState missing from context");
+        crate::error::AppError::Internal { reference: "state".into() }
+    })
+}

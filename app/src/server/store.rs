@@ -1,0 +1,275 @@
+//! The storage interface. Methods are use-case sized and own their transactions; the `server`
+//! crate implements them once for SQLite and once for PostgreSQL, and one conformance suite
+//! runs the same story against both.
+
+use crate::domain::account::{Role, Roles};
+use crate::domain::email::Email;
+use crate::domain::prices::{PriceSection, TariffPlan};
+use async_trait::async_trait;
+use time::Date;
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("database error: {0}")]
+    Database(String),
+    #[error("stored data is inconsistent: {0}")]
+    Corrupt(String),
+}
+
+pub type StoreResult<T> = Result<T, StoreError>;
+
+/// The clinic's own settings.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Clinic {
+    pub name: String,
+    pub utc_offset_minutes: i32,
+}
+
+/// An account's password hash, for sign-in only. Never serialised, never printed.
+pub struct SignInRecord {
+    pub account_id: i64,
+    pub password_hash: String,
+    pub own_card_id: Option<i64>,
+}
+
+impl std::fmt::Debug for SignInRecord {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SignInRecord").field("account_id", &self.account_id).finish_non_exhaustive()
+    }
+}
+
+pub struct NewSession {
+    /// SHA-256 of the cookie's token, hex; the token itself is never stored.
+    pub token_hash: String,
+    pub account_id: i64,
+    pub active_card_id: Option<i64>,
+    pub now: i64,
+    pub expires_at: i64,
+}
+
+/// The session behind a request, resolved by the middleware.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SessionRecord {
+    pub session_id: i64,
+    pub account_id: i64,
+    pub own_card_id: Option<i64>,
+    pub active_card_id: Option<i64>,
+    pub roles: Roles,
+}
+
+/// A card as the header and the profile switcher need it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CardBrief {
+    pub card_id: i64,
+    pub surname: String,
+    pub name: String,
+    pub patronymic: Option<String>,
+    pub birth_date: Date,
+    pub incapacitated: bool,
+}
+
+/// What the header shows of an account.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AccountOverview {
+    /// For staff: their name from the staff list.
+    pub staff_name: Option<String>,
+    pub own_card: Option<CardBrief>,
+    /// All wards on record, valid or not: the rule decides, not the query.
+    pub wards: Vec<CardBrief>,
+}
+
+/// One line of the append-only audit journal. Ids only, never personal data.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AuditEntry {
+    pub at: i64,
+    pub actor_account_id: Option<i64>,
+    /// "patient", "guardian", a staff role, "integration" or "system".
+    pub actor_role: String,
+    pub card_id: Option<i64>,
+    pub action: String,
+    pub object: Option<String>,
+    pub origin: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NewsRecord {
+    pub id: i64,
+    pub title: String,
+    pub body: String,
+    pub publish_at: Option<i64>,
+    pub withdrawn_at: Option<i64>,
+    pub updated_at: i64,
+}
+
+/// A message to send, as it enters the outbox.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NewMail {
+    pub recipient: String,
+    pub subject: String,
+    pub body: String,
+}
+
+/// A message in the outbox.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct OutboxMail {
+    pub id: i64,
+    pub recipient: String,
+    pub subject: String,
+    pub body: String,
+    pub attempts: i64,
+    pub created_at: i64,
+    pub sent_at: Option<i64>,
+    pub last_error: Option<String>,
+}
+
+/// The demo clinic (or any initial data set) to load in one transaction.
+#[derive(Clone, Debug, Default)]
+pub struct Seed {
+    pub clinic: Option<Clinic>,
+    pub branches: Vec<SeedBranch>,
+    pub staff: Vec<SeedStaff>,
+    pub cards: Vec<SeedCard>,
+    /// (guardian card key, ward card key)
+    pub guardianships: Vec<(String, String)>,
+    pub accounts: Vec<SeedAccount>,
+    pub news: Vec<SeedNews>,
+    pub plans: Vec<SeedPlan>,
+    pub sections: Vec<SeedSection>,
+}
+
+#[derive(Clone, Debug)]
+pub struct SeedBranch {
+    pub key: String,
+    pub name: String,
+    pub address: String,
+}
+
+#[derive(Clone, Debug)]
+pub struct SeedStaff {
+    pub key: String,
+    pub surname: String,
+    pub name: String,
+    pub patronymic: String,
+    pub specialty: Option<String>,
+    pub branch: Option<String>,
+    pub roles: Vec<Role>,
+}
+
+#[derive(Clone, Debug)]
+pub struct SeedCard {
+    pub key: String,
+    pub surname: String,
+    pub name: String,
+    pub patronymic: Option<String>,
+    pub birth_date: Date,
+    pub sex: crate::domain::person::Sex,
+    pub phone: Option<crate::domain::person::PhoneNumber>,
+    pub phone_confirmed: bool,
+    pub email: Option<Email>,
+    pub incapacitated: bool,
+}
+
+#[derive(Clone, Debug)]
+pub struct SeedAccount {
+    pub email: Email,
+    /// An argon2id PHC string.
+    pub password_hash: String,
+    pub card: Option<String>,
+    pub staff: Option<String>,
+}
+
+#[derive(Clone, Debug)]
+pub struct SeedNews {
+    pub title: String,
+    pub body: String,
+    pub publish_at: Option<i64>,
+    pub author_staff: String,
+}
+
+#[derive(Clone, Debug)]
+pub struct SeedPlan {
+    pub key: String,
+    pub name: String,
+    pub visible_in_cabinet: bool,
+}
+
+#[derive(Clone, Debug)]
+pub struct SeedSection {
+    pub name: String,
+    pub services: Vec<SeedService>,
+}
+
+#[derive(Clone, Debug)]
+pub struct SeedService {
+    pub code: String,
+    pub name: String,
+    /// (plan key, kopecks)
+    pub prices: Vec<(String, i64)>,
+}
+
+#[async_trait]
+pub trait Store: Send + Sync + 'static {
+    /// Answers when the database does.
+    async fn ping(&self) -> StoreResult<()>;
+    async fn clinic(&self) -> StoreResult<Option<Clinic>>;
+
+    // Accounts and sessions.
+    async fn sign_in_record(&self, email: &Email) -> StoreResult<Option<SignInRecord>>;
+    async fn create_session(&self, session: NewSession) -> StoreResult<()>;
+    /// The live session with this token hash: not past `now` absolutely, seen after
+    /// `idle_cutoff`. Refreshes its last-seen time.
+    async fn session(&self, token_hash: &str, now: i64, idle_cutoff: i64) -> StoreResult<Option<SessionRecord>>;
+    async fn delete_session(&self, session_id: i64) -> StoreResult<()>;
+    async fn set_active_card(&self, session_id: i64, card_id: i64) -> StoreResult<()>;
+    async fn account_overview(&self, account_id: i64) -> StoreResult<AccountOverview>;
+
+    // Throttling of typed secrets.
+    /// Until when `key` is locked, if it is.
+    async fn throttle_locked_until(&self, key: &str, now: i64) -> StoreResult<Option<i64>>;
+    /// Counts one failure within a sliding `window`; at `limit` failures the key is locked for
+    /// `lockout` seconds. Returns the lock's end when this failure locked it.
+    async fn throttle_failure(
+        &self,
+        key: &str,
+        now: i64,
+        window: i64,
+        limit: i64,
+        lockout: i64,
+    ) -> StoreResult<Option<i64>>;
+    async fn throttle_clear(&self, key: &str) -> StoreResult<()>;
+
+    // Audit journal.
+    async fn audit(&self, entry: AuditEntry) -> StoreResult<()>;
+    async fn audit_for_card(&self, card_id: i64) -> StoreResult<Vec<AuditEntry>>;
+
+    // News.
+    async fn news_published_page(&self, now: i64, offset: i64, limit: i64) -> StoreResult<(Vec<NewsRecord>, i64)>;
+    async fn news_published(&self, id: i64, now: i64) -> StoreResult<Option<NewsRecord>>;
+    async fn news_all(&self) -> StoreResult<Vec<NewsRecord>>;
+    async fn news_get(&self, id: i64) -> StoreResult<Option<NewsRecord>>;
+    async fn news_create(&self, title: &str, body: &str, author_account_id: i64, now: i64) -> StoreResult<i64>;
+    /// False when there is no such item.
+    async fn news_update(&self, id: i64, title: &str, body: &str, now: i64) -> StoreResult<bool>;
+    /// Publishes at `publish_at` (now or later), clearing any withdrawal.
+    async fn news_publish(&self, id: i64, publish_at: i64, now: i64) -> StoreResult<bool>;
+    async fn news_withdraw(&self, id: i64, now: i64) -> StoreResult<bool>;
+
+    // Prices.
+    async fn cabinet_tariff_plans(&self) -> StoreResult<Vec<TariffPlan>>;
+    async fn price_list(&self, plan_id: i64) -> StoreResult<Vec<PriceSection>>;
+
+    // Outbox.
+    /// Queues an e-mail. Use cases that cause mail queue it inside their own transaction.
+    async fn outbox_enqueue(&self, mail: NewMail, now: i64) -> StoreResult<i64>;
+    /// Leases up to `limit` unsent messages that are due, so no other worker sends them.
+    async fn outbox_lease_due(&self, now: i64, lease_until: i64, limit: i64) -> StoreResult<Vec<OutboxMail>>;
+    async fn outbox_mark_sent(&self, id: i64, now: i64) -> StoreResult<()>;
+    /// Records a failed attempt and when to try again.
+    async fn outbox_mark_failed(&self, id: i64, next_attempt_at: i64, error: &str) -> StoreResult<()>;
+    /// The newest messages, for the demo mailbox.
+    async fn outbox_recent(&self, limit: i64) -> StoreResult<Vec<OutboxMail>>;
+
+    // Initial data.
+    /// Loads `seed` in one transaction; false when the database already holds a clinic.
+    async fn load_seed(&self, seed: &Seed) -> StoreResult<bool>;
+}

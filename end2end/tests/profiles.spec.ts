@@ -1,0 +1,29 @@
+import { expect, test } from '@playwright/test';
+import { ready, signIn } from './helpers';
+
+test('a guardian switches to the child’s profile and back', async ({ page }, info) => {
+  await signIn(page, info, 'guardian@kabinet.example');
+  const select = page.getByLabel('Профиль');
+  await expect(select.locator('option')).toHaveText([
+    'Петров Дмитрий Сергеевич (мой профиль)',
+    'Петрова Мария Дмитриевна (подопечный)',
+  ]);
+  await expect(select.locator('option:checked')).toHaveText('Петров Дмитрий Сергеевич (мой профиль)');
+  await select.selectOption({ label: 'Петрова Мария Дмитриевна (подопечный)' });
+  await page.getByRole('button', { name: 'Переключить профиль' }).click();
+  await ready(page, info);
+  await expect(page.getByLabel('Профиль').locator('option:checked')).toHaveText('Петрова Мария Дмитриевна (подопечный)');
+  // The choice is kept by the server: it survives a reload.
+  await page.reload();
+  await ready(page, info);
+  await expect(page.getByLabel('Профиль').locator('option:checked')).toHaveText('Петрова Мария Дмитриевна (подопечный)');
+  await page.getByLabel('Профиль').selectOption({ label: 'Петров Дмитрий Сергеевич (мой профиль)' });
+  await page.getByRole('button', { name: 'Переключить профиль' }).click();
+  await ready(page, info);
+  await expect(page.getByLabel('Профиль').locator('option:checked')).toHaveText('Петров Дмитрий Сергеевич (мой профиль)');
+});
+
+test('a patient without wards has no profile switcher', async ({ page }, info) => {
+  await signIn(page, info, 'patient@kabinet.example');
+  await expect(page.getByLabel('Профиль')).toHaveCount(0);
+});

@@ -1,0 +1,713 @@
+//! The `Store` implementation shared by both backends: the same SQL, expanded once for SQLite
+//! and once for PostgreSQL by `store_impl!`. Booleans are bound and read as `bool` (INTEGER
+//! 0/1 in SQLite, BOOLEAN in PostgreSQL), ids and times as `i64`, dates as ISO text.
+
+macro_rules! store_impl {
+    ($store:ty, $db:ty) => {
+        use app::domain::account::{Role, Roles};
+        use app::domain::email::Email;
+        use app::domain::prices::{Kopecks, PriceItem, PriceSection, TariffPlan};
+        use app::server::store::*;
+        use async_trait::async_trait;
+        use sqlx::Row as _;
+        use std::collections::HashMap;
+        use $crate::db::{db_err, format_date, parse_date};
+
+        type DbRow = <$db as sqlx::Database>::Row;
+
+        fn news_record(r: &DbRow) -> Result<NewsRecord, sqlx::Error> {
+            Ok(NewsRecord {
+                id: r.try_get("id")?,
+                title: r.try_get("title")?,
+                body: r.try_get("body")?,
+                publish_at: r.try_get("publish_at")?,
+                withdrawn_at: r.try_get("withdrawn_at")?,
+                updated_at: r.try_get("updated_at")?,
+            })
+        }
+
+        fn card_brief(r: &DbRow) -> StoreResult<CardBrief> {
+            let birth: String = r.try_get("birth_date").map_err(db_err)?;
+            Ok(CardBrief {
+                card_id: r.try_get("id").map_err(db_err)?,
+                surname: r.try_get("surname").map_err(db_err)?,
+                name: r.try_get("name").map_err(db_err)?,
+                patronymic: r.try_get("patronymic").map_err(db_err)?,
+                birth_date: parse_date(&birth)?,
+                incapacitated: r.try_get("incapacitated").map_err(db_err)?,
+            })
+        }
+
+        fn outbox_mail(r: &DbRow) -> Result<OutboxMail, sqlx::Error> {
+            Ok(OutboxMail {
+                id: r.try_get("id")?,
+                recipient: r.try_get("recipient")?,
+                subject: r.try_get("subject")?,
+                body: r.try_get("body")?,
+                attempts: r.try_get("attempts")?,
+                created_at: r.try_get("created_at")?,
+                sent_at: r.try_get("sent_at")?,
+                last_error: r.try_get("last_error")?,
+            })
+        }
+
+        const OUTBOX_COLUMNS: &str = "id, recipient, subject, body, attempts, created_at, sent_at, last_error";
+        const NEWS_COLUMNS: &str = "id, title, body, publish_at, withdrawn_at, updated_at";
+        const CARD_COLUMNS: &str = "c.id, c.surname, c.name, c.patronymic, c.birth_date, c.incapacitated";
+
+        #[async_trait]
+        impl Store for $store {
+            async fn ping(&self) -> StoreResult<()> {
+                sqlx::query("SELECT 1").execute(&self.pool).await.map_err(db_err)?;
+                Ok(())
+            }
+
+            async fn clinic(&self) -> StoreResult<Option<Clinic>> {
+                let row = sqlx::query("SELECT name, utc_offset_minutes FROM clinic WHERE id = 1")
+                    .fetch_optional(&self.pool)
+                    .await
+                    .map_err(db_err)?;
+                row.map(|r| {
+                    Ok(Clinic {
+                        name: r.try_get("name")?,
+                        utc_offset_minutes: r.try_get::<i64, _>("utc_offset_minutes")? as i32,
+                    })
+                })
+                .transpose()
+                .map_err(db_err)
+            }
+
+            async fn sign_in_record(&self, email: &Email) -> StoreResult<Option<SignInRecord>> {
+                let row = sqlx::query(
+                    "SELECT id, password_hash, card_id FROM account
+                     WHERE email = $1 AND disabled_at IS NULL AND password_hash IS NOT NULL",
+                )
+                .bind(email.as_str())
+                .fetch_optional(&self.pool)
+                .await
+                .map_err(db_err)?;
+                row.map(|r| {
+                    Ok(SignInRecord {
+                        account_id: r.try_get("id")?,
+                        password_hash: r.try_get("password_hash")?,
+                        own_card_id: r.try_get("card_id")?,
+                    })
+                })
+                .transpose()
+                .map_err(db_err)
+            }
+
+            async fn create_session(&self, s: NewSession) -> StoreResult<()> {
+                sqlx::query(
+                    "INSERT INTO session (token_hash, account_id, active_card_id, created_at, last_seen_at, expires_at)
+                     VALUES ($1, $2, $3, $4, $4, $5)",
+                )
+                .bind(&s.token_hash)
+                .bind(s.account_id)
+                .bind(s.active_card_id)
+                .bind(s.now)
+                .bind(s.expires_at)
+                .execute(&self.pool)
+                .await
+                .map_err(db_err)?;
+                Ok(())
+            }
+
+            async fn session(&self, token_hash: &str, now: i64, idle_cutoff: i64) -> StoreResult<Option<SessionRecord>> {
+                let row = sqlx::query(
+                    "SELECT s.id, s.account_id, s.active_card_id, s.last_seen_at, a.card_id
+                     FROM session s JOIN account a ON a.id = s.account_id
+                     WHERE s.token_hash = $1 AND s.expires_at > $2 AND s.last_seen_at > $3
+                       AND a.disabled_at IS NULL",
+                )
+                .bind(token_hash)
+                .bind(now)
+                .bind(idle_cutoff)
+                .fetch_optional(&self.pool)
+                .await
+                .map_err(db_err)?;
+                let Some(r) = row else { return Ok(None) };
+                let session_id: i64 = r.try_get("id").map_err(db_err)?;
+                let account_id: i64 = r.try_get("account_id").map_err(db_err)?;
+                let last_seen: i64 = r.try_get("last_seen_at").map_err(db_err)?;
+                let roles = sqlx::query(
+                    "SELECT r.role FROM staff_role r JOIN account a ON a.staff_id = r.staff_id
+                     WHERE a.id = $1 ORDER BY r.role",
+                )
+                .bind(account_id)
+                .fetch_all(&self.pool)
+                .await
+                .map_err(db_err)?
+                .iter()
+                .filter_map(|r| r.try_get::<String, _>("role").ok().and_then(|s| Role::parse(&s)))
+                .collect();
+                // Refresh the idle timer at most once a minute: reads stay reads.
+                if now - last_seen >= 60 {
+                    sqlx::query("UPDATE session SET last_seen_at = $2 WHERE id = $1")
+                        .bind(session_id)
+                        .bind(now)
+                        .execute(&self.pool)
+                        .await
+                        .map_err(db_err)?;
+                }
+                Ok(Some(SessionRecord {
+                    session_id,
+                    account_id,
+                    own_card_id: r.try_get("card_id").map_err(db_err)?,
+                    active_card_id: r.try_get("active_card_id").map_err(db_err)?,
+                    roles: Roles(roles),
+                }))
+            }
+
+            async fn delete_session(&self, session_id: i64) -> StoreResult<()> {
+                sqlx::query("DELETE FROM session WHERE id = $1")
+                    .bind(session_id)
+                    .execute(&self.pool)
+                    .await
+                    .map_err(db_err)?;
+                Ok(())
+            }
+
+            async fn set_active_card(&self, session_id: i64, card_id: i64) -> StoreResult<()> {
+                sqlx::query("UPDATE session SET active_card_id = $2 WHERE id = $1")
+                    .bind(session_id)
+                    .bind(card_id)
+                    .execute(&self.pool)
+                    .await
+                    .map_err(db_err)?;
+                Ok(())
+            }
+
+            async fn account_overview(&self, account_id: i64) -> StoreResult<AccountOverview> {
+                let staff_name = sqlx::query(
+                    "SELECT s.surname, s.name, s.patronymic FROM staff s JOIN account a ON a.staff_id = s.id
+                     WHERE a.id = $1",
+                )
+                .bind(account_id)
+                .fetch_optional(&self.pool)
+                .await
+                .map_err(db_err)?
+                .map(|r| -> Result<String, sqlx::Error> {
+                    let (s, n, p): (String, String, String) =
+                        (r.try_get("surname")?, r.try_get("name")?, r.try_get("patronymic")?);
+                    Ok(format!("{n} {p} {s}").split_whitespace().collect::<Vec<_>>().join(" "))
+                })
+                .transpose()
+                .map_err(db_err)?;
+                let own_card = sqlx::query(&format!(
+                    "SELECT {CARD_COLUMNS} FROM patient_card c JOIN account a ON a.card_id = c.id WHERE a.id = $1"
+                ))
+                .bind(account_id)
+                .fetch_optional(&self.pool)
+                .await
+                .map_err(db_err)?
+                .map(|r| card_brief(&r))
+                .transpose()?;
+                let wards = sqlx::query(&format!(
+                    "SELECT {CARD_COLUMNS} FROM patient_card c
+                     JOIN guardianship g ON g.ward_card_id = c.id
+                     JOIN account a ON a.card_id = g.guardian_card_id
+                     WHERE a.id = $1 AND g.revoked_at IS NULL
+                     ORDER BY c.birth_date, c.id"
+                ))
+                .bind(account_id)
+                .fetch_all(&self.pool)
+                .await
+                .map_err(db_err)?
+                .iter()
+                .map(card_brief)
+                .collect::<StoreResult<Vec<_>>>()?;
+                Ok(AccountOverview { staff_name, own_card, wards })
+            }
+
+            async fn throttle_locked_until(&self, key: &str, now: i64) -> StoreResult<Option<i64>> {
+                let until: Option<i64> = sqlx::query("SELECT locked_until FROM throttle WHERE key = $1")
+                    .bind(key)
+                    .fetch_optional(&self.pool)
+                    .await
+                    .map_err(db_err)?
+                    .map(|r| r.try_get("locked_until"))
+                    .transpose()
+                    .map_err(db_err)?;
+                Ok(until.filter(|u| *u > now))
+            }
+
+            async fn throttle_failure(&self, key: &str, now: i64, window: i64, limit: i64, lockout: i64) -> StoreResult<Option<i64>> {
+                // One statement, so concurrent failures are all counted.
+                let row = sqlx::query(
+                    "INSERT INTO throttle (key, window_start, failures, locked_until)
+                     VALUES ($1, $2, 1, CASE WHEN 1 >= $4 THEN $2 + $5 ELSE 0 END)
+                     ON CONFLICT (key) DO UPDATE SET
+                       failures = CASE WHEN throttle.window_start <= $2 - $3 THEN 1 ELSE throttle.failures + 1 END,
+                       window_start = CASE WHEN throttle.window_start <= $2 - $3 THEN $2 ELSE throttle.window_start END,
+                       locked_until = CASE
+                         WHEN (CASE WHEN throttle.window_start <= $2 - $3 THEN 1 ELSE throttle.failures + 1 END) >= $4
+                         THEN $2 + $5 ELSE throttle.locked_until END
+                     RETURNING locked_until",
+                )
+                .bind(key)
+                .bind(now)
+                .bind(window)
+                .bind(limit)
+                .bind(lockout)
+                .fetch_one(&self.pool)
+                .await
+                .map_err(db_err)?;
+                let until: i64 = row.try_get("locked_until").map_err(db_err)?;
+                Ok(Some(until).filter(|u| *u > now))
+            }
+
+            async fn throttle_clear(&self, key: &str) -> StoreResult<()> {
+                sqlx::query("DELETE FROM throttle WHERE key = $1")
+                    .bind(key)
+                    .execute(&self.pool)
+                    .await
+                    .map_err(db_err)?;
+                Ok(())
+            }
+
+            async fn audit(&self, e: AuditEntry) -> StoreResult<()> {
+                sqlx::query(
+                    "INSERT INTO audit_log (at, actor_account_id, actor_role, card_id, action, object, origin)
+                     VALUES ($1, $2, $3, $4, $5, $6, $7)",
+                )
+                .bind(e.at)
+                .bind(e.actor_account_id)
+                .bind(&e.actor_role)
+                .bind(e.card_id)
+                .bind(&e.action)
+                .bind(&e.object)
+                .bind(&e.origin)
+                .execute(&self.pool)
+                .await
+                .map_err(db_err)?;
+                Ok(())
+            }
+
+            async fn audit_for_card(&self, card_id: i64) -> StoreResult<Vec<AuditEntry>> {
+                sqlx::query(
+                    "SELECT at, actor_account_id, actor_role, card_id, action, object, origin
+                     FROM audit_log WHERE card_id = $1 ORDER BY at DESC, id DESC",
+                )
+                .bind(card_id)
+                .fetch_all(&self.pool)
+                .await
+                .map_err(db_err)?
+                .iter()
+                .map(|r| {
+                    Ok(AuditEntry {
+                        at: r.try_get("at")?,
+                        actor_account_id: r.try_get("actor_account_id")?,
+                        actor_role: r.try_get("actor_role")?,
+                        card_id: r.try_get("card_id")?,
+                        action: r.try_get("action")?,
+                        object: r.try_get("object")?,
+                        origin: r.try_get("origin")?,
+                    })
+                })
+                .collect::<Result<_, sqlx::Error>>()
+                .map_err(db_err)
+            }
+
+            async fn news_published_page(&self, now: i64, offset: i64, limit: i64) -> StoreResult<(Vec<NewsRecord>, i64)> {
+                const VISIBLE: &str = "publish_at IS NOT NULL AND publish_at <= $1 AND withdrawn_at IS NULL";
+                let items = sqlx::query(&format!(
+                    "SELECT {NEWS_COLUMNS} FROM news WHERE {VISIBLE}
+                     ORDER BY publish_at DESC, id DESC LIMIT $2 OFFSET $3"
+                ))
+                .bind(now)
+                .bind(limit)
+                .bind(offset)
+                .fetch_all(&self.pool)
+                .await
+                .map_err(db_err)?
+                .iter()
+                .map(news_record)
+                .collect::<Result<Vec<_>, _>>()
+                .map_err(db_err)?;
+                let total: i64 = sqlx::query(&format!("SELECT COUNT(*) AS n FROM news WHERE {VISIBLE}"))
+                    .bind(now)
+                    .fetch_one(&self.pool)
+                    .await
+                    .and_then(|r| r.try_get("n"))
+                    .map_err(db_err)?;
+                Ok((items, total))
+            }
+
+            async fn news_published(&self, id: i64, now: i64) -> StoreResult<Option<NewsRecord>> {
+                sqlx::query(&format!(
+                    "SELECT {NEWS_COLUMNS} FROM news
+                     WHERE id = $1 AND publish_at IS NOT NULL AND publish_at <= $2 AND withdrawn_at IS NULL"
+                ))
+                .bind(id)
+                .bind(now)
+                .fetch_optional(&self.pool)
+                .await
+                .and_then(|r| r.as_ref().map(news_record).transpose())
+                .map_err(db_err)
+            }
+
+            async fn news_all(&self) -> StoreResult<Vec<NewsRecord>> {
+                sqlx::query(&format!("SELECT {NEWS_COLUMNS} FROM news ORDER BY updated_at DESC, id DESC"))
+                    .fetch_all(&self.pool)
+                    .await
+                    .and_then(|rows| rows.iter().map(news_record).collect())
+                    .map_err(db_err)
+            }
+
+            async fn news_get(&self, id: i64) -> StoreResult<Option<NewsRecord>> {
+                sqlx::query(&format!("SELECT {NEWS_COLUMNS} FROM news WHERE id = $1"))
+                    .bind(id)
+                    .fetch_optional(&self.pool)
+                    .await
+                    .and_then(|r| r.as_ref().map(news_record).transpose())
+                    .map_err(db_err)
+            }
+
+            async fn news_create(&self, title: &str, body: &str, author: i64, now: i64) -> StoreResult<i64> {
+                sqlx::query(
+                    "INSERT INTO news (title, body, author_account_id, created_at, updated_at)
+                     VALUES ($1, $2, $3, $4, $4) RETURNING id",
+                )
+                .bind(title)
+                .bind(body)
+                .bind(author)
+                .bind(now)
+                .fetch_one(&self.pool)
+                .await
+                .and_then(|r| r.try_get("id"))
+                .map_err(db_err)
+            }
+
+            async fn news_update(&self, id: i64, title: &str, body: &str, now: i64) -> StoreResult<bool> {
+                let done = sqlx::query("UPDATE news SET title = $2, body = $3, updated_at = $4 WHERE id = $1")
+                    .bind(id)
+                    .bind(title)
+                    .bind(body)
+                    .bind(now)
+                    .execute(&self.pool)
+                    .await
+                    .map_err(db_err)?;
+                Ok(done.rows_affected() == 1)
+            }
+
+            async fn news_publish(&self, id: i64, publish_at: i64, now: i64) -> StoreResult<bool> {
+                let done = sqlx::query(
+                    "UPDATE news SET publish_at = $2, withdrawn_at = NULL, updated_at = $3 WHERE id = $1",
+                )
+                .bind(id)
+                .bind(publish_at)
+                .bind(now)
+                .execute(&self.pool)
+                .await
+                .map_err(db_err)?;
+                Ok(done.rows_affected() == 1)
+            }
+
+            async fn news_withdraw(&self, id: i64, now: i64) -> StoreResult<bool> {
+                let done = sqlx::query("UPDATE news SET withdrawn_at = $2, updated_at = $2 WHERE id = $1")
+                    .bind(id)
+                    .bind(now)
+                    .execute(&self.pool)
+                    .await
+                    .map_err(db_err)?;
+                Ok(done.rows_affected() == 1)
+            }
+
+            async fn cabinet_tariff_plans(&self) -> StoreResult<Vec<TariffPlan>> {
+                sqlx::query("SELECT id, name FROM tariff_plan WHERE visible_in_cabinet = TRUE ORDER BY position, id")
+                    .fetch_all(&self.pool)
+                    .await
+                    .and_then(|rows| {
+                        rows.iter()
+                            .map(|r| Ok(TariffPlan { id: r.try_get("id")?, name: r.try_get("name")? }))
+                            .collect()
+                    })
+                    .map_err(db_err)
+            }
+
+            async fn price_list(&self, plan_id: i64) -> StoreResult<Vec<PriceSection>> {
+                let rows = sqlx::query(
+                    "SELECT s.id AS section_id, s.name AS section, v.code, v.name AS service, p.kopecks
+                     FROM price p
+                     JOIN price_service v ON v.id = p.service_id
+                     JOIN price_section s ON s.id = v.section_id
+                     WHERE p.plan_id = $1
+                     ORDER BY s.position, s.id, v.position, v.id",
+                )
+                .bind(plan_id)
+                .fetch_all(&self.pool)
+                .await
+                .map_err(db_err)?;
+                let mut sections: Vec<(i64, PriceSection)> = Vec::new();
+                for r in &rows {
+                    let section_id: i64 = r.try_get("section_id").map_err(db_err)?;
+                    let item = PriceItem {
+                        code: r.try_get("code").map_err(db_err)?,
+                        service: r.try_get("service").map_err(db_err)?,
+                        price: Kopecks(r.try_get("kopecks").map_err(db_err)?),
+                    };
+                    match sections.last_mut() {
+                        Some((id, s)) if *id == section_id => s.items.push(item),
+                        _ => sections.push((
+                            section_id,
+                            PriceSection { name: r.try_get("section").map_err(db_err)?, items: vec![item] },
+                        )),
+                    }
+                }
+                Ok(sections.into_iter().map(|(_, s)| s).collect())
+            }
+
+            async fn outbox_enqueue(&self, mail: NewMail, now: i64) -> StoreResult<i64> {
+                sqlx::query(
+                    "INSERT INTO outbox (channel, recipient, subject, body, created_at, next_attempt_at)
+                     VALUES ('email', $1, $2, $3, $4, $4) RETURNING id",
+                )
+                .bind(&mail.recipient)
+                .bind(&mail.subject)
+                .bind(&mail.body)
+                .bind(now)
+                .fetch_one(&self.pool)
+                .await
+                .and_then(|r| r.try_get("id"))
+                .map_err(db_err)
+            }
+
+            async fn outbox_lease_due(&self, now: i64, lease_until: i64, limit: i64) -> StoreResult<Vec<OutboxMail>> {
+                // One statement: two workers never lease the same row.
+                sqlx::query(&format!(
+                    "UPDATE outbox SET leased_until = $2, attempts = attempts + 1
+                     WHERE id IN (
+                         SELECT id FROM outbox
+                         WHERE sent_at IS NULL AND next_attempt_at <= $1
+                           AND (leased_until IS NULL OR leased_until <= $1)
+                         ORDER BY next_attempt_at, id LIMIT $3)
+                     RETURNING {OUTBOX_COLUMNS}"
+                ))
+                .bind(now)
+                .bind(lease_until)
+                .bind(limit)
+                .fetch_all(&self.pool)
+                .await
+                .and_then(|rows| rows.iter().map(outbox_mail).collect())
+                .map_err(db_err)
+            }
+
+            async fn outbox_mark_sent(&self, id: i64, now: i64) -> StoreResult<()> {
+                sqlx::query("UPDATE outbox SET sent_at = $2, leased_until = NULL, last_error = NULL WHERE id = $1")
+                    .bind(id)
+                    .bind(now)
+                    .execute(&self.pool)
+                    .await
+                    .map_err(db_err)?;
+                Ok(())
+            }
+
+            async fn outbox_mark_failed(&self, id: i64, next_attempt_at: i64, error: &str) -> StoreResult<()> {
+                sqlx::query(
+                    "UPDATE outbox SET next_attempt_at = $2, leased_until = NULL, last_error = $3
+                     WHERE id = $1 AND sent_at IS NULL",
+                )
+                .bind(id)
+                .bind(next_attempt_at)
+                .bind(error)
+                .execute(&self.pool)
+                .await
+                .map_err(db_err)?;
+                Ok(())
+            }
+
+            async fn outbox_recent(&self, limit: i64) -> StoreResult<Vec<OutboxMail>> {
+                sqlx::query(&format!("SELECT {OUTBOX_COLUMNS} FROM outbox ORDER BY id DESC LIMIT $1"))
+                    .bind(limit)
+                    .fetch_all(&self.pool)
+                    .await
+                    .and_then(|rows| rows.iter().map(outbox_mail).collect())
+                    .map_err(db_err)
+            }
+
+            async fn load_seed(&self, seed: &Seed) -> StoreResult<bool> {
+                let mut tx = self.pool.begin().await.map_err(db_err)?;
+                let exists = sqlx::query("SELECT id FROM clinic")
+                    .fetch_optional(&mut *tx)
+                    .await
+                    .map_err(db_err)?
+                    .is_some();
+                if exists {
+                    return Ok(false);
+                }
+                let now = time::OffsetDateTime::now_utc().unix_timestamp();
+                if let Some(c) = &seed.clinic {
+                    sqlx::query("INSERT INTO clinic (id, name, utc_offset_minutes) VALUES (1, $1, $2)")
+                        .bind(&c.name)
+                        .bind(c.utc_offset_minutes as i64)
+                        .execute(&mut *tx)
+                        .await
+                        .map_err(db_err)?;
+                }
+                let mut ids: HashMap<String, i64> = HashMap::new();
+                macro_rules! id_of {
+                    ($key:expr) => {
+                        *ids.get($key.as_str()).ok_or_else(|| StoreError::Corrupt(format!("seed key {}", $key)))?
+                    };
+                }
+                for b in &seed.branches {
+                    let id: i64 = sqlx::query("INSERT INTO branch (name, address) VALUES ($1, $2) RETURNING id")
+                        .bind(&b.name)
+                        .bind(&b.address)
+                        .fetch_one(&mut *tx)
+                        .await
+                        .and_then(|r| r.try_get("id"))
+                        .map_err(db_err)?;
+                    ids.insert(format!("branch:{}", b.key), id);
+                }
+                for s in &seed.staff {
+                    let branch = match &s.branch {
+                        Some(k) => Some(id_of!(format!("branch:{k}"))),
+                        None => None,
+                    };
+                    let id: i64 = sqlx::query(
+                        "INSERT INTO staff (surname, name, patronymic, specialty, branch_id)
+                         VALUES ($1, $2, $3, $4, $5) RETURNING id",
+                    )
+                    .bind(&s.surname)
+                    .bind(&s.name)
+                    .bind(&s.patronymic)
+                    .bind(&s.specialty)
+                    .bind(branch)
+                    .fetch_one(&mut *tx)
+                    .await
+                    .and_then(|r| r.try_get("id"))
+                    .map_err(db_err)?;
+                    for role in &s.roles {
+                        sqlx::query("INSERT INTO staff_role (staff_id, role) VALUES ($1, $2)")
+                            .bind(id)
+                            .bind(role.as_str())
+                            .execute(&mut *tx)
+                            .await
+                            .map_err(db_err)?;
+                    }
+                    ids.insert(format!("staff:{}", s.key), id);
+                }
+                for c in &seed.cards {
+                    let id: i64 = sqlx::query(
+                        "INSERT INTO patient_card (surname, name, patronymic, birth_date, sex, phone, phone_kind,
+                             phone_confirmed, email, incapacitated, created_at)
+                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id",
+                    )
+                    .bind(&c.surname)
+                    .bind(&c.name)
+                    .bind(&c.patronymic)
+                    .bind(format_date(c.birth_date))
+                    .bind(c.sex.as_str())
+                    .bind(c.phone.as_ref().map(|p| p.e164().to_string()))
+                    .bind(c.phone.as_ref().map(|p| p.kind().as_str()))
+                    .bind(c.phone_confirmed)
+                    .bind(c.email.as_ref().map(|e| e.as_str().to_string()))
+                    .bind(c.incapacitated)
+                    .bind(now)
+                    .fetch_one(&mut *tx)
+                    .await
+                    .and_then(|r| r.try_get("id"))
+                    .map_err(db_err)?;
+                    ids.insert(format!("card:{}", c.key), id);
+                }
+                for (guardian, ward) in &seed.guardianships {
+                    sqlx::query("INSERT INTO guardianship (guardian_card_id, ward_card_id, granted_at) VALUES ($1, $2, $3)")
+                        .bind(id_of!(format!("card:{guardian}")))
+                        .bind(id_of!(format!("card:{ward}")))
+                        .bind(now)
+                        .execute(&mut *tx)
+                        .await
+                        .map_err(db_err)?;
+                }
+                for a in &seed.accounts {
+                    let card = match &a.card {
+                        Some(k) => Some(id_of!(format!("card:{k}"))),
+                        None => None,
+                    };
+                    let staff = match &a.staff {
+                        Some(k) => Some(id_of!(format!("staff:{k}"))),
+                        None => None,
+                    };
+                    let id: i64 = sqlx::query(
+                        "INSERT INTO account (email, password_hash, card_id, staff_id, created_at)
+                         VALUES ($1, $2, $3, $4, $5) RETURNING id",
+                    )
+                    .bind(a.email.as_str())
+                    .bind(&a.password_hash)
+                    .bind(card)
+                    .bind(staff)
+                    .bind(now)
+                    .fetch_one(&mut *tx)
+                    .await
+                    .and_then(|r| r.try_get("id"))
+                    .map_err(db_err)?;
+                    if let Some(k) = &a.staff {
+                        ids.insert(format!("account-of-staff:{k}"), id);
+                    }
+                }
+                for n in &seed.news {
+                    sqlx::query(
+                        "INSERT INTO news (title, body, author_account_id, created_at, updated_at, publish_at)
+                         VALUES ($1, $2, $3, $4, $4, $5)",
+                    )
+                    .bind(&n.title)
+                    .bind(&n.body)
+                    .bind(id_of!(format!("account-of-staff:{}", n.author_staff)))
+                    .bind(n.publish_at.unwrap_or(now).min(now))
+                    .bind(n.publish_at)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(db_err)?;
+                }
+                for (i, p) in seed.plans.iter().enumerate() {
+                    let id: i64 = sqlx::query(
+                        "INSERT INTO tariff_plan (name, visible_in_cabinet, position) VALUES ($1, $2, $3) RETURNING id",
+                    )
+                    .bind(&p.name)
+                    .bind(p.visible_in_cabinet)
+                    .bind(i as i64)
+                    .fetch_one(&mut *tx)
+                    .await
+                    .and_then(|r| r.try_get("id"))
+                    .map_err(db_err)?;
+                    ids.insert(format!("plan:{}", p.key), id);
+                }
+                for (i, s) in seed.sections.iter().enumerate() {
+                    let section_id: i64 = sqlx::query("INSERT INTO price_section (name, position) VALUES ($1, $2) RETURNING id")
+                        .bind(&s.name)
+                        .bind(i as i64)
+                        .fetch_one(&mut *tx)
+                        .await
+                        .and_then(|r| r.try_get("id"))
+                        .map_err(db_err)?;
+                    for (j, service) in s.services.iter().enumerate() {
+                        let service_id: i64 = sqlx::query(
+                            "INSERT INTO price_service (section_id, code, name, position) VALUES ($1, $2, $3, $4) RETURNING id",
+                        )
+                        .bind(section_id)
+                        .bind(&service.code)
+                        .bind(&service.name)
+                        .bind(j as i64)
+                        .fetch_one(&mut *tx)
+                        .await
+                        .and_then(|r| r.try_get("id"))
+                        .map_err(db_err)?;
+                        for (plan, kopecks) in &service.prices {
+                            sqlx::query("INSERT INTO price (service_id, plan_id, kopecks) VALUES ($1, $2, $3)")
+                                .bind(service_id)
+                                .bind(id_of!(format!("plan:{plan}")))
+                                .bind(*kopecks)
+                                .execute(&mut *tx)
+                                .await
+                                .map_err(db_err)?;
+                        }
+                    }
+                }
+                tx.commit().await.map_err(db_err)?;
+                Ok(true)
+            }
+        }
+    };
+}

@@ -1,0 +1,202 @@
+//! The demo clinic: what `kabinet demo` loads so that a newcomer can sign in as every kind of
+//! user. Names and services are realistic; e-mails are under the reserved `.example` domain.
+
+use app::domain::account::Role;
+use app::domain::email::Email;
+use app::domain::person::{PhoneNumber, Sex};
+use app::server::auth::hash_password_blocking;
+use app::server::store::*;
+use time::macros::date;
+
+pub const PASSWORD: &str = "kabinet-demo";
+
+/// (e-mail, who it is) for the README and the `demo` command's output.
+pub const ACCOUNTS: [(&str, &str); 6] = [
+    ("patient@kabinet.example", "пациент: Иванова Анна Петровна"),
+    ("guardian@kabinet.example", "опекун: Петров Дмитрий Сергеевич, подопечная Петрова Мария"),
+    ("doctor@kabinet.example", "врач-терапевт: Соколов Андрей Викторович"),
+    ("registrar@kabinet.example", "регистратор: Никитина Марина Алексеевна"),
+    ("editor@kabinet.example", "редактор новостей: Фёдорова Наталья Игоревна"),
+    ("head@kabinet.example", "главный врач: Волков Сергей Анатольевич"),
+];
+
+fn email(s: &str) -> Email {
+    Email::parse(s).expect("demo e-mail is valid")
+}
+
+fn phone(s: &str) -> Option<PhoneNumber> {
+    Some(PhoneNumber::parse(s).expect("demo phone is valid"))
+}
+
+fn staff(key: &str, fio: [&str; 3], specialty: Option<&str>, branch: &str, roles: &[Role]) -> SeedStaff {
+    SeedStaff {
+        key: key.into(),
+        surname: fio[0].into(),
+        name: fio[1].into(),
+        patronymic: fio[2].into(),
+        specialty: specialty.map(Into::into),
+        branch: Some(branch.into()),
+        roles: roles.to_vec(),
+    }
+}
+
+fn account(mail: &str, hash: &str, card: Option<&str>, staff: Option<&str>) -> SeedAccount {
+    SeedAccount {
+        email: email(mail),
+        password_hash: hash.into(),
+        card: card.map(Into::into),
+        staff: staff.map(Into::into),
+    }
+}
+
+/// Price in roubles under the base and the insurance plan (the corporate plan, hidden from the
+/// cabinet, costs 10 % less than base).
+fn svc(code: &str, name: &str, rub: i64) -> SeedService {
+    let base = rub * 100;
+    SeedService {
+        code: code.into(),
+        name: name.into(),
+        prices: vec![("base".into(), base), ("dms".into(), base * 6 / 5), ("corporate".into(), base * 9 / 10)],
+    }
+}
+
+pub fn seed() -> Seed {
+    let now = crate::now();
+    let day = 24 * 60 * 60;
+    // One hash per account: each gets its own salt.
+    let hash = || hash_password_blocking(PASSWORD);
+    Seed {
+        clinic: Some(Clinic { name: "Клиника «Северная звезда»".into(), utc_offset_minutes: 180 }),
+        branches: vec![
+            SeedBranch { key: "lenin".into(), name: "Филиал на Ленинском".into(), address: "Москва, Ленинский проспект, 45".into() },
+            SeedBranch { key: "sad".into(), name: "Филиал на Садовой".into(), address: "Москва, ул. Садовая-Кудринская, 12".into() },
+        ],
+        staff: vec![
+            staff("sokolov", ["Соколов", "Андрей", "Викторович"], Some("Терапевт"), "lenin", &[Role::Clinician]),
+            staff("kuznetsova", ["Кузнецова", "Елена", "Сергеевна"], Some("Педиатр"), "sad", &[Role::Clinician]),
+            staff("morozov", ["Морозов", "Игорь", "Павлович"], Some("Кардиолог"), "lenin", &[Role::Clinician]),
+            staff("belova", ["Белова", "Ольга", "Николаевна"], Some("Врач ультразвуковой диагностики"), "sad", &[Role::Clinician]),
+            staff("nikitina", ["Никитина", "Марина", "Алексеевна"], None, "lenin", &[Role::Registrar]),
+            staff("fedorova", ["Фёдорова", "Наталья", "Игоревна"], None, "lenin", &[Role::Editor]),
+            staff("volkov", ["Волков", "Сергей", "Анатольевич"], Some("Главный врач"), "lenin", &[Role::Clinician, Role::Head]),
+        ],
+        cards: vec![
+            SeedCard {
+                key: "ivanova".into(),
+                surname: "Иванова".into(),
+                name: "Анна".into(),
+                patronymic: Some("Петровна".into()),
+                birth_date: date!(1985 - 04 - 12),
+                sex: Sex::Female,
+                phone: phone("+7 916 123-45-67"),
+                phone_confirmed: true,
+                email: Some(email("patient@kabinet.example")),
+                incapacitated: false,
+            },
+            SeedCard {
+                key: "petrov".into(),
+                surname: "Петров".into(),
+                name: "Дмитрий".into(),
+                patronymic: Some("Сергеевич".into()),
+                birth_date: date!(1980 - 09 - 03),
+                sex: Sex::Male,
+                phone: phone("+7 903 765-43-21"),
+                phone_confirmed: true,
+                email: Some(email("guardian@kabinet.example")),
+                incapacitated: false,
+            },
+            SeedCard {
+                key: "petrova-maria".into(),
+                surname: "Петрова".into(),
+                name: "Мария".into(),
+                patronymic: Some("Дмитриевна".into()),
+                birth_date: date!(2016 - 05 - 20),
+                sex: Sex::Female,
+                phone: None,
+                phone_confirmed: false,
+                email: None,
+                incapacitated: false,
+            },
+        ],
+        guardianships: vec![("petrov".into(), "petrova-maria".into())],
+        accounts: vec![
+            account("patient@kabinet.example", &hash(), Some("ivanova"), None),
+            account("guardian@kabinet.example", &hash(), Some("petrov"), None),
+            account("doctor@kabinet.example", &hash(), None, Some("sokolov")),
+            account("registrar@kabinet.example", &hash(), None, Some("nikitina")),
+            account("editor@kabinet.example", &hash(), None, Some("fedorova")),
+            account("head@kabinet.example", &hash(), None, Some("volkov")),
+        ],
+        news: vec![
+            SeedNews {
+                title: "Открылся филиал на Садовой".into(),
+                body: "Мы открыли второй филиал: **Москва, ул. Садовая-Кудринская, 12**.\n\nВ филиале принимают педиатр и врач ультразвуковой диагностики. Записаться можно по телефону или в регистратуре.".into(),
+                publish_at: Some(now - 20 * day),
+                author_staff: "fedorova".into(),
+            },
+            SeedNews {
+                title: "Вакцинация от гриппа".into(),
+                body: "Начался сезон вакцинации от гриппа.\n\n- взрослые и дети с 6 месяцев;\n- перед прививкой — осмотр терапевта или педиатра;\n- вакцина отечественная, сертифицированная.".into(),
+                publish_at: Some(now - 9 * day),
+                author_staff: "fedorova".into(),
+            },
+            SeedNews {
+                title: "График работы в праздничные дни".into(),
+                body: "4 ноября клиника работает с 9:00 до 15:00. В остальные дни — по обычному расписанию.".into(),
+                publish_at: Some(now - 3 * day),
+                author_staff: "fedorova".into(),
+            },
+            SeedNews {
+                title: "Онлайн-консультации врачей".into(),
+                body: "Скоро в личном кабинете появится запись на *онлайн-консультации* с терапевтом и педиатром.".into(),
+                publish_at: None,
+                author_staff: "fedorova".into(),
+            },
+        ],
+        plans: vec![
+            SeedPlan { key: "base".into(), name: "Базовый прайс".into(), visible_in_cabinet: true },
+            SeedPlan { key: "dms".into(), name: "ДМС".into(), visible_in_cabinet: true },
+            SeedPlan { key: "corporate".into(), name: "Корпоративный".into(), visible_in_cabinet: false },
+        ],
+        sections: vec![
+            SeedSection {
+                name: "Терапия".into(),
+                services: vec![
+                    svc("B01.047.001", "Приём (осмотр, консультация) врача-терапевта первичный", 2200),
+                    svc("B01.047.002", "Приём (осмотр, консультация) врача-терапевта повторный", 1800),
+                ],
+            },
+            SeedSection {
+                name: "Педиатрия".into(),
+                services: vec![
+                    svc("B01.031.001", "Приём (осмотр, консультация) врача-педиатра первичный", 2300),
+                    svc("B01.031.002", "Приём (осмотр, консультация) врача-педиатра повторный", 1900),
+                ],
+            },
+            SeedSection {
+                name: "Кардиология".into(),
+                services: vec![
+                    svc("B01.015.001", "Приём (осмотр, консультация) врача-кардиолога первичный", 2800),
+                    svc("A05.10.006", "Регистрация электрокардиограммы", 900),
+                    svc("A05.10.008", "Холтеровское мониторирование сердечного ритма", 3500),
+                ],
+            },
+            SeedSection {
+                name: "Ультразвуковая диагностика".into(),
+                services: vec![
+                    svc("A04.22.001", "Ультразвуковое исследование щитовидной железы", 1600),
+                    svc("A04.16.001", "Ультразвуковое исследование органов брюшной полости (комплексное)", 2900),
+                    svc("A04.10.002", "Эхокардиография", 3200),
+                ],
+            },
+            SeedSection {
+                name: "Лабораторные исследования".into(),
+                services: vec![
+                    svc("B03.016.003", "Общий (клинический) анализ крови развёрнутый", 650),
+                    svc("A09.05.023", "Исследование уровня глюкозы в крови", 300),
+                    svc("B03.016.004", "Анализ крови биохимический общетерапевтический", 2100),
+                ],
+            },
+        ],
+    }
+}

@@ -1,0 +1,184 @@
+//! The Kabinet server: configuration, storage, middleware and the process around the Leptos
+//! app. `build()` returns a bound, ready-to-run `Application`; tests start it on port 0.
+
+pub mod config;
+pub mod db;
+pub mod demo;
+pub mod mail;
+mod middleware;
+mod routes;
+
+use anyhow::Context;
+use app::app::{shell, App, Assets};
+use app::server::state::Clock;
+use app::server::{AppState, PortalConfig, Store};
+use axum::extract::FromRef;
+use axum::Router;
+use config::Settings;
+use leptos::config::LeptosOptions;
+use leptos_axum::{generate_route_list, AxumRouteListing, LeptosRoutes};
+use std::net::SocketAddr;
+use std::path::Path;
+use std::sync::{Arc, OnceLock};
+use tokio::net::TcpListener;
+
+/// Everything a request handler can reach.
+#[derive(Clone)]
+pub struct ServerState {
+    pub leptos_options: LeptosOptions,
+    pub app: AppState,
+    pub assets: Assets,
+    pub settings: Arc<Settings>,
+}
+
+impl FromRef<ServerState> for LeptosOptions {
+    fn from_ref(s: &ServerState) -> Self {
+        s.leptos_options.clone()
+    }
+}
+
+pub struct Application {
+    listener: TcpListener,
+    router: Router,
+    /// The outbox worker's parts, when an SMTP server is configured.
+    mail: Option<MailWorker>,
+}
+
+struct MailWorker {
+    store: Arc<dyn Store>,
+    mailer: Arc<dyn mail::MailTransport>,
+    clock: Clock,
+}
+
+pub fn now() -> i64 {
+    time::OffsetDateTime::now_utc().unix_timestamp()
+}
+
+/// Opens the database (applying migrations) and binds the listener.
+pub async fn build(settings: Settings) -> anyhow::Result<Application> {
+    let store = db::open(&settings.database_url).await?;
+    build_with_store(settings, store, Arc::new(now)).await
+}
+
+/// As `build`, with the store and the clock given (tests move the clock).
+pub async fn build_with_store(settings: Settings, store: Arc<dyn Store>, clock: Clock) -> anyhow::Result<Application> {
+    // Leptos spawns its rendering tasks on the global executor: ours is tokio. Set once per
+    // process; a second call (another app in the same test binary) is harmless.
+    let _ = any_spawner::Executor::init_tokio();
+    let utc_offset_minutes = match store.clinic().await? {
+        Some(c) => c.utc_offset_minutes,
+        None => settings.utc_offset_minutes,
+    };
+    let mail = match &settings.smtp_url {
+        Some(url) => {
+            let mailer: Arc<dyn mail::MailTransport> = Arc::new(mail::SmtpMailer::new(url, &settings.mail_from)?);
+            Some(MailWorker { store: store.clone(), mailer, clock: clock.clone() })
+        }
+        None => {
+            tracing::warn!("KABINET_SMTP_URL not set: mail stays in the outbox");
+            None
+        }
+    };
+    let app_state = AppState {
+        store,
+        config: Arc::new(PortalConfig {
+            utc_offset_minutes,
+            secure_cookies: settings.secure_cookies(),
+            demo: settings.demo,
+        }),
+        clock,
+    };
+    let (leptos_options, assets) = front_end(&settings.site_root);
+    let state = ServerState { leptos_options, app: app_state, assets, settings: Arc::new(settings.clone()) };
+
+    let context = {
+        let state = state.clone();
+        move || {
+            leptos::prelude::provide_context(state.app.clone());
+            leptos::prelude::provide_context(state.assets.clone());
+        }
+    };
+    let shell_options = state.leptos_options.clone();
+    let pages = route_list();
+    let router = Router::new()
+        .leptos_routes_with_context(&state, pages, context.clone(), move || shell(shell_options.clone()))
+        .merge(routes::router(&settings.site_root, context));
+    let router = middleware::wrap(router, state.clone()).with_state(state);
+
+    let listener = TcpListener::bind(settings.addr).await.with_context(|| format!("binding {}", settings.addr))?;
+    Ok(Application { listener, router, mail })
+}
+
+/// The page routes, generated once per process. Generating them runs the app with resource
+/// loading suppressed by a process-wide flag (leptos_server's `SuppressResourceLoad`): a
+/// resource first polled by a request while another app in the same process (tests start
+/// many) generated its list would wait forever. Once per process, before any app serves,
+/// leaves no such window.
+fn route_list() -> Vec<AxumRouteListing> {
+    static PAGES: OnceLock<Vec<AxumRouteListing>> = OnceLock::new();
+    PAGES.get_or_init(|| generate_route_list(App)).clone()
+}
+
+/// Leptos options and hashed asset names from the front-end build in `site_root`.
+fn front_end(site_root: &Path) -> (LeptosOptions, Assets) {
+    let hash_file = site_root.join("hash.txt");
+    let hashes = std::fs::read_to_string(&hash_file).unwrap_or_else(|_| {
+        tracing::warn!(path = %hash_file.display(), "front end not built: pages render without scripts and styles");
+        String::new()
+    });
+    let css = hashes
+        .lines()
+        .filter_map(|l| l.split_once(':'))
+        .find(|(k, _)| k.trim() == "css")
+        .map(|(_, h)| format!("kabinet.{}.css", h.trim()))
+        .unwrap_or_else(|| "kabinet.css".into());
+    let options = LeptosOptions::builder()
+        .output_name("kabinet")
+        .site_root(site_root.to_string_lossy().to_string())
+        .site_pkg_dir("pkg")
+        .hash_files(!hashes.is_empty())
+        .hash_file(std::path::absolute(&hash_file).unwrap_or(hash_file).to_string_lossy().to_string().into())
+        .build();
+    (options, Assets { stylesheet: css })
+}
+
+impl Application {
+    pub fn port(&self) -> u16 {
+        self.listener.local_addr().map(|a| a.port()).unwrap_or(0)
+    }
+
+    pub fn local_addr(&self) -> std::io::Result<SocketAddr> {
+        self.listener.local_addr()
+    }
+
+    /// Serves until SIGINT or SIGTERM, then finishes the requests under way.
+    pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        use axum::serve::ListenerExt;
+        // Without TCP_NODELAY small responses wait for delayed ACKs (BUILD.md, trap 6).
+        if let Some(w) = self.mail {
+            mail::spawn_worker(w.store, w.mailer, w.clock);
+        }
+        let listener = self.listener.tap_io(|tcp| {
+            let _ = tcp.set_nodelay(true);
+        });
+        axum::serve(listener, self.router.into_make_service_with_connect_info::<SocketAddr>())
+            .with_graceful_shutdown(shutdown_signal())
+            .await
+    }
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            s.recv().await;
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! { _ = ctrl_c => {}, _ = term => {} }
+    tracing::info!("shutting down");
+}

@@ -1,0 +1,89 @@
+//! Outgoing mail: the SMTP transport (lettre) and the worker that drains the outbox. Messages
+//! are leased before sending and marked sent after, so a crash or an SMTP outage delays mail
+//! but loses none, and a message is handed to SMTP once (its Message-ID names the outbox row,
+//! so a rare resend after a crash between SMTP's "OK" and our commit is recognisable).
+
+use app::domain::outbox::{retry_delay, LEASE_SECS};
+use app::server::store::OutboxMail;
+use app::server::{Store, StoreError};
+use async_trait::async_trait;
+use lettre::message::{header::ContentType, Mailbox};
+use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
+use std::sync::Arc;
+use std::time::Duration;
+
+/// Something that delivers one message, or says why it could not.
+#[async_trait]
+pub trait MailTransport: Send + Sync + 'static {
+    async fn send(&self, mail: &OutboxMail) -> Result<(), String>;
+}
+
+pub struct SmtpMailer {
+    transport: AsyncSmtpTransport<Tokio1Executor>,
+    from: Mailbox,
+}
+
+impl SmtpMailer {
+    /// `url`: `smtp://host:port` (plain, for a local relay), `smtp://host?tls=required`
+    /// (STARTTLS) or `smtps://host` (TLS), with `user:password@` when the relay wants it.
+    pub fn new(url: &str, from: &str) -> anyhow::Result<Self> {
+        let transport = AsyncSmtpTransport::<Tokio1Executor>::from_url(url)
+            .map_err(|e| anyhow::anyhow!("KABINET_SMTP_URL: {e}"))?
+            .timeout(Some(Duration::from_secs(15)))
+            .build();
+        let from = from.parse().map_err(|e| anyhow::anyhow!("KABINET_MAIL_FROM: {e}"))?;
+        Ok(Self { transport, from })
+    }
+}
+
+#[async_trait]
+impl MailTransport for SmtpMailer {
+    async fn send(&self, mail: &OutboxMail) -> Result<(), String> {
+        let to: Mailbox = mail.recipient.parse().map_err(|e| format!("recipient: {e}"))?;
+        let message = Message::builder()
+            .from(self.from.clone())
+            .to(to)
+            .subject(&mail.subject)
+            .message_id(Some(format!("<outbox-{}.{}@kabinet>", mail.id, mail.created_at)))
+            .header(ContentType::TEXT_PLAIN)
+            .body(mail.body.clone())
+            .map_err(|e| format!("message: {e}"))?;
+        self.transport.send(message).await.map(|_| ()).map_err(|e| e.to_string())
+    }
+}
+
+/// Sends what is due now; returns how many messages went out.
+pub async fn drain_once(store: &dyn Store, mailer: &dyn MailTransport, now: i64) -> Result<usize, StoreError> {
+    let mut sent = 0;
+    for mail in store.outbox_lease_due(now, now + LEASE_SECS, 20).await? {
+        match mailer.send(&mail).await {
+            Ok(()) => {
+                store.outbox_mark_sent(mail.id, now).await?;
+                sent += 1;
+            }
+            Err(error) => {
+                // The error names the relay's complaint, never the message's content.
+                tracing::warn!(outbox_id = mail.id, attempts = mail.attempts, %error, "mail not sent; will retry");
+                store.outbox_mark_failed(mail.id, now + retry_delay(mail.attempts), &error).await?;
+            }
+        }
+    }
+    Ok(sent)
+}
+
+/// Drains the outbox every two seconds until the process ends.
+pub fn spawn_worker(
+    store: Arc<dyn Store>,
+    mailer: Arc<dyn MailTransport>,
+    clock: app::server::state::Clock,
+) -> tokio::task::JoinHandle<()> {
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(Duration::from_secs(2));
+        loop {
+            tick.tick().await;
+            if let Err(e) = drain_once(&*store, &*mailer, clock()).await {
+                tracing::error!(error = %e, "mail worker: storage error");
+            }
+        }
+    })
+}

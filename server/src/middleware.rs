@@ -1,0 +1,21 @@
+//! The layers every request passes, outermost first: request log, compression, security
+//! headers, the cross-site request check, and the session/access guard.
+
+mod access;
+mod csrf;
+mod headers;
+mod log;
+
+use crate::ServerState;
+use axum::middleware::{from_fn, from_fn_with_state};
+use axum::Router;
+use tower_http::compression::CompressionLayer;
+
+pub fn wrap(router: Router<ServerState>, state: ServerState) -> Router<ServerState> {
+    router
+        .layer(from_fn_with_state(state.clone(), access::guard))
+        .layer(from_fn_with_state(state.clone(), csrf::check))
+        .layer(from_fn_with_state(state, headers::security_headers))
+        .layer(CompressionLayer::new())
+        .layer(from_fn(log::log_requests))
+}

@@ -1,0 +1,134 @@
+//! Resolves who is asking (the peer address and the session) and keeps everything that is not
+//! explicitly public behind sign-in: pages redirect to the sign-in page, server functions
+//! answer 401. Server functions check their own rights again; this is the second lock.
+
+use crate::ServerState;
+use app::error::AppError;
+use app::server::auth::{session_token, token_hash, RequestContext, SESSION_IDLE_SECS};
+use axum::extract::{ConnectInfo, Request, State};
+use axum::http::{header, HeaderMap, StatusCode};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+
+/// Paths anyone may request without a session.
+pub fn is_public(path: &str) -> bool {
+    matches!(
+        path,
+        "/signin"
+            | "/lang"
+            | "/healthz"
+            | "/readyz"
+            | "/favicon.svg"
+            | "/rpc/sign_in"
+            | "/rpc/sign_out"
+            | "/rpc/current_user"
+            | "/rpc/portal_info"
+    ) || path.starts_with("/pkg/")
+}
+
+/// The client's address: the socket's peer, unless that peer is a trusted proxy, in which case
+/// the nearest untrusted address of `X-Forwarded-For`.
+pub fn client_ip(peer: IpAddr, headers: &HeaderMap, trusted: &[IpAddr]) -> IpAddr {
+    if !trusted.contains(&peer) {
+        return peer;
+    }
+    headers
+        .get_all("x-forwarded-for")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .filter_map(|s| s.trim().parse::<IpAddr>().ok())
+        .rev()
+        .find(|ip| !trusted.contains(ip))
+        .unwrap_or(peer)
+}
+
+pub async fn guard(State(state): State<ServerState>, mut req: Request, next: Next) -> Response {
+    let socket_peer = req
+        .extensions()
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|c| c.0.ip())
+        .unwrap_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED));
+    let peer = client_ip(socket_peer, req.headers(), &state.settings.trusted_proxies);
+    let path = req.uri().path().to_string();
+    let public = is_public(&path);
+    let session = match session_token(req.headers(), state.app.config.secure_cookies) {
+        // Static assets need no session lookup.
+        Some(token) if !path.starts_with("/pkg/") => {
+            let now = state.app.now();
+            match state.app.store.session(&token_hash(&token), now, now - SESSION_IDLE_SECS).await {
+                Ok(s) => s,
+                Err(e) => {
+                    let err = app::server::auth::internal(e);
+                    return (StatusCode::SERVICE_UNAVAILABLE, err.message(app::i18n::Lang::Ru.texts())).into_response();
+                }
+            }
+        }
+        _ => None,
+    };
+    let signed_in = session.is_some();
+    req.extensions_mut().insert(RequestContext { session, peer });
+
+    if signed_in && path == "/signin" && req.method() == axum::http::Method::GET {
+        return redirect("/");
+    }
+    if !signed_in && !public {
+        if path.starts_with("/rpc/") {
+            let body = serde_json::to_string(&AppError::Unauthenticated).unwrap_or_default();
+            return (StatusCode::UNAUTHORIZED, [(header::CONTENT_TYPE, "application/json")], body).into_response();
+        }
+        let target = match req.uri().path_and_query() {
+            Some(pq) if pq.as_str() != "/" => format!("/signin?next={}", urlencode(pq.as_str())),
+            _ => "/signin".into(),
+        };
+        return redirect(&target);
+    }
+    next.run(req).await
+}
+
+fn redirect(to: &str) -> Response {
+    (StatusCode::SEE_OTHER, [(header::LOCATION, to.to_string())]).into_response()
+}
+
+fn urlencode(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use axum::http::HeaderValue;
+
+    #[test]
+    fn forwarded_for_is_ignored_unless_the_peer_is_a_trusted_proxy() {
+        let mut h = HeaderMap::new();
+        h.insert("x-forwarded-for", HeaderValue::from_static("203.0.113.9, 10.0.0.2"));
+        let peer: IpAddr = "198.51.100.7".parse().unwrap();
+        assert_eq!(client_ip(peer, &h, &[]), peer);
+        let proxy: IpAddr = "10.0.0.2".parse().unwrap();
+        assert_eq!(client_ip(proxy, &h, &[proxy]), "203.0.113.9".parse::<IpAddr>().unwrap());
+    }
+
+    #[test]
+    fn only_the_sign_in_page_and_infrastructure_are_public() {
+        for p in ["/signin", "/healthz", "/readyz", "/pkg/kabinet.abc.js", "/rpc/sign_in", "/lang"] {
+            assert!(is_public(p), "{p}");
+        }
+        for p in
+            ["/", "/news", "/news/1", "/prices", "/staff/news", "/rpc/get_news_page", "/rpc/news_save", "/signin/x"]
+        {
+            assert!(!is_public(p), "{p}");
+        }
+    }
+
+    #[test]
+    fn the_return_path_is_url_encoded() {
+        assert_eq!(urlencode("/prices?q=узи&plan=2"), "/prices%3Fq%3D%D1%83%D0%B7%D0%B8%26plan%3D2");
+    }
+}

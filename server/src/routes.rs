@@ -1,0 +1,89 @@
+//! Routes outside the Leptos page table: server functions, static assets, the language switch,
+//! and the health checks.
+
+use crate::ServerState;
+use app::i18n::{Lang, LANG_COOKIE};
+use axum::body::Body;
+use axum::extract::{Request, State};
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Form, Router};
+use leptos::prelude::LeptosOptions;
+use std::path::Path;
+use tower_http::services::{ServeDir, ServeFile};
+use tower_http::set_header::SetResponseHeaderLayer;
+
+pub fn router(site_root: &Path, context: impl Fn() + Clone + Send + Sync + 'static) -> Router<ServerState> {
+    let rpc = post(move |req: Request<Body>| {
+        let context = context.clone();
+        async move { leptos_axum::handle_server_fns_with_context(context, req).await }
+    });
+    Router::new()
+        .route("/rpc/{*name}", rpc)
+        .route("/lang", post(set_language))
+        .route("/healthz", get(|| async { "ok" }))
+        .route("/readyz", get(ready))
+        // Hashed assets: precompressed variants, cached for a year (their names change with them).
+        .nest_service(
+            "/pkg",
+            tower::ServiceBuilder::new()
+                .layer(SetResponseHeaderLayer::overriding(
+                    header::CACHE_CONTROL,
+                    HeaderValue::from_static("public, max-age=31536000, immutable"),
+                ))
+                .service(ServeDir::new(site_root.join("pkg")).precompressed_br().precompressed_gzip()),
+        )
+        .route_service("/favicon.svg", ServeFile::new(site_root.join("favicon.svg")))
+        .fallback(not_found_page)
+}
+
+async fn ready(State(state): State<ServerState>) -> Response {
+    match state.app.store.ping().await {
+        Ok(()) => (StatusCode::OK, "ready").into_response(),
+        Err(e) => {
+            tracing::error!(error = %e, "readiness check failed");
+            (StatusCode::SERVICE_UNAVAILABLE, "database unavailable").into_response()
+        }
+    }
+}
+
+#[derive(serde::Deserialize)]
+struct LangForm {
+    lang: String,
+    next: Option<String>,
+}
+
+/// Remembers the chosen language for a year and returns to the page the switch was on.
+async fn set_language(State(state): State<ServerState>, Form(form): Form<LangForm>) -> Response {
+    let Some(lang) = Lang::parse(&form.lang) else {
+        return (StatusCode::UNPROCESSABLE_ENTITY, "unknown language").into_response();
+    };
+    let next = app::domain::paths::local_path(form.next.as_deref());
+    let secure = if state.settings.secure_cookies() { "; Secure" } else { "" };
+    let cookie = format!("{LANG_COOKIE}={}; Path=/; Max-Age=31536000; SameSite=Lax{secure}", lang.code());
+    let mut res = Response::builder()
+        .status(StatusCode::SEE_OTHER)
+        .header(header::LOCATION, next)
+        .body(Body::empty())
+        .expect("valid response");
+    if let Ok(v) = HeaderValue::from_str(&cookie) {
+        res.headers_mut().insert(header::SET_COOKIE, v);
+    }
+    res
+}
+
+/// Any other path: the app's own "page not found", with status 404.
+async fn not_found_page(State(state): State<ServerState>, req: Request<Body>) -> Response {
+    let options: LeptosOptions = state.leptos_options.clone();
+    let app_state = state.app.clone();
+    let assets = state.assets.clone();
+    let handler = leptos_axum::render_app_to_stream_with_context(
+        move || {
+            leptos::prelude::provide_context(app_state.clone());
+            leptos::prelude::provide_context(assets.clone());
+        },
+        move || app::app::shell(options.clone()),
+    );
+    handler(req).await.into_response()
+}

@@ -1,0 +1,8 @@
+//! Integration tests: the storage conformance story against SQLite and PostgreSQL, and the
+//! real server on port 0 driven over HTTP with a cookie-jar client.
+
+mod access;
+mod http;
+mod outbox;
+mod store;
+mod support;
