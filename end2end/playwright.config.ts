@@ -4,6 +4,8 @@
 import { defineConfig } from '@playwright/test';
 
 const port = Number(process.env.E2E_PORT ?? 3100);
+// The e2e server's SMTP server (aiosmtpd) keeps mail here; tests read codes from it.
+process.env.E2E_MAILDIR = process.env.E2E_MAILDIR ?? `/tmp/kabinet-e2e-mail-${port}`;
 const chromium = {
   executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
   args: [

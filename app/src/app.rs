@@ -3,9 +3,11 @@
 use crate::components::layout::CabinetLayout;
 use crate::i18n::{provide_i18n_context, use_lang};
 use crate::pages::{
+    cards::{StaffCardNewPage, StaffCardPage, StaffCardsPage},
     news::{NewsArticlePage, NewsListPage},
     not_found::NotFoundPage,
     prices::PricesPage,
+    register::{DemoMailboxPage, RegisterCodePage, RegisterPage},
     signin::SignInPage,
     staff::{StaffHomePage, StaffNewsEditPage, StaffNewsListPage, StaffNewsNewPage, StaffNewsPage},
 };
@@ -75,6 +77,9 @@ pub fn App() -> impl IntoView {
         <Router>
             <Routes fallback=NotFoundPage>
                 <Route path=path!("/signin") view=SignInPage ssr=SsrMode::Async/>
+                <Route path=path!("/register") view=RegisterPage ssr=SsrMode::Async/>
+                <Route path=path!("/register/code") view=RegisterCodePage ssr=SsrMode::Async/>
+                <Route path=path!("/demo/mail") view=DemoMailboxPage ssr=SsrMode::Async/>
                 <ParentRoute path=path!("") view=CabinetLayout ssr=SsrMode::Async>
                     <Route path=path!("") view=|| view! { <Redirect path="/news"/> } ssr=SsrMode::Async/>
                     <Route path=path!("news") view=NewsListPage ssr=SsrMode::Async/>
@@ -82,6 +87,9 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("prices") view=PricesPage ssr=SsrMode::Async/>
                     <Route path=path!("staff") view=StaffHomePage ssr=SsrMode::Async/>
                     <Route path=path!("staff/news") view=StaffNewsListPage ssr=SsrMode::Async/>
+                    <Route path=path!("staff/cards") view=StaffCardsPage ssr=SsrMode::Async/>
+                    <Route path=path!("staff/cards/new") view=StaffCardNewPage ssr=SsrMode::Async/>
+                    <Route path=path!("staff/cards/:id") view=StaffCardPage ssr=SsrMode::Async/>
                     <Route path=path!("staff/news/new") view=StaffNewsNewPage ssr=SsrMode::Async/>
                     <Route path=path!("staff/news/:id") view=StaffNewsPage ssr=SsrMode::Async/>
                     <Route path=path!("staff/news/:id/edit") view=StaffNewsEditPage ssr=SsrMode::Async/>

@@ -3,10 +3,12 @@
 //! runs the same rules again, has the final word.
 
 pub mod account;
+pub mod card;
 pub mod email;
 #[cfg(feature = "ssr")]
 pub mod markdown;
 pub mod news;
+pub mod onboarding;
 pub mod outbox;
 pub mod paths;
 pub mod person;

@@ -16,6 +16,11 @@ pub enum Problem {
     TooLong(usize),
     Email,
     DateTime,
+    Date,
+    Phone,
+    PasswordTooShort,
+    PasswordCommon,
+    PasswordMismatch,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -40,6 +45,15 @@ pub enum AppError {
     NotFound,
     #[error("conflict")]
     Conflict,
+    /// A verification code that is wrong, spent, replaced or expired: one answer for all.
+    #[error("code invalid")]
+    CodeInvalid,
+    /// The code took too many wrong tries and is void.
+    #[error("code exhausted")]
+    CodeExhausted,
+    /// The card lacks the consents the cabinet needs.
+    #[error("consents missing")]
+    ConsentsMissing,
     #[error("rate limited")]
     RateLimited { retry_after_secs: i64 },
     #[error("internal error {reference}")]
@@ -61,6 +75,8 @@ impl AppError {
             AppError::Forbidden => 403,
             AppError::NotFound => 404,
             AppError::Conflict => 409,
+            AppError::CodeInvalid | AppError::CodeExhausted => 422,
+            AppError::ConsentsMissing => 403,
             AppError::RateLimited { .. } => 429,
             AppError::Internal { .. } => 500,
             AppError::Unavailable => 503,
@@ -76,6 +92,9 @@ impl AppError {
             AppError::Forbidden => t.forbidden_text.into(),
             AppError::NotFound => t.not_found_text.into(),
             AppError::Conflict => t.err_conflict.into(),
+            AppError::CodeInvalid => t.err_code_invalid.into(),
+            AppError::CodeExhausted => t.err_code_exhausted.into(),
+            AppError::ConsentsMissing => t.err_consents_missing.into(),
             AppError::RateLimited { retry_after_secs } => (t.err_rate_limited)((retry_after_secs + 59).max(60) / 60),
             AppError::Internal { reference } => (t.err_internal)(reference),
             AppError::Unavailable => t.err_unavailable.into(),
@@ -90,6 +109,11 @@ impl AppError {
             Problem::TooLong(n) => (t.problem_too_long)(n),
             Problem::Email => t.problem_email.into(),
             Problem::DateTime => t.problem_datetime.into(),
+            Problem::Date => t.problem_date.into(),
+            Problem::Phone => t.problem_phone.into(),
+            Problem::PasswordTooShort => t.problem_password_short.into(),
+            Problem::PasswordCommon => t.problem_password_common.into(),
+            Problem::PasswordMismatch => t.problem_password_mismatch.into(),
         })
     }
 }

@@ -3,9 +3,13 @@
 //! authentication and authorisation use cases. Nothing here is compiled into the browser.
 
 pub mod auth;
+pub mod cards;
+pub mod onboarding;
+pub mod onboarding_store;
 pub mod profiles;
 pub mod state;
 pub mod store;
 
+pub use onboarding_store::OnboardingStore;
 pub use state::{AppState, PortalConfig};
 pub use store::{Store, StoreError};

@@ -52,3 +52,20 @@ test('pages fit a 360 px phone screen', async ({ page }, info) => {
     expect(box!.width, path).toBeLessThanOrEqual(360);
   }
 });
+
+test('the registration pages fit a 360 px phone screen', async ({ page }, info) => {
+  await page.setViewportSize({ width: 360, height: 740 });
+  for (const path of ['/signin', '/register', '/register/code?email=a%40example.com', '/demo/mail']) {
+    await goto(page, info, path);
+    const width = await page.evaluate(() => document.documentElement.scrollWidth).catch(() => null);
+    if (width !== null) expect(width, path).toBeLessThanOrEqual(360);
+    const box = await page.locator('main').boundingBox();
+    expect(box!.width, path).toBeLessThanOrEqual(360);
+  }
+  await signIn(page, info, 'registrar@kabinet.example');
+  for (const path of ['/staff/cards?q=%D0%B8', '/staff/cards/new', '/staff/cards/1']) {
+    await goto(page, info, path);
+    const width = await page.evaluate(() => document.documentElement.scrollWidth).catch(() => null);
+    if (width !== null) expect(width, path).toBeLessThanOrEqual(360);
+  }
+});

@@ -94,6 +94,14 @@ impl Settings {
         })
     }
 
+    /// The portal's address for links in mail: KABINET_PUBLIC_URL, else the listening address.
+    pub fn public_base_url(&self) -> String {
+        match &self.public_url {
+            Some(u) => u.trim_end_matches('/').to_string(),
+            None => format!("http://{}", self.addr),
+        }
+    }
+
     pub fn secure_cookies(&self) -> bool {
         self.public_url.as_deref().is_some_and(|u| u.starts_with("https://"))
     }

@@ -6,6 +6,8 @@
 // Macros first: the backend modules below expand them.
 #[macro_use]
 mod store_impl;
+#[macro_use]
+mod onboarding_impl;
 mod migrate;
 pub mod postgres;
 pub mod sqlite;

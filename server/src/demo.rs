@@ -92,6 +92,7 @@ pub fn seed() -> Seed {
                 phone_confirmed: true,
                 email: Some(email("patient@kabinet.example")),
                 incapacitated: false,
+                consents_signed: true,
             },
             SeedCard {
                 key: "petrov".into(),
@@ -104,6 +105,7 @@ pub fn seed() -> Seed {
                 phone_confirmed: true,
                 email: Some(email("guardian@kabinet.example")),
                 incapacitated: false,
+                consents_signed: true,
             },
             SeedCard {
                 key: "petrova-maria".into(),
@@ -116,6 +118,21 @@ pub fn seed() -> Seed {
                 phone_confirmed: false,
                 email: None,
                 incapacitated: false,
+                consents_signed: true,
+            },
+            // Not registered yet: try "Registration / change password" with this card.
+            SeedCard {
+                key: "novikova".into(),
+                surname: "Новикова".into(),
+                name: "Ольга".into(),
+                patronymic: Some("Игоревна".into()),
+                birth_date: date!(1992 - 02 - 17),
+                sex: Sex::Female,
+                phone: phone("+7 925 555-01-02"),
+                phone_confirmed: false,
+                email: Some(email("new.patient@kabinet.example")),
+                incapacitated: false,
+                consents_signed: true,
             },
         ],
         guardianships: vec![("petrov".into(), "petrova-maria".into())],

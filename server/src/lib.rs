@@ -85,6 +85,7 @@ pub async fn build_with_store(settings: Settings, store: Arc<dyn Store>, clock: 
             utc_offset_minutes,
             secure_cookies: settings.secure_cookies(),
             demo: settings.demo,
+            public_url: settings.public_base_url(),
         }),
         clock,
     };
@@ -114,7 +115,7 @@ pub async fn build_with_store(settings: Settings, store: Arc<dyn Store>, clock: 
 /// resource first polled by a request while another app in the same process (tests start
 /// many) generated its list would wait forever. Once per process, before any app serves,
 /// leaves no such window.
-fn route_list() -> Vec<AxumRouteListing> {
+pub fn route_list() -> Vec<AxumRouteListing> {
     static PAGES: OnceLock<Vec<AxumRouteListing>> = OnceLock::new();
     PAGES.get_or_init(|| generate_route_list(App)).clone()
 }

@@ -44,6 +44,10 @@ impl Roles {
     pub fn can_manage_news(&self) -> bool {
         self.has(Role::Editor) || self.has(Role::Head)
     }
+    /// The front desk's work: cards, consents, invitations.
+    pub fn can_manage_cards(&self) -> bool {
+        self.has(Role::Registrar) || self.has(Role::Head)
+    }
 }
 
 /// One profile a person can act as: their own card or a ward's.

@@ -1,11 +1,9 @@
 //! The sign-in page.
 
 use crate::api::account::{get_portal_info, SignIn};
-use crate::components::{
-    errors::{last_error, FormError},
-    lang_switch::LangSwitch,
-};
+use crate::components::errors::{last_error, FormError};
 use crate::i18n::use_texts;
+use crate::pages::register::PublicTop;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
@@ -19,10 +17,7 @@ pub fn SignInPage() -> impl IntoView {
     let info = Resource::new(|| (), |_| get_portal_info());
     view! {
         <Title text=t.sign_in_title/>
-        <header class="top top-public">
-            <span class="brand">{t.cabinet}</span>
-            <div class="top-actions"><LangSwitch/></div>
-        </header>
+        <PublicTop/>
         <main id="main" class="page narrow">
             <section class="panel">
                 <h1>{t.sign_in_title}</h1>
@@ -35,6 +30,7 @@ pub fn SignInPage() -> impl IntoView {
                     <FormError error/>
                     <button type="submit" class="primary">{t.sign_in}</button>
                 </ActionForm>
+                <p><a href="/register">{t.register_title}</a></p>
             </section>
             <Suspense>
                 {move || Suspend::new(async move {
@@ -47,6 +43,8 @@ pub fn SignInPage() -> impl IntoView {
                                 }).collect_view()}
                             </ul>
                             <p>{t.demo_text}</p>
+                            <p>{t.demo_register_hint}</p>
+                            <p><a href="/demo/mail">{t.demo_mailbox}</a></p>
                         </aside>
                     })
                 })}

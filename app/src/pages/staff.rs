@@ -35,7 +35,7 @@ pub fn status_name(t: &Texts, s: NewsStatus) -> &'static str {
 /// Shows what `view` makes of the signed-in person only to staff whose roles pass `allowed`;
 /// everyone else gets "forbidden" (the server functions refuse them as well).
 #[component]
-fn RequireStaff<V: IntoView + 'static>(
+pub(crate) fn RequireStaff<V: IntoView + 'static>(
     allowed: fn(&Roles) -> bool,
     view: impl Fn(Me) -> V + Clone + Send + Sync + 'static,
 ) -> impl IntoView {
@@ -69,6 +69,12 @@ pub fn StaffHomePage() -> impl IntoView {
                     {me.roles.0.iter().map(|r| view! { <li>{role_name(t, *r)}</li> }).collect_view()}
                 </ul>
             </section>
+            {me.roles.can_manage_cards().then(|| view! {
+                <section class="panel">
+                    <h2>{t.nav_cards}</h2>
+                    <p><a href="/staff/cards">{t.nav_cards}</a></p>
+                </section>
+            })}
             {me.roles.can_manage_news().then(|| view! {
                 <section class="panel">
                     <h2>{t.nav_news}</h2>

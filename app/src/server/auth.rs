@@ -4,6 +4,7 @@
 use super::state::AppState;
 use super::store::{AuditEntry, NewSession, SessionRecord, StoreError};
 use crate::domain::email::Email;
+use crate::domain::onboarding::consents_complete;
 use crate::error::AppError;
 use argon2::{password_hash::SaltString, Argon2, PasswordHash, PasswordHasher, PasswordVerifier};
 use axum::http::{header, request::Parts, HeaderValue};
@@ -162,7 +163,7 @@ pub fn token_hash(token: &str) -> String {
 }
 
 /// Hash used as a throttle key, so that typed e-mails are not stored in clear.
-fn throttle_key(kind: &str, value: &str) -> String {
+pub(crate) fn throttle_key(kind: &str, value: &str) -> String {
     format!("{kind}:{}", &token_hash(value)[..32])
 }
 
@@ -230,12 +231,27 @@ pub async fn sign_in(state: &AppState, peer: IpAddr, email: &str, password: Stri
         return Err(AppError::SignInFailed);
     };
     state.store.throttle_clear(&by_email).await?;
-    // Signing in again replaces the session the browser had, rather than leaving it alive.
+    // A card without its three consents cannot open the cabinet (staff accounts have no card).
+    if let Some(card_id) = own_card_id {
+        if !consents_complete(&state.store.card_consents(card_id).await?) {
+            return Err(AppError::ConsentsMissing);
+        }
+    }
+    open_session(state, account_id, own_card_id, peer).await
+}
+
+/// Opens a new session for the account and sets its cookie, replacing the session the browser
+/// had (a token planted before sign-in is worth nothing after it).
+pub async fn open_session(
+    state: &AppState,
+    account_id: i64,
+    own_card_id: Option<i64>,
+    peer: IpAddr,
+) -> Result<(), AppError> {
+    let now = state.now();
     if let Some(previous) = request_context().ok().and_then(|c| c.session) {
         state.store.delete_session(previous.session_id).await?;
     }
-
-    // A new token at every sign-in: an id planted before sign-in is worth nothing after it.
     let token = new_token();
     state
         .store

@@ -13,6 +13,8 @@ pub struct PortalConfig {
     pub secure_cookies: bool,
     /// Demo mode: the portal says so on the sign-in page.
     pub demo: bool,
+    /// Where people reach the portal, for links in mail (no trailing slash).
+    pub public_url: String,
 }
 
 /// The time source, unix seconds; tests replace it to move time.

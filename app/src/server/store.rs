@@ -167,6 +167,8 @@ pub struct SeedCard {
     pub phone_confirmed: bool,
     pub email: Option<Email>,
     pub incapacitated: bool,
+    /// All three consents on record, signed on the day of seeding.
+    pub consents_signed: bool,
 }
 
 #[derive(Clone, Debug)]
@@ -208,7 +210,7 @@ pub struct SeedService {
 }
 
 #[async_trait]
-pub trait Store: Send + Sync + 'static {
+pub trait Store: super::onboarding_store::OnboardingStore + Send + Sync + 'static {
     /// Answers when the database does.
     async fn ping(&self) -> StoreResult<()>;
     async fn clinic(&self) -> StoreResult<Option<Clinic>>;

@@ -30,3 +30,4 @@ impl PgStore {
 }
 
 store_impl!(PgStore, Postgres);
+onboarding_impl!(PgStore, Postgres);

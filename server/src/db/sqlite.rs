@@ -37,3 +37,4 @@ impl SqliteStore {
 }
 
 store_impl!(SqliteStore, Sqlite);
+onboarding_impl!(SqliteStore, Sqlite);

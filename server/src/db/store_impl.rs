@@ -592,8 +592,8 @@ macro_rules! store_impl {
                 for c in &seed.cards {
                     let id: i64 = sqlx::query(
                         "INSERT INTO patient_card (surname, name, patronymic, birth_date, sex, phone, phone_kind,
-                             phone_confirmed, email, incapacitated, created_at)
-                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id",
+                             phone_confirmed, email, incapacitated, created_at, search_key)
+                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id",
                     )
                     .bind(&c.surname)
                     .bind(&c.name)
@@ -606,11 +606,37 @@ macro_rules! store_impl {
                     .bind(c.email.as_ref().map(|e| e.as_str().to_string()))
                     .bind(c.incapacitated)
                     .bind(now)
+                    .bind(app::domain::onboarding::normalize_name(&format!(
+                        "{} {} {}",
+                        c.surname,
+                        c.name,
+                        c.patronymic.as_deref().unwrap_or("")
+                    )))
                     .fetch_one(&mut *tx)
                     .await
                     .and_then(|r| r.try_get("id"))
                     .map_err(db_err)?;
                     ids.insert(format!("card:{}", c.key), id);
+                    if c.consents_signed {
+                        for kind in app::domain::onboarding::ConsentKind::ALL {
+                            let email = (kind == app::domain::onboarding::ConsentKind::EmailResults)
+                                .then(|| c.email.as_ref().map(|e| e.as_str().to_string()))
+                                .flatten();
+                            sqlx::query(
+                                "INSERT INTO consent (card_id, kind, signed_on, text_version, email, recorded_at)
+                                 VALUES ($1, $2, $3, $4, $5, $6)",
+                            )
+                            .bind(id)
+                            .bind(kind.as_str())
+                            .bind(format_date(time::OffsetDateTime::from_unix_timestamp(now).map_err(|e| StoreError::Corrupt(e.to_string()))?.date()))
+                            .bind(app::domain::onboarding::CONSENT_TEXT_VERSION)
+                            .bind(email)
+                            .bind(now)
+                            .execute(&mut *tx)
+                            .await
+                            .map_err(db_err)?;
+                        }
+                    }
                 }
                 for (guardian, ward) in &seed.guardianships {
                     sqlx::query("INSERT INTO guardianship (guardian_card_id, ward_card_id, granted_at) VALUES ($1, $2, $3)")

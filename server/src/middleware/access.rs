@@ -16,6 +16,9 @@ pub fn is_public(path: &str) -> bool {
     matches!(
         path,
         "/signin"
+            | "/register"
+            | "/register/code"
+            | "/demo/mail"
             | "/lang"
             | "/healthz"
             | "/readyz"
@@ -24,6 +27,9 @@ pub fn is_public(path: &str) -> bool {
             | "/rpc/sign_out"
             | "/rpc/current_user"
             | "/rpc/portal_info"
+            | "/rpc/request_code"
+            | "/rpc/set_password_with_code"
+            | "/rpc/demo_mailbox"
     ) || path.starts_with("/pkg/")
 }
 

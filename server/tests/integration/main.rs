@@ -3,6 +3,7 @@
 
 mod access;
 mod http;
+mod onboarding;
 mod outbox;
 mod store;
 mod support;

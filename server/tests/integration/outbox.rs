@@ -11,14 +11,14 @@ use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
 /// An aiosmtpd process that keeps every message it receives in a maildir.
-struct SmtpSink {
+pub(crate) struct SmtpSink {
     child: Child,
     port: u16,
     maildir: PathBuf,
 }
 
 impl SmtpSink {
-    fn start(port: u16, maildir: &Path) -> Self {
+    pub(crate) fn start(port: u16, maildir: &Path) -> Self {
         for sub in ["tmp", "new", "cur"] {
             std::fs::create_dir_all(maildir.join(sub)).unwrap();
         }
@@ -40,7 +40,7 @@ impl SmtpSink {
         panic!("aiosmtpd did not start on port {port}");
     }
 
-    fn stop(mut self) {
+    pub(crate) fn stop(mut self) {
         let _ = self.child.kill();
         let _ = self.child.wait();
         for _ in 0..50 {
@@ -52,7 +52,7 @@ impl SmtpSink {
     }
 
     /// The messages received so far, whole.
-    fn messages(&self) -> Vec<String> {
+    pub(crate) fn messages(&self) -> Vec<String> {
         let Ok(dir) = std::fs::read_dir(self.maildir.join("new")) else { return Vec::new() };
         dir.filter_map(|e| std::fs::read_to_string(e.ok()?.path()).ok()).collect()
     }
@@ -65,7 +65,20 @@ impl Drop for SmtpSink {
     }
 }
 
-fn free_port() -> u16 {
+/// A received message's text body, decoded from its transfer encoding.
+pub(crate) fn body_of(raw: &str) -> String {
+    use base64::Engine as _;
+    let (headers, body) = raw.split_once("\n\n").or_else(|| raw.split_once("\r\n\r\n")).unwrap_or((raw, ""));
+    if headers.to_ascii_lowercase().contains("content-transfer-encoding: base64") {
+        let compact: String = body.chars().filter(|c| !c.is_whitespace()).collect();
+        let bytes = base64::engine::general_purpose::STANDARD.decode(compact).expect("base64 body");
+        String::from_utf8(bytes).expect("UTF-8 body")
+    } else {
+        body.to_string()
+    }
+}
+
+pub(crate) fn free_port() -> u16 {
     TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
 }
 

@@ -113,6 +113,16 @@ pub async fn spawn_app() -> TestApp {
 
 /// As `spawn_app`, serving the front end from `site_root`.
 pub async fn spawn_app_with_site(site_root: &std::path::Path) -> TestApp {
+    spawn_app_with(site_root, &[]).await
+}
+
+/// As `spawn_app`, with more settings (`KABINET_SMTP_URL`, `KABINET_DEMO`, ...).
+pub async fn spawn_app_with_env(env: &[(&str, &str)]) -> TestApp {
+    spawn_app_with(std::path::Path::new("/nonexistent-site-root"), env).await
+}
+
+async fn spawn_app_with(site_root: &std::path::Path, env: &[(&str, &str)]) -> TestApp {
+    let env: Vec<(String, String)> = env.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
     let site_root = site_root.to_string_lossy().to_string();
     let db = sqlite_db();
     let clock = TestClock::new();
@@ -126,7 +136,7 @@ pub async fn spawn_app_with_site(site_root: &std::path::Path) -> TestApp {
                 "KABINET_ADDR" => Some("127.0.0.1:0".into()),
                 "KABINET_DATABASE_URL" => Some(url.clone()),
                 "KABINET_SITE_ROOT" => Some(site_root.clone()),
-                _ => None,
+                other => env.iter().find(|(k, _)| k == other).map(|(_, v)| v.clone()),
             })
             .expect("settings");
             let app = kabinet_server::build_with_store(settings, store.clone(), server_clock).await.expect("build");

@@ -1,0 +1,123 @@
+//! The front desk ("Регистратура") in the staff area: find and create cards, record consents
+//! and refusals, send invitations. Registrars and the head only.
+
+use crate::domain::card::{CardDetail, CardSummary};
+use crate::error::AppError;
+use leptos::prelude::*;
+
+#[cfg(feature = "ssr")]
+use crate::server::{auth, cards, state::use_state};
+
+#[server(prefix = "/rpc", endpoint = "card_search")]
+pub async fn card_search(query: String, birth_date: Option<String>) -> Result<Vec<CardSummary>, AppError> {
+    auth::finish(
+        async {
+            auth::require_staff(|r| r.can_manage_cards())?;
+            cards::search(&use_state()?, &query, birth_date.as_deref()).await
+        }
+        .await,
+    )
+}
+
+#[server(prefix = "/rpc", endpoint = "card_create")]
+#[allow(clippy::too_many_arguments)]
+pub async fn card_create(
+    surname: String,
+    name: String,
+    patronymic: String,
+    birth_date: String,
+    sex: String,
+    phone: String,
+    email: String,
+) -> Result<i64, AppError> {
+    auth::finish(
+        async {
+            let session = auth::require_staff(|r| r.can_manage_cards())?;
+            let peer = auth::request_context()?.peer;
+            let form = cards::CardForm { surname, name, patronymic, birth_date, sex, phone, email };
+            let id = cards::create(&use_state()?, &session, peer, form).await?;
+            leptos_axum::redirect(&format!("/staff/cards/{id}"));
+            Ok(id)
+        }
+        .await,
+    )
+}
+
+#[server(prefix = "/rpc", endpoint = "get_card")]
+pub async fn get_card(id: i64) -> Result<CardDetail, AppError> {
+    auth::finish(
+        async {
+            let session = auth::require_staff(|r| r.can_manage_cards())?;
+            let peer = auth::request_context()?.peer;
+            cards::detail(&use_state()?, &session, peer, id).await
+        }
+        .await,
+    )
+}
+
+/// Records the consents whose boxes are ticked, signed on `signed_on`.
+#[server(prefix = "/rpc", endpoint = "record_consents")]
+pub async fn record_consents(
+    id: i64,
+    signed_on: String,
+    telemedicine: Option<String>,
+    email_results: Option<String>,
+    pd_processing: Option<String>,
+    results_email: String,
+) -> Result<(), AppError> {
+    auth::finish(
+        async {
+            let session = auth::require_staff(|r| r.can_manage_cards())?;
+            let peer = auth::request_context()?.peer;
+            let form = cards::ConsentForm {
+                signed_on,
+                telemedicine: telemedicine.is_some(),
+                email_results: email_results.is_some(),
+                pd_processing: pd_processing.is_some(),
+                results_email,
+            };
+            cards::record_consents(&use_state()?, &session, peer, id, form).await?;
+            leptos_axum::redirect(&format!("/staff/cards/{id}"));
+            Ok(())
+        }
+        .await,
+    )
+}
+
+#[server(prefix = "/rpc", endpoint = "set_refusals")]
+pub async fn set_refusals(
+    id: i64,
+    pd_processing: Option<String>,
+    notifications: Option<String>,
+    advertising: Option<String>,
+) -> Result<(), AppError> {
+    auth::finish(
+        async {
+            let session = auth::require_staff(|r| r.can_manage_cards())?;
+            let peer = auth::request_context()?.peer;
+            let refusals = crate::server::onboarding_store::Refusals {
+                pd_processing: pd_processing.is_some(),
+                notifications: notifications.is_some(),
+                advertising: advertising.is_some(),
+            };
+            cards::set_refusals(&use_state()?, &session, peer, id, refusals).await?;
+            leptos_axum::redirect(&format!("/staff/cards/{id}"));
+            Ok(())
+        }
+        .await,
+    )
+}
+
+#[server(prefix = "/rpc", endpoint = "send_invitation")]
+pub async fn send_invitation(id: i64) -> Result<(), AppError> {
+    auth::finish(
+        async {
+            let session = auth::require_staff(|r| r.can_manage_cards())?;
+            let peer = auth::request_context()?.peer;
+            cards::invite(&use_state()?, &session, peer, id).await?;
+            leptos_axum::redirect(&format!("/staff/cards/{id}?invited=1"));
+            Ok(())
+        }
+        .await,
+    )
+}
