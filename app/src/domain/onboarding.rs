@@ -115,8 +115,10 @@ pub fn check_password(password: &str, again: &str) -> Result<(), PasswordProblem
 /// insensitively; a password made of one repeated character or a plain run of digits counts too.
 pub fn is_common_password(password: &str) -> bool {
     let p = password.trim().to_lowercase();
-    if p.chars().all(|c| Some(c) == p.chars().next()) {
-        return true;
+    if let Some(first) = p.chars().next() {
+        if p.chars().all(|c| c == first) {
+            return true;
+        }
     }
     if p.chars().all(|c| c.is_ascii_digit())
         && ("01234567890123456789".contains(&p) || "98765432109876543210".contains(&p))
