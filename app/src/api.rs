@@ -7,3 +7,4 @@ pub mod cards;
 pub mod news;
 pub mod onboarding;
 pub mod prices;
+pub mod security;

@@ -3,11 +3,13 @@
 use crate::components::layout::CabinetLayout;
 use crate::i18n::{provide_i18n_context, use_lang};
 use crate::pages::{
+    account::AccountPage,
     cards::{StaffCardNewPage, StaffCardPage, StaffCardsPage},
     news::{NewsArticlePage, NewsListPage},
     not_found::NotFoundPage,
     prices::PricesPage,
     register::{DemoMailboxPage, RegisterCodePage, RegisterPage},
+    second_factor::SecondFactorPage,
     signin::SignInPage,
     staff::{StaffHomePage, StaffNewsEditPage, StaffNewsListPage, StaffNewsNewPage, StaffNewsPage},
 };
@@ -77,6 +79,7 @@ pub fn App() -> impl IntoView {
         <Router>
             <Routes fallback=NotFoundPage>
                 <Route path=path!("/signin") view=SignInPage ssr=SsrMode::Async/>
+                <Route path=path!("/signin/second-factor") view=SecondFactorPage ssr=SsrMode::Async/>
                 <Route path=path!("/register") view=RegisterPage ssr=SsrMode::Async/>
                 <Route path=path!("/register/code") view=RegisterCodePage ssr=SsrMode::Async/>
                 <Route path=path!("/demo/mail") view=DemoMailboxPage ssr=SsrMode::Async/>
@@ -85,6 +88,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("news") view=NewsListPage ssr=SsrMode::Async/>
                     <Route path=path!("news/:id") view=NewsArticlePage ssr=SsrMode::Async/>
                     <Route path=path!("prices") view=PricesPage ssr=SsrMode::Async/>
+                    <Route path=path!("account") view=AccountPage ssr=SsrMode::Async/>
                     <Route path=path!("staff") view=StaffHomePage ssr=SsrMode::Async/>
                     <Route path=path!("staff/news") view=StaffNewsListPage ssr=SsrMode::Async/>
                     <Route path=path!("staff/cards") view=StaffCardsPage ssr=SsrMode::Async/>

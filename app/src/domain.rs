@@ -3,6 +3,7 @@
 //! runs the same rules again, has the final word.
 
 pub mod account;
+pub mod account_page;
 pub mod card;
 pub mod email;
 #[cfg(feature = "ssr")]
@@ -13,4 +14,5 @@ pub mod outbox;
 pub mod paths;
 pub mod person;
 pub mod prices;
+pub mod security;
 pub mod time_fmt;

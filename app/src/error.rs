@@ -21,6 +21,8 @@ pub enum Problem {
     PasswordTooShort,
     PasswordCommon,
     PasswordMismatch,
+    PasswordWrong,
+    TotpWrong,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -54,6 +56,15 @@ pub enum AppError {
     /// The card lacks the consents the cabinet needs.
     #[error("consents missing")]
     ConsentsMissing,
+    /// The code from the authenticator app (or a recovery code) was not accepted.
+    #[error("second factor invalid")]
+    SecondFactorInvalid,
+    /// The second step of sign-in timed out or failed too often: type the password again.
+    #[error("second step expired")]
+    SecondStepExpired,
+    /// Staff must turn on a second factor before using the staff area.
+    #[error("second factor required")]
+    SecondFactorRequired,
     #[error("rate limited")]
     RateLimited { retry_after_secs: i64 },
     #[error("internal error {reference}")]
@@ -77,6 +88,9 @@ impl AppError {
             AppError::Conflict => 409,
             AppError::CodeInvalid | AppError::CodeExhausted => 422,
             AppError::ConsentsMissing => 403,
+            AppError::SecondFactorInvalid => 422,
+            AppError::SecondStepExpired => 401,
+            AppError::SecondFactorRequired => 403,
             AppError::RateLimited { .. } => 429,
             AppError::Internal { .. } => 500,
             AppError::Unavailable => 503,
@@ -95,6 +109,9 @@ impl AppError {
             AppError::CodeInvalid => t.err_code_invalid.into(),
             AppError::CodeExhausted => t.err_code_exhausted.into(),
             AppError::ConsentsMissing => t.err_consents_missing.into(),
+            AppError::SecondFactorInvalid => t.err_second_factor_invalid.into(),
+            AppError::SecondStepExpired => t.err_second_step_expired.into(),
+            AppError::SecondFactorRequired => t.err_second_factor_required.into(),
             AppError::RateLimited { retry_after_secs } => (t.err_rate_limited)((retry_after_secs + 59).max(60) / 60),
             AppError::Internal { reference } => (t.err_internal)(reference),
             AppError::Unavailable => t.err_unavailable.into(),
@@ -114,6 +131,8 @@ impl AppError {
             Problem::PasswordTooShort => t.problem_password_short.into(),
             Problem::PasswordCommon => t.problem_password_common.into(),
             Problem::PasswordMismatch => t.problem_password_mismatch.into(),
+            Problem::PasswordWrong => t.problem_password_wrong.into(),
+            Problem::TotpWrong => t.problem_totp_wrong.into(),
         })
     }
 }

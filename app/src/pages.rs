@@ -1,9 +1,11 @@
 //! One module per page (or family of pages).
 
+pub mod account;
 pub mod cards;
 pub mod news;
 pub mod not_found;
 pub mod prices;
 pub mod register;
+pub mod second_factor;
 pub mod signin;
 pub mod staff;

@@ -2,11 +2,14 @@
 //! the storage interface the `server` crate implements for SQLite and PostgreSQL, and the
 //! authentication and authorisation use cases. Nothing here is compiled into the browser.
 
+pub mod account;
 pub mod auth;
 pub mod cards;
 pub mod onboarding;
 pub mod onboarding_store;
 pub mod profiles;
+pub mod security;
+pub mod security_store;
 pub mod state;
 pub mod store;
 

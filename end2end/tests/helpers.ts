@@ -27,7 +27,7 @@ export async function signIn(page: Page, info: TestInfo, email: string) {
 }
 
 export async function signOut(page: Page, info: TestInfo) {
-  await page.getByRole('button', { name: 'Выйти' }).click();
+  await page.getByRole('button', { name: 'Выйти', exact: true }).click();
   await expect(page).toHaveURL(/\/signin$/);
   await ready(page, info);
 }

@@ -1,6 +1,7 @@
 import { expect, Page, test, TestInfo } from '@playwright/test';
 import { goto, ready, signIn, signOut } from './helpers';
 import { codeIn, waitForMail } from './mail';
+import { totp } from './totp';
 
 const CODE_MAIL = /Ваш проверочный код/;
 
@@ -79,17 +80,57 @@ test('the front desk invites a patient, who registers with the e-mailed code and
   await expect(patient).toHaveURL(/\/news$/);
   await ready(patient, info);
   await expect(patient.getByText(/Соколов/).first()).toBeVisible();
+  // Turns on the second factor: the key from the page, the first code, the password.
+  await patient.getByRole('link', { name: 'Учётная запись' }).click();
+  await expect(patient).toHaveURL(/\/account$/);
+  await ready(patient, info);
+  await patient.getByRole('button', { name: 'Включить второй фактор' }).click();
+  const keyBox = patient.getByTestId('totp-key');
+  await expect(keyBox).toBeVisible();
+  await ready(patient, info);
+  const key = (await keyBox.textContent())!;
+  await expect(patient.locator('.qr svg')).toBeVisible();
+  await patient.getByLabel('Код из приложения').fill(totp(key));
+  await patient.locator('#second-factor').getByLabel('Текущий пароль').fill('sokolov strong password');
+  await patient.getByRole('button', { name: 'Подтвердить и включить' }).click();
+  const codesList = patient.getByTestId('recovery-codes');
+  await expect(codesList.locator('li')).toHaveCount(10);
+  const recovery = (await codesList.locator('code').allTextContents()).map((c) => c.trim());
+  await ready(patient, info);
+  await patient.getByRole('button', { name: 'Я сохранил(а) коды' }).click();
+  await expect(patient.getByTestId('totp-status')).toContainText('Второй фактор включён');
+  await ready(patient, info);
   await signOut(patient, info);
 
-  // Signs in with the new password.
-  await patient.getByLabel('Электронная почта').fill(email);
-  await patient.getByLabel('Пароль').fill('sokolov strong password');
-  await patient.getByRole('button', { name: 'Войти' }).click();
+  // Password, then the code from the app (the next step's: the first one was spent).
+  const signInWithPassword = async (password: string) => {
+    await patient.getByLabel('Электронная почта').fill(email);
+    await patient.getByLabel('Пароль').fill(password);
+    await patient.getByRole('button', { name: 'Войти' }).click();
+    await expect(patient).toHaveURL(/\/signin\/second-factor/);
+    await ready(patient, info);
+  };
+  await signInWithPassword('sokolov strong password');
+  await patient.getByLabel('Код из приложения или резервный код').fill(totp(key, Date.now() / 1000 + 30));
+  await patient.getByRole('button', { name: 'Подтвердить' }).click();
   await expect(patient).toHaveURL(/\/news$/);
   await ready(patient, info);
   await signOut(patient, info);
 
-  // Forgot the password: the same flow with a new code, through the one-click link.
+  // A recovery code works once.
+  await signInWithPassword('sokolov strong password');
+  await patient.getByLabel('Код из приложения или резервный код').fill(recovery[0]);
+  await patient.getByRole('button', { name: 'Подтвердить' }).click();
+  await expect(patient).toHaveURL(/\/news$/);
+  await ready(patient, info);
+  await signOut(patient, info);
+  await signInWithPassword('sokolov strong password');
+  await patient.getByLabel('Код из приложения или резервный код').fill(recovery[0]);
+  await patient.getByRole('button', { name: 'Подтвердить' }).click();
+  await expect(patient.getByRole('alert')).toContainText('Код не подошёл');
+
+  // Forgot the password: the same flow with a new code, through the one-click link; the
+  // second factor is still asked for.
   await requestCode(patient, info, person);
   const reset = await waitForMail(email, CODE_MAIL, 2);
   const oneClick = /(http:\/\/\S+\/register\/code\?\S+)/.exec(reset.body)![1];
@@ -99,6 +140,10 @@ test('the front desk invites a patient, who registers with the e-mailed code and
   await patient.getByLabel('Новый пароль').fill('a brand new passphrase');
   await patient.getByLabel('Пароль ещё раз').fill('a brand new passphrase');
   await patient.getByRole('button', { name: 'Сохранить пароль и войти' }).click();
+  await expect(patient).toHaveURL(/\/signin\/second-factor/);
+  await ready(patient, info);
+  await patient.getByLabel('Код из приложения или резервный код').fill(recovery[1]);
+  await patient.getByRole('button', { name: 'Подтвердить' }).click();
   await expect(patient).toHaveURL(/\/news$/);
 });
 

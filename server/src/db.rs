@@ -8,6 +8,8 @@
 mod store_impl;
 #[macro_use]
 mod onboarding_impl;
+#[macro_use]
+mod security_impl;
 mod migrate;
 pub mod postgres;
 pub mod sqlite;

@@ -66,6 +66,8 @@ pub fn seed() -> Seed {
     // One hash per account: each gets its own salt.
     let hash = || hash_password_blocking(PASSWORD);
     Seed {
+        // The demo's staff accounts have no second factor; the head may require it again.
+        relax_staff_totp: true,
         clinic: Some(Clinic { name: "Клиника «Северная звезда»".into(), utc_offset_minutes: 180 }),
         branches: vec![
             SeedBranch { key: "lenin".into(), name: "Филиал на Ленинском".into(), address: "Москва, Ленинский проспект, 45".into() },

@@ -15,8 +15,14 @@ pub async fn sign_in(email: String, password: String, next: Option<String>) -> R
         async {
             let state = use_state()?;
             let peer = auth::request_context()?.peer;
-            auth::sign_in(&state, peer, &email, password).await?;
-            leptos_axum::redirect(&safe_next(next.as_deref()));
+            let next = safe_next(next.as_deref());
+            match auth::sign_in(&state, peer, &email, password).await? {
+                auth::SignInStep::Done => leptos_axum::redirect(&next),
+                auth::SignInStep::SecondFactor => leptos_axum::redirect(&format!(
+                    "/signin/second-factor?next={}",
+                    crate::domain::paths::percent_encode(&next)
+                )),
+            }
             Ok(())
         }
         .await,

@@ -41,8 +41,10 @@ pub async fn set_password_with_code(
             let state = use_state()?;
             let peer = auth::request_context()?.peer;
             let sub = onboarding::CodeSubmission { email, code, password, password_again };
-            onboarding::complete(&state, peer, sub, onboarding::request_lang()).await?;
-            leptos_axum::redirect("/");
+            match onboarding::complete(&state, peer, sub, onboarding::request_lang()).await? {
+                auth::SignInStep::Done => leptos_axum::redirect("/"),
+                auth::SignInStep::SecondFactor => leptos_axum::redirect("/signin/second-factor"),
+            }
             Ok(())
         }
         .await,

@@ -33,12 +33,15 @@ pub fn ErrorPanel(error: AppError) -> impl IntoView {
         _ => None,
     };
     let signed_out = matches!(error, AppError::Unauthenticated);
+    let needs_factor = matches!(error, AppError::SecondFactorRequired);
     view! {
         <section class="panel error-panel" role="alert">
             {heading.map(|h| view! { <h1>{h}</h1> })}
             <p>{error.message(t)}</p>
             {if signed_out {
                 view! { <a href="/signin">{t.sign_in}</a> }.into_any()
+            } else if needs_factor {
+                view! { <a href="/account#second-factor">{t.nav_account}</a> }.into_any()
             } else {
                 view! { <a href="/">{t.to_home}</a> }.into_any()
             }}

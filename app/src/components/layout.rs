@@ -91,6 +91,7 @@ fn Nav(me: Me) -> impl IntoView {
         <nav class="tabs" aria-label=t.main_nav>
             <A href="/news">{t.nav_news}</A>
             <A href="/prices">{t.nav_prices}</A>
+            <A href="/account">{t.nav_account}</A>
             {me.roles.is_staff().then(|| view! { <A href="/staff">{t.nav_staff}</A> })}
         </nav>
     }

@@ -66,13 +66,25 @@ pub fn require_session() -> Result<SessionRecord, AppError> {
 }
 
 /// The caller's session if it holds a staff role that passes `allowed`, else `Forbidden`.
+/// Staff without a second factor are refused while the clinic requires one.
 pub fn require_staff(allowed: impl Fn(&crate::domain::account::Roles) -> bool) -> Result<SessionRecord, AppError> {
     let session = require_session()?;
-    if allowed(&session.roles) {
-        Ok(session)
-    } else {
-        Err(AppError::Forbidden)
+    if !allowed(&session.roles) {
+        return Err(AppError::Forbidden);
     }
+    if session.staff_totp_required && !session.totp_enabled {
+        return Err(AppError::SecondFactorRequired);
+    }
+    Ok(session)
+}
+
+/// What a right password leads to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SignInStep {
+    /// Signed in.
+    Done,
+    /// The account has a second factor: its code comes next.
+    SecondFactor,
 }
 
 /// Server functions end with this: errors keep their HTTP status for script callers. A plain
@@ -199,7 +211,7 @@ pub fn session_token(headers: &axum::http::HeaderMap, secure: bool) -> Option<St
 
 /// Checks e-mail and password, and on success opens a new session and sets its cookie.
 /// Every failure answers `SignInFailed`, whatever was wrong.
-pub async fn sign_in(state: &AppState, peer: IpAddr, email: &str, password: String) -> Result<(), AppError> {
+pub async fn sign_in(state: &AppState, peer: IpAddr, email: &str, password: String) -> Result<SignInStep, AppError> {
     let by_address = throttle_key("signin-addr", &peer.to_string());
     let email_norm = email.trim().to_lowercase();
     let by_email = throttle_key("signin-email", &email_norm);
@@ -211,12 +223,12 @@ pub async fn sign_in(state: &AppState, peer: IpAddr, email: &str, password: Stri
         Err(_) => None,
     };
     let (account, phc) = match record {
-        Some(r) => (Some((r.account_id, r.own_card_id)), Some(r.password_hash)),
+        Some(r) => (Some((r.account_id, r.own_card_id, r.totp_enabled)), Some(r.password_hash)),
         None => (None, None),
     };
     let ok = verify_password(password, phc).await?;
     let now = state.now();
-    let Some((account_id, own_card_id)) = account.filter(|_| ok) else {
+    let Some((account_id, own_card_id, totp_enabled)) = account.filter(|_| ok) else {
         let store = &state.store;
         store
             .throttle_failure(&by_address, now, SIGN_IN_WINDOW_SECS, SIGN_IN_LIMIT_PER_ADDRESS, SIGN_IN_LOCKOUT_SECS)
@@ -237,7 +249,12 @@ pub async fn sign_in(state: &AppState, peer: IpAddr, email: &str, password: Stri
             return Err(AppError::ConsentsMissing);
         }
     }
-    open_session(state, account_id, own_card_id, peer).await
+    if totp_enabled {
+        super::security::start_second_step(state, account_id).await?;
+        return Ok(SignInStep::SecondFactor);
+    }
+    open_session(state, account_id, own_card_id, peer).await?;
+    Ok(SignInStep::Done)
 }
 
 /// Opens a new session for the account and sets its cookie, replacing the session the browser
@@ -261,6 +278,8 @@ pub async fn open_session(
             active_card_id: own_card_id,
             now,
             expires_at: now + SESSION_MAX_SECS,
+            origin: peer.to_string(),
+            user_agent: super::security::user_agent(),
         })
         .await?;
     state

@@ -165,8 +165,13 @@ pub struct CodeSubmission {
 
 /// Step 2. Checks the password rules first (a mistake there costs no try), then the code; on
 /// success sets the password, spends the code, ends the account's other sessions, mails a
-/// notice and signs the person in.
-pub async fn complete(state: &AppState, peer: IpAddr, sub: CodeSubmission, lang: Lang) -> Result<(), AppError> {
+/// notice and signs the person in (or asks for the second factor when the account has one).
+pub async fn complete(
+    state: &AppState,
+    peer: IpAddr,
+    sub: CodeSubmission,
+    lang: Lang,
+) -> Result<auth::SignInStep, AppError> {
     let problem = match check_password(&sub.password, &sub.password_again) {
         Ok(()) => None,
         Err(PasswordProblem::TooShort) => Some(("password", Problem::PasswordTooShort)),
@@ -243,5 +248,12 @@ pub async fn complete(state: &AppState, peer: IpAddr, sub: CodeSubmission, lang:
         .await?
         .ok_or(AppError::CodeInvalid)?;
     state.store.throttle_clear(&throttle_key("signin-email", email.as_str())).await.map_err(internal)?;
-    auth::open_session(state, account_id, Some(live.card_id), peer).await
+    // A reset by e-mail does not get past the second factor: with one on, its code comes next.
+    let totp_on = state.store.totp_state(account_id).await?.is_some_and(|t| t.secret.is_some());
+    if totp_on {
+        super::security::start_second_step(state, account_id).await?;
+        return Ok(auth::SignInStep::SecondFactor);
+    }
+    auth::open_session(state, account_id, Some(live.card_id), peer).await?;
+    Ok(auth::SignInStep::Done)
 }

@@ -30,6 +30,8 @@ pub struct SignInRecord {
     pub account_id: i64,
     pub password_hash: String,
     pub own_card_id: Option<i64>,
+    /// A second factor is on: the password alone does not open a session.
+    pub totp_enabled: bool,
 }
 
 impl std::fmt::Debug for SignInRecord {
@@ -45,6 +47,9 @@ pub struct NewSession {
     pub active_card_id: Option<i64>,
     pub now: i64,
     pub expires_at: i64,
+    /// The peer address and the browser, for the account page's list of sessions.
+    pub origin: String,
+    pub user_agent: String,
 }
 
 /// The session behind a request, resolved by the middleware.
@@ -55,6 +60,9 @@ pub struct SessionRecord {
     pub own_card_id: Option<i64>,
     pub active_card_id: Option<i64>,
     pub roles: Roles,
+    pub totp_enabled: bool,
+    /// The clinic requires staff to have a second factor.
+    pub staff_totp_required: bool,
 }
 
 /// A card as the header and the profile switcher need it.
@@ -126,6 +134,8 @@ pub struct OutboxMail {
 #[derive(Clone, Debug, Default)]
 pub struct Seed {
     pub clinic: Option<Clinic>,
+    /// Staff may work without a second factor (demo installations only).
+    pub relax_staff_totp: bool,
     pub branches: Vec<SeedBranch>,
     pub staff: Vec<SeedStaff>,
     pub cards: Vec<SeedCard>,
@@ -210,7 +220,9 @@ pub struct SeedService {
 }
 
 #[async_trait]
-pub trait Store: super::onboarding_store::OnboardingStore + Send + Sync + 'static {
+pub trait Store:
+    super::onboarding_store::OnboardingStore + super::security_store::SecurityStore + Send + Sync + 'static
+{
     /// Answers when the database does.
     async fn ping(&self) -> StoreResult<()>;
     async fn clinic(&self) -> StoreResult<Option<Clinic>>;

@@ -12,12 +12,22 @@ pub const SQLITE: &[Migration] = &[
     Migration { version: 1, name: "init", sql: include_str!("../../migrations/sqlite/0001_init.sql") },
     Migration { version: 2, name: "outbox", sql: include_str!("../../migrations/sqlite/0002_outbox.sql") },
     Migration { version: 3, name: "onboarding", sql: include_str!("../../migrations/sqlite/0003_onboarding.sql") },
+    Migration {
+        version: 4,
+        name: "second_factor",
+        sql: include_str!("../../migrations/sqlite/0004_second_factor.sql"),
+    },
 ];
 
 pub const POSTGRES: &[Migration] = &[
     Migration { version: 1, name: "init", sql: include_str!("../../migrations/postgres/0001_init.sql") },
     Migration { version: 2, name: "outbox", sql: include_str!("../../migrations/postgres/0002_outbox.sql") },
     Migration { version: 3, name: "onboarding", sql: include_str!("../../migrations/postgres/0003_onboarding.sql") },
+    Migration {
+        version: 4,
+        name: "second_factor",
+        sql: include_str!("../../migrations/postgres/0004_second_factor.sql"),
+    },
 ];
 
 pub const CREATE_TABLE: &str = "CREATE TABLE IF NOT EXISTS schema_migrations (

@@ -31,3 +31,4 @@ impl PgStore {
 
 store_impl!(PgStore, Postgres);
 onboarding_impl!(PgStore, Postgres);
+security_impl!(PgStore, Postgres);

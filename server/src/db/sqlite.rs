@@ -38,3 +38,4 @@ impl SqliteStore {
 
 store_impl!(SqliteStore, Sqlite);
 onboarding_impl!(SqliteStore, Sqlite);
+security_impl!(SqliteStore, Sqlite);

@@ -79,7 +79,7 @@ macro_rules! store_impl {
 
             async fn sign_in_record(&self, email: &Email) -> StoreResult<Option<SignInRecord>> {
                 let row = sqlx::query(
-                    "SELECT id, password_hash, card_id FROM account
+                    "SELECT id, password_hash, card_id, totp_secret FROM account
                      WHERE email = $1 AND disabled_at IS NULL AND password_hash IS NOT NULL",
                 )
                 .bind(email.as_str())
@@ -91,6 +91,7 @@ macro_rules! store_impl {
                         account_id: r.try_get("id")?,
                         password_hash: r.try_get("password_hash")?,
                         own_card_id: r.try_get("card_id")?,
+                        totp_enabled: r.try_get::<Option<String>, _>("totp_secret")?.is_some(),
                     })
                 })
                 .transpose()
@@ -99,14 +100,17 @@ macro_rules! store_impl {
 
             async fn create_session(&self, s: NewSession) -> StoreResult<()> {
                 sqlx::query(
-                    "INSERT INTO session (token_hash, account_id, active_card_id, created_at, last_seen_at, expires_at)
-                     VALUES ($1, $2, $3, $4, $4, $5)",
+                    "INSERT INTO session (token_hash, account_id, active_card_id, created_at, last_seen_at, expires_at,
+                         origin, user_agent)
+                     VALUES ($1, $2, $3, $4, $4, $5, $6, $7)",
                 )
                 .bind(&s.token_hash)
                 .bind(s.account_id)
                 .bind(s.active_card_id)
                 .bind(s.now)
                 .bind(s.expires_at)
+                .bind(&s.origin)
+                .bind(&s.user_agent)
                 .execute(&self.pool)
                 .await
                 .map_err(db_err)?;
@@ -115,7 +119,8 @@ macro_rules! store_impl {
 
             async fn session(&self, token_hash: &str, now: i64, idle_cutoff: i64) -> StoreResult<Option<SessionRecord>> {
                 let row = sqlx::query(
-                    "SELECT s.id, s.account_id, s.active_card_id, s.last_seen_at, a.card_id
+                    "SELECT s.id, s.account_id, s.active_card_id, s.last_seen_at, a.card_id, a.totp_secret,
+                            (SELECT c.staff_totp_required FROM clinic c WHERE c.id = 1) AS staff_totp_required
                      FROM session s JOIN account a ON a.id = s.account_id
                      WHERE s.token_hash = $1 AND s.expires_at > $2 AND s.last_seen_at > $3
                        AND a.disabled_at IS NULL",
@@ -130,6 +135,9 @@ macro_rules! store_impl {
                 let session_id: i64 = r.try_get("id").map_err(db_err)?;
                 let account_id: i64 = r.try_get("account_id").map_err(db_err)?;
                 let last_seen: i64 = r.try_get("last_seen_at").map_err(db_err)?;
+                let totp_enabled = r.try_get::<Option<String>, _>("totp_secret").map_err(db_err)?.is_some();
+                let staff_totp_required =
+                    r.try_get::<Option<bool>, _>("staff_totp_required").map_err(db_err)?.unwrap_or(true);
                 let roles = sqlx::query(
                     "SELECT r.role FROM staff_role r JOIN account a ON a.staff_id = r.staff_id
                      WHERE a.id = $1 ORDER BY r.role",
@@ -156,6 +164,8 @@ macro_rules! store_impl {
                     own_card_id: r.try_get("card_id").map_err(db_err)?,
                     active_card_id: r.try_get("active_card_id").map_err(db_err)?,
                     roles: Roles(roles),
+                    totp_enabled,
+                    staff_totp_required,
                 }))
             }
 
@@ -538,9 +548,12 @@ macro_rules! store_impl {
                 }
                 let now = time::OffsetDateTime::now_utc().unix_timestamp();
                 if let Some(c) = &seed.clinic {
-                    sqlx::query("INSERT INTO clinic (id, name, utc_offset_minutes) VALUES (1, $1, $2)")
-                        .bind(&c.name)
-                        .bind(c.utc_offset_minutes as i64)
+                    sqlx::query(
+                        "INSERT INTO clinic (id, name, utc_offset_minutes, staff_totp_required) VALUES (1, $1, $2, $3)",
+                    )
+                    .bind(&c.name)
+                    .bind(c.utc_offset_minutes as i64)
+                    .bind(!seed.relax_staff_totp)
                         .execute(&mut *tx)
                         .await
                         .map_err(db_err)?;

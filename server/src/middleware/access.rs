@@ -16,6 +16,7 @@ pub fn is_public(path: &str) -> bool {
     matches!(
         path,
         "/signin"
+            | "/signin/second-factor"
             | "/register"
             | "/register/code"
             | "/demo/mail"
@@ -30,6 +31,7 @@ pub fn is_public(path: &str) -> bool {
             | "/rpc/request_code"
             | "/rpc/set_password_with_code"
             | "/rpc/demo_mailbox"
+            | "/rpc/verify_second_factor"
     ) || path.starts_with("/pkg/")
 }
 

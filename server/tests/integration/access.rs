@@ -3,7 +3,7 @@
 
 use crate::support::spawn_app;
 
-const PUBLIC_RPC: [&str; 7] = [
+const PUBLIC_RPC: [&str; 8] = [
     "/rpc/sign_in",
     "/rpc/sign_out",
     "/rpc/current_user",
@@ -11,8 +11,9 @@ const PUBLIC_RPC: [&str; 7] = [
     "/rpc/request_code",
     "/rpc/set_password_with_code",
     "/rpc/demo_mailbox",
+    "/rpc/verify_second_factor",
 ];
-const PUBLIC_PAGES: [&str; 4] = ["/signin", "/register", "/register/code", "/demo/mail"];
+const PUBLIC_PAGES: [&str; 5] = ["/signin", "/signin/second-factor", "/register", "/register/code", "/demo/mail"];
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_server_function_needs_a_session_unless_public() {

@@ -5,5 +5,6 @@ mod access;
 mod http;
 mod onboarding;
 mod outbox;
+mod second_factor;
 mod store;
 mod support;

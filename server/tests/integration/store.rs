@@ -37,6 +37,8 @@ async fn accounts_and_sessions(store: &dyn Store) {
             active_card_id: rec.own_card_id,
             now,
             expires_at: now + 3600,
+            origin: "127.0.0.1".into(),
+            user_agent: "test".into(),
         })
         .await
         .unwrap();
@@ -65,6 +67,8 @@ async fn accounts_and_sessions(store: &dyn Store) {
             active_card_id: None,
             now,
             expires_at: now + 60,
+            origin: "127.0.0.1".into(),
+            user_agent: "test".into(),
         })
         .await
         .unwrap();
