@@ -65,6 +65,12 @@ pub enum AppError {
     /// Staff must turn on a second factor before using the staff area.
     #[error("second factor required")]
     SecondFactorRequired,
+    /// An attach code that is wrong, used, expired or not for this account: one answer.
+    #[error("attach code invalid")]
+    AttachCodeInvalid,
+    /// The card has no contact to send a code to.
+    #[error("no contact")]
+    NoContact,
     #[error("rate limited")]
     RateLimited { retry_after_secs: i64 },
     #[error("internal error {reference}")]
@@ -91,6 +97,7 @@ impl AppError {
             AppError::SecondFactorInvalid => 422,
             AppError::SecondStepExpired => 401,
             AppError::SecondFactorRequired => 403,
+            AppError::AttachCodeInvalid | AppError::NoContact => 422,
             AppError::RateLimited { .. } => 429,
             AppError::Internal { .. } => 500,
             AppError::Unavailable => 503,
@@ -112,6 +119,8 @@ impl AppError {
             AppError::SecondFactorInvalid => t.err_second_factor_invalid.into(),
             AppError::SecondStepExpired => t.err_second_step_expired.into(),
             AppError::SecondFactorRequired => t.err_second_factor_required.into(),
+            AppError::AttachCodeInvalid => t.err_attach_code_invalid.into(),
+            AppError::NoContact => t.err_no_contact.into(),
             AppError::RateLimited { retry_after_secs } => (t.err_rate_limited)((retry_after_secs + 59).max(60) / 60),
             AppError::Internal { reference } => (t.err_internal)(reference),
             AppError::Unavailable => t.err_unavailable.into(),

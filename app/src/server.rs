@@ -3,6 +3,7 @@
 //! authentication and authorisation use cases. Nothing here is compiled into the browser.
 
 pub mod account;
+pub mod attach;
 pub mod auth;
 pub mod cards;
 pub mod onboarding;

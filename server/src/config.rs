@@ -26,6 +26,10 @@ pub struct Settings {
     pub mail_from: String,
     /// `KABINET_WORKER_THREADS`: async worker threads (see `main.rs` for why the default is 1).
     pub worker_threads: usize,
+    /// `KABINET_CONTACT_PRIORITY`: `phone` (default) or `email`: where attach codes go first.
+    pub contact_priority: app::server::state::ContactPriority,
+    /// `KABINET_ATTACH_CODE_TTL_HOURS`: how long an attach code is valid (default 72).
+    pub attach_code_ttl_hours: i64,
 }
 
 impl std::fmt::Debug for Settings {
@@ -41,6 +45,8 @@ impl std::fmt::Debug for Settings {
             .field("demo", &self.demo)
             .field("smtp_url", &self.smtp_url.as_deref().map(redact_url))
             .field("mail_from", &self.mail_from)
+            .field("contact_priority", &self.contact_priority)
+            .field("attach_code_ttl_hours", &self.attach_code_ttl_hours)
             .field("worker_threads", &self.worker_threads)
             .finish()
     }
@@ -90,6 +96,17 @@ impl Settings {
                     .filter(|n| *n >= 1)
                     .ok_or_else(|| anyhow::anyhow!("KABINET_WORKER_THREADS must be a whole number of at least 1"))?,
                 None => 1,
+            },
+            contact_priority: match get("KABINET_CONTACT_PRIORITY").as_deref().map(str::trim) {
+                None | Some("") | Some("phone") => app::server::state::ContactPriority::Phone,
+                Some("email") => app::server::state::ContactPriority::Email,
+                Some(_) => anyhow::bail!("KABINET_CONTACT_PRIORITY must be phone or email"),
+            },
+            attach_code_ttl_hours: match get("KABINET_ATTACH_CODE_TTL_HOURS") {
+                Some(v) => v.trim().parse::<i64>().ok().filter(|h| (1..=24 * 30).contains(h)).ok_or_else(|| {
+                    anyhow::anyhow!("KABINET_ATTACH_CODE_TTL_HOURS must be a whole number of hours, 1 to 720")
+                })?,
+                None => 72,
             },
         })
     }

@@ -42,6 +42,8 @@ pub struct Application {
     router: Router,
     /// The outbox worker's parts, when an SMTP server is configured.
     mail: Option<MailWorker>,
+    /// The text-message worker's parts (the development provider records messages).
+    sms: (Arc<dyn Store>, Clock),
 }
 
 struct MailWorker {
@@ -79,6 +81,7 @@ pub async fn build_with_store(settings: Settings, store: Arc<dyn Store>, clock: 
             None
         }
     };
+    let sms = (store.clone(), clock.clone());
     let app_state = AppState {
         store,
         config: Arc::new(PortalConfig {
@@ -86,6 +89,8 @@ pub async fn build_with_store(settings: Settings, store: Arc<dyn Store>, clock: 
             secure_cookies: settings.secure_cookies(),
             demo: settings.demo,
             public_url: settings.public_base_url(),
+            contact_priority: settings.contact_priority,
+            attach_code_ttl_secs: settings.attach_code_ttl_hours * 3600,
         }),
         clock,
     };
@@ -107,7 +112,7 @@ pub async fn build_with_store(settings: Settings, store: Arc<dyn Store>, clock: 
     let router = middleware::wrap(router, state.clone()).with_state(state);
 
     let listener = TcpListener::bind(settings.addr).await.with_context(|| format!("binding {}", settings.addr))?;
-    Ok(Application { listener, router, mail })
+    Ok(Application { listener, router, mail, sms })
 }
 
 /// The page routes, generated once per process. Generating them runs the app with resource
@@ -159,6 +164,8 @@ impl Application {
         if let Some(w) = self.mail {
             mail::spawn_worker(w.store, w.mailer, w.clock);
         }
+        let (store, clock) = self.sms;
+        mail::spawn_sms_worker(store, Arc::new(mail::DevSms), clock);
         let listener = self.listener.tap_io(|tcp| {
             let _ = tcp.set_nodelay(true);
         });

@@ -4,7 +4,7 @@
 //! so a rare resend after a crash between SMTP's "OK" and our commit is recognisable).
 
 use app::domain::outbox::{retry_delay, LEASE_SECS};
-use app::server::store::OutboxMail;
+use app::server::store::{Channel, OutboxMail};
 use app::server::{Store, StoreError};
 use async_trait::async_trait;
 use lettre::message::{header::ContentType, Mailbox};
@@ -55,7 +55,7 @@ impl MailTransport for SmtpMailer {
 /// Sends what is due now; returns how many messages went out.
 pub async fn drain_once(store: &dyn Store, mailer: &dyn MailTransport, now: i64) -> Result<usize, StoreError> {
     let mut sent = 0;
-    for mail in store.outbox_lease_due(now, now + LEASE_SECS, 20).await? {
+    for mail in store.outbox_lease_due(Channel::Email, now, now + LEASE_SECS, 20).await? {
         match mailer.send(&mail).await {
             Ok(()) => {
                 store.outbox_mark_sent(mail.id, now).await?;
@@ -83,6 +83,61 @@ pub fn spawn_worker(
             tick.tick().await;
             if let Err(e) = drain_once(&*store, &*mailer, clock()).await {
                 tracing::error!(error = %e, "mail worker: storage error");
+            }
+        }
+    })
+}
+
+/// Something that delivers one text message to a phone.
+#[async_trait]
+pub trait SmsTransport: Send + Sync + 'static {
+    async fn send(&self, sms: &OutboxMail) -> Result<(), String>;
+}
+
+/// The development SMS provider: the message stays recorded in the outbox (where the demo
+/// mailbox shows it) and is marked delivered; nothing leaves the machine. A real provider
+/// implements `SmsTransport` the same way `SmtpMailer` implements `MailTransport`.
+pub struct DevSms;
+
+#[async_trait]
+impl SmsTransport for DevSms {
+    async fn send(&self, sms: &OutboxMail) -> Result<(), String> {
+        // The number and the text are personal data: the log names the outbox row only.
+        tracing::info!(outbox_id = sms.id, "sms recorded by the development provider");
+        Ok(())
+    }
+}
+
+/// Sends the text messages that are due; returns how many went out.
+pub async fn drain_sms_once(store: &dyn Store, sms: &dyn SmsTransport, now: i64) -> Result<usize, StoreError> {
+    let mut sent = 0;
+    for message in store.outbox_lease_due(Channel::Sms, now, now + LEASE_SECS, 20).await? {
+        match sms.send(&message).await {
+            Ok(()) => {
+                store.outbox_mark_sent(message.id, now).await?;
+                sent += 1;
+            }
+            Err(error) => {
+                tracing::warn!(outbox_id = message.id, %error, "sms not sent; will retry");
+                store.outbox_mark_failed(message.id, now + retry_delay(message.attempts), &error).await?;
+            }
+        }
+    }
+    Ok(sent)
+}
+
+/// Drains the SMS outbox every two seconds until the process ends.
+pub fn spawn_sms_worker(
+    store: Arc<dyn Store>,
+    sms: Arc<dyn SmsTransport>,
+    clock: app::server::state::Clock,
+) -> tokio::task::JoinHandle<()> {
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(Duration::from_secs(2));
+        loop {
+            tick.tick().await;
+            if let Err(e) = drain_sms_once(&*store, &*sms, clock()).await {
+                tracing::error!(error = %e, "sms worker: storage error");
             }
         }
     })

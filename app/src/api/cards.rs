@@ -121,3 +121,30 @@ pub async fn send_invitation(id: i64) -> Result<(), AppError> {
         .await,
     )
 }
+
+/// Issues an attach code for the card, for the patient or for a guardian (by card number).
+#[server(prefix = "/rpc", endpoint = "issue_attach_code")]
+pub async fn issue_attach_code(id: i64, recipient: String, guardian_card: String) -> Result<String, AppError> {
+    auth::finish(
+        async {
+            let session = auth::require_staff(|r| r.can_manage_cards())?;
+            let peer = auth::request_context()?.peer;
+            let guardian = match recipient.as_str() {
+                "guardian" => Some(
+                    guardian_card
+                        .trim()
+                        .parse::<i64>()
+                        .map_err(|_| AppError::field("guardian_card", crate::error::Problem::Required))?,
+                ),
+                _ => None,
+            };
+            let to = crate::server::attach::issue(&use_state()?, &session, peer, id, guardian).await?;
+            leptos_axum::redirect(&format!(
+                "/staff/cards/{id}?attach_sent={}",
+                crate::domain::paths::percent_encode(&to)
+            ));
+            Ok(to)
+        }
+        .await,
+    )
+}

@@ -80,7 +80,7 @@ pub async fn demo_mailbox() -> Result<Vec<DemoMail>, AppError> {
                 .map(|m| DemoMail {
                     id: m.id,
                     recipient: m.recipient,
-                    subject: m.subject,
+                    subject: if m.channel == "sms" { "SMS".into() } else { m.subject },
                     body: m.body,
                     created_at: m.created_at,
                     sent: m.sent_at.is_some(),

@@ -177,3 +177,17 @@ pub async fn set_staff_totp(required: Option<String>) -> Result<(), AppError> {
         .await,
     )
 }
+
+/// Links a card to the caller's account with an attach code.
+#[server(prefix = "/rpc", endpoint = "attach_card")]
+pub async fn attach_card(code: String) -> Result<(), AppError> {
+    auth::finish(
+        async {
+            let (session, peer) = current()?;
+            crate::server::attach::redeem(&use_state()?, &session, peer, &code).await?;
+            leptos_axum::redirect("/account?changed=attached#attach");
+            Ok(())
+        }
+        .await,
+    )
+}

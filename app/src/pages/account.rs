@@ -2,8 +2,8 @@
 //! sessions, and the card's access journal.
 
 use crate::api::security::{
-    get_account_page, ChangePassword, EndAllSessions, EndSession, RecoveryCodesSeen, SetMyRefusals, SetStaffTotp,
-    TotpConfirm, TotpStart, TotpTurnOff,
+    get_account_page, AttachCard, ChangePassword, EndAllSessions, EndSession, RecoveryCodesSeen, SetMyRefusals,
+    SetStaffTotp, TotpConfirm, TotpStart, TotpTurnOff,
 };
 use crate::components::errors::{last_error, ErrorPanel, FieldError, FormError, Loading};
 use crate::domain::account_page::{AccountPage, JournalView};
@@ -39,6 +39,8 @@ fn action_label(t: &Texts, action: &str) -> String {
         "account.password_change" => t.act_password_change,
         "account.totp_on" => t.act_totp_on,
         "account.totp_off" => t.act_totp_off,
+        "card.attach" => t.attached,
+        "card.attach_code" => t.issue_attach_code,
         other => return other.to_string(),
     }
     .to_string()
@@ -64,6 +66,7 @@ struct Actions {
     end_all: ServerAction<EndAllSessions>,
     refusals: ServerAction<SetMyRefusals>,
     staff_totp: ServerAction<SetStaffTotp>,
+    attach: ServerAction<AttachCard>,
 }
 
 impl Actions {
@@ -78,6 +81,7 @@ impl Actions {
             end_all: ServerAction::new(),
             refusals: ServerAction::new(),
             staff_totp: ServerAction::new(),
+            attach: ServerAction::new(),
         }
     }
     fn version(&self) -> usize {
@@ -89,6 +93,7 @@ impl Actions {
             + self.end_session.version().get()
             + self.refusals.version().get()
             + self.staff_totp.version().get()
+            + self.attach.version().get()
     }
 }
 
@@ -123,6 +128,9 @@ fn AccountView(page: AccountPage, actions: Actions) -> impl IntoView {
     let password_error = last_error(actions.password.value());
     let confirm_error = last_error(actions.totp_confirm.value());
     let off_error = last_error(actions.totp_off.value());
+    let attach_error = last_error(actions.attach.value());
+    let attached =
+        changed.as_deref() == Some("attached") || matches!(actions.attach.value().get_untracked(), Some(Ok(())));
     let AccountPage {
         login_email,
         card,
@@ -177,6 +185,18 @@ fn AccountView(page: AccountPage, actions: Actions) -> impl IntoView {
                 })}
             </section>
         })}
+
+        <section class="panel" id="attach" aria-labelledby="attach-heading">
+            <h2 id="attach-heading">{t.attach_card_title}</h2>
+            <p class="hint">{t.attach_card_intro}</p>
+            {attached.then(|| view! { <p class="notice" role="status">{t.attached}</p> })}
+            <ActionForm action=actions.attach attr:class="stack">
+                <label for="attach-code">{t.attach_code_label}</label>
+                <input id="attach-code" name="code" type="text" inputmode="numeric" autocomplete="one-time-code" required maxlength="15"/>
+                <FormError error=attach_error/>
+                <button type="submit">{t.attach_button}</button>
+            </ActionForm>
+        </section>
 
         <section class="panel" id="password" aria-labelledby="password-heading">
             <h2 id="password-heading">{t.password_title}</h2>

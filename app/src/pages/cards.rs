@@ -1,7 +1,9 @@
 //! The front desk in the staff area: find a card, create one, and on the card's page record
 //! consents and refusals and send the invitation.
 
-use crate::api::cards::{card_search, get_card, CardCreate, RecordConsents, SendInvitation, SetRefusals};
+use crate::api::cards::{
+    card_search, get_card, CardCreate, IssueAttachCode, RecordConsents, SendInvitation, SetRefusals,
+};
 use crate::components::errors::{last_error, ErrorPanel, FieldError, FormError, Loading};
 use crate::domain::account::Roles;
 use crate::domain::card::CardDetail;
@@ -124,8 +126,17 @@ pub fn StaffCardPage() -> impl IntoView {
     let consents = ServerAction::<RecordConsents>::new();
     let refusals = ServerAction::<SetRefusals>::new();
     let invite = ServerAction::<SendInvitation>::new();
+    let attach = ServerAction::<IssueAttachCode>::new();
     let card = Resource::new(
-        move || (id.get(), consents.version().get(), refusals.version().get(), invite.version().get()),
+        move || {
+            (
+                id.get(),
+                consents.version().get(),
+                refusals.version().get(),
+                invite.version().get(),
+                attach.version().get(),
+            )
+        },
         |(id, ..)| get_card(id),
     );
     view! {
@@ -135,7 +146,7 @@ pub fn StaffCardPage() -> impl IntoView {
             {move || Suspend::new(async move {
                 match card.await {
                     Err(e) => view! { <ErrorPanel error=e/> }.into_any(),
-                    Ok(c) => view! { <CardView card=c consents refusals invite/> }.into_any(),
+                    Ok(c) => view! { <CardView card=c consents refusals invite attach/> }.into_any(),
                 }
             })}
         </Suspense>
@@ -148,6 +159,7 @@ fn CardView(
     consents: ServerAction<RecordConsents>,
     refusals: ServerAction<SetRefusals>,
     invite: ServerAction<SendInvitation>,
+    attach: ServerAction<IssueAttachCode>,
 ) -> impl IntoView {
     let t = use_texts();
     let lang = use_lang();
@@ -155,10 +167,15 @@ fn CardView(
     let consents_error = last_error(consents.value());
     let refusals_error = last_error(refusals.value());
     let invite_error = last_error(invite.value());
+    let attach_error = last_error(attach.value());
+    let attach_sent = use_query_map()
+        .get_untracked()
+        .get("attach_sent")
+        .or_else(|| attach.value().get_untracked().and_then(Result::ok));
     let invited_now = use_query_map().get_untracked().get("invited").is_some()
         || matches!(invite.value().get_untracked(), Some(Ok(())));
     let id = card.id.to_string();
-    let (consents_id, refusals_id, invite_id) = (id.clone(), id.clone(), id);
+    let (consents_id, refusals_id, invite_id, attach_id) = (id.clone(), id.clone(), id.clone(), id);
     let signed: Vec<(ConsentKind, bool)> =
         ConsentKind::ALL.into_iter().map(|k| (k, card.consent(k).is_some())).collect();
     let refused = card.refusals;
@@ -170,6 +187,7 @@ fn CardView(
     let can_invite = card.consents_complete && card.email.is_some();
     view! {
         <h1>{card.full_name.clone()}</h1>
+        <p class="meta" data-testid="card-number">{(t.card_number)(card.id)}</p>
         <dl class="facts">
             <dt>{t.birth_date}</dt><dd>{format_date(card.birth_date, lang)}</dd>
             <dt>{t.phone}</dt><dd>{card.phone.clone().unwrap_or_else(|| "—".into())}</dd>
@@ -231,6 +249,22 @@ fn CardView(
                 <input type="hidden" name="id" value=invite_id.clone()/>
                 <FormError error=invite_error/>
                 <button type="submit" class="primary" disabled=!can_invite>{t.send_invitation}</button>
+            </ActionForm>
+        </section>
+
+        <section class="panel" id="attach" aria-labelledby="attach-heading">
+            <h2 id="attach-heading">{t.attach_title}</h2>
+            <p class="hint">{t.attach_intro}</p>
+            {attach_sent.map(|to| view! { <p class="notice" role="status">{(t.attach_sent)(&to)}</p> })}
+            <ActionForm action=attach attr:class="stack">
+                <input type="hidden" name="id" value=attach_id.clone()/>
+                <label class="check"><input type="radio" name="recipient" value="patient" checked=true/>{t.attach_for_patient}</label>
+                <label class="check"><input type="radio" name="recipient" value="guardian"/>{t.attach_for_guardian}</label>
+                <label for="guardian_card">{t.guardian_card_no}</label>
+                <input id="guardian_card" name="guardian_card" type="text" inputmode="numeric" aria-describedby="guardian_card-error"/>
+                <FieldError error=attach_error field="guardian_card"/>
+                <FormError error=attach_error/>
+                <button type="submit">{t.issue_attach_code}</button>
             </ActionForm>
         </section>
     }

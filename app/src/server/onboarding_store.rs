@@ -119,6 +119,43 @@ pub struct NewConsent {
     pub email: Option<Email>,
 }
 
+/// Where an attach code can be sent: the card's (or its guardian's) contacts.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Contacts {
+    pub phone: Option<String>,
+    pub phone_kind: Option<crate::domain::person::PhoneKind>,
+    pub email: Option<String>,
+}
+
+pub struct NewAttachCode {
+    pub card_id: i64,
+    pub guardian_card_id: Option<i64>,
+    /// SHA-256 hex of the nine digits.
+    pub code_hash: String,
+    pub channel: super::store::Channel,
+    pub recipient: String,
+    pub subject: String,
+    pub body: String,
+    pub now: i64,
+    pub expires_at: i64,
+    pub audit: AuditEntry,
+}
+
+/// A live attach code.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AttachCodeRecord {
+    pub id: i64,
+    pub card_id: i64,
+    pub guardian_card_id: Option<i64>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum AttachOutcome {
+    Attached,
+    /// Spent meanwhile, or the card already belongs to another account.
+    Refused,
+}
+
 #[async_trait]
 pub trait OnboardingStore: Send + Sync {
     // The front desk.
@@ -147,6 +184,23 @@ pub trait OnboardingStore: Send + Sync {
 
     /// The consents on record for a card.
     async fn card_consents(&self, card_id: i64) -> StoreResult<Vec<ConsentKind>>;
+
+    /// Contacts of a card.
+    async fn card_contacts(&self, card_id: i64) -> StoreResult<Option<Contacts>>;
+    /// Guardians (by card) of a ward, with valid (unrevoked) guardianship.
+    async fn guardians_of(&self, ward_card_id: i64) -> StoreResult<Vec<CardSummaryRecord>>;
+    /// Stores the code and queues its message in one transaction.
+    async fn attach_code_issue(&self, code: NewAttachCode) -> StoreResult<()>;
+    async fn attach_code_live(&self, code_hash: &str, now: i64) -> StoreResult<Option<AttachCodeRecord>>;
+    /// Spends the code and links the card: as `account_id`'s own card, or (with a guardian
+    /// card) as that guardian's ward.
+    async fn attach_code_redeem(
+        &self,
+        code: &AttachCodeRecord,
+        account_id: i64,
+        now: i64,
+        audit: AuditEntry,
+    ) -> StoreResult<AttachOutcome>;
 
     // Registration and password change.
     async fn registration_candidates(&self, email: &Email) -> StoreResult<Vec<RegistrationCandidate>>;

@@ -15,6 +15,18 @@ pub struct PortalConfig {
     pub demo: bool,
     /// Where people reach the portal, for links in mail (no trailing slash).
     pub public_url: String,
+    /// Which contact an attach code goes to first.
+    pub contact_priority: ContactPriority,
+    pub attach_code_ttl_secs: i64,
+}
+
+/// `KABINET_CONTACT_PRIORITY`: a mobile phone (SMS) or the e-mail address first, the other as
+/// the fallback.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum ContactPriority {
+    #[default]
+    Phone,
+    Email,
 }
 
 /// The time source, unix seconds; tests replace it to move time.

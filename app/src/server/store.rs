@@ -117,10 +117,28 @@ pub struct NewMail {
     pub body: String,
 }
 
+/// How an outbox message travels.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Channel {
+    Email,
+    Sms,
+}
+
+impl Channel {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Channel::Email => "email",
+            Channel::Sms => "sms",
+        }
+    }
+}
+
 /// A message in the outbox.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct OutboxMail {
     pub id: i64,
+    /// "email" or "sms".
+    pub channel: String,
     pub recipient: String,
     pub subject: String,
     pub body: String,
@@ -276,7 +294,13 @@ pub trait Store:
     /// Queues an e-mail. Use cases that cause mail queue it inside their own transaction.
     async fn outbox_enqueue(&self, mail: NewMail, now: i64) -> StoreResult<i64>;
     /// Leases up to `limit` unsent messages that are due, so no other worker sends them.
-    async fn outbox_lease_due(&self, now: i64, lease_until: i64, limit: i64) -> StoreResult<Vec<OutboxMail>>;
+    async fn outbox_lease_due(
+        &self,
+        channel: Channel,
+        now: i64,
+        lease_until: i64,
+        limit: i64,
+    ) -> StoreResult<Vec<OutboxMail>>;
     async fn outbox_mark_sent(&self, id: i64, now: i64) -> StoreResult<()>;
     /// Records a failed attempt and when to try again.
     async fn outbox_mark_failed(&self, id: i64, next_attempt_at: i64, error: &str) -> StoreResult<()>;

@@ -17,6 +17,7 @@ pub const SQLITE: &[Migration] = &[
         name: "second_factor",
         sql: include_str!("../../migrations/sqlite/0004_second_factor.sql"),
     },
+    Migration { version: 5, name: "attach_code", sql: include_str!("../../migrations/sqlite/0005_attach_code.sql") },
 ];
 
 pub const POSTGRES: &[Migration] = &[
@@ -28,6 +29,7 @@ pub const POSTGRES: &[Migration] = &[
         name: "second_factor",
         sql: include_str!("../../migrations/postgres/0004_second_factor.sql"),
     },
+    Migration { version: 5, name: "attach_code", sql: include_str!("../../migrations/postgres/0005_attach_code.sql") },
 ];
 
 pub const CREATE_TABLE: &str = "CREATE TABLE IF NOT EXISTS schema_migrations (

@@ -258,6 +258,183 @@ macro_rules! onboarding_impl {
                     consent_kinds(&self.pool, card_id).await
                 }
 
+                async fn card_contacts(&self, card_id: i64) -> StoreResult<Option<Contacts>> {
+                    let row = sqlx::query("SELECT phone, phone_kind, email FROM patient_card WHERE id = $1")
+                        .bind(card_id)
+                        .fetch_optional(&self.pool)
+                        .await
+                        .map_err(db_err)?;
+                    let Some(r) = row else { return Ok(None) };
+                    let kind: Option<String> = r.try_get("phone_kind").map_err(db_err)?;
+                    Ok(Some(Contacts {
+                        phone: r.try_get("phone").map_err(db_err)?,
+                        phone_kind: kind.as_deref().and_then(app::domain::person::PhoneKind::parse),
+                        email: r.try_get("email").map_err(db_err)?,
+                    }))
+                }
+
+                async fn guardians_of(&self, ward_card_id: i64) -> StoreResult<Vec<CardSummaryRecord>> {
+                    let rows = sqlx::query(
+                        "SELECT c.id, c.surname, c.name, c.patronymic, c.birth_date, c.email,
+                                (SELECT COUNT(*) FROM account a WHERE a.card_id = c.id) AS accounts
+                         FROM guardianship g JOIN patient_card c ON c.id = g.guardian_card_id
+                         WHERE g.ward_card_id = $1 AND g.revoked_at IS NULL ORDER BY c.id",
+                    )
+                    .bind(ward_card_id)
+                    .fetch_all(&self.pool)
+                    .await
+                    .map_err(db_err)?;
+                    let mut out = Vec::new();
+                    for r in rows {
+                        let card_id: i64 = r.try_get("id").map_err(db_err)?;
+                        let birth: String = r.try_get("birth_date").map_err(db_err)?;
+                        let accounts: i64 = r.try_get("accounts").map_err(db_err)?;
+                        out.push(CardSummaryRecord {
+                            card_id,
+                            surname: r.try_get("surname").map_err(db_err)?,
+                            name: r.try_get("name").map_err(db_err)?,
+                            patronymic: r.try_get("patronymic").map_err(db_err)?,
+                            birth_date: parse_date(&birth)?,
+                            email: r.try_get("email").map_err(db_err)?,
+                            consents: consent_kinds(&self.pool, card_id).await?,
+                            has_account: accounts > 0,
+                        });
+                    }
+                    Ok(out)
+                }
+
+                async fn attach_code_issue(&self, c: NewAttachCode) -> StoreResult<()> {
+                    let mut tx = self.pool.begin().await.map_err(db_err)?;
+                    sqlx::query(
+                        "INSERT INTO attach_code (card_id, guardian_card_id, code_hash, channel, issued_by, created_at, expires_at)
+                         VALUES ($1, $2, $3, $4, $5, $6, $7)",
+                    )
+                    .bind(c.card_id)
+                    .bind(c.guardian_card_id)
+                    .bind(&c.code_hash)
+                    .bind(c.channel.as_str())
+                    .bind(c.audit.actor_account_id)
+                    .bind(c.now)
+                    .bind(c.expires_at)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(db_err)?;
+                    sqlx::query(
+                        "INSERT INTO outbox (channel, recipient, subject, body, created_at, next_attempt_at)
+                         VALUES ($1, $2, $3, $4, $5, $5)",
+                    )
+                    .bind(c.channel.as_str())
+                    .bind(&c.recipient)
+                    .bind(&c.subject)
+                    .bind(&c.body)
+                    .bind(c.now)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(db_err)?;
+                    audit_in(&mut tx, &c.audit).await?;
+                    tx.commit().await.map_err(db_err)
+                }
+
+                async fn attach_code_live(&self, code_hash: &str, now: i64) -> StoreResult<Option<AttachCodeRecord>> {
+                    let row = sqlx::query(
+                        "SELECT id, card_id, guardian_card_id FROM attach_code
+                         WHERE code_hash = $1 AND used_at IS NULL AND expires_at > $2
+                         ORDER BY id DESC LIMIT 1",
+                    )
+                    .bind(code_hash)
+                    .bind(now)
+                    .fetch_optional(&self.pool)
+                    .await
+                    .map_err(db_err)?;
+                    row.map(|r| {
+                        Ok(AttachCodeRecord {
+                            id: r.try_get("id")?,
+                            card_id: r.try_get("card_id")?,
+                            guardian_card_id: r.try_get("guardian_card_id")?,
+                        })
+                    })
+                    .transpose()
+                    .map_err(db_err)
+                }
+
+                async fn attach_code_redeem(
+                    &self,
+                    code: &AttachCodeRecord,
+                    account_id: i64,
+                    now: i64,
+                    audit: AuditEntry,
+                ) -> StoreResult<AttachOutcome> {
+                    // Every refusal returns before the commit: the code then stays unspent.
+                    let mut tx = self.pool.begin().await.map_err(db_err)?;
+                    let spent = sqlx::query(
+                        "UPDATE attach_code SET used_at = $2, used_by = $3
+                         WHERE id = $1 AND used_at IS NULL AND expires_at > $2",
+                    )
+                    .bind(code.id)
+                    .bind(now)
+                    .bind(account_id)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(db_err)?;
+                    if spent.rows_affected() != 1 {
+                        return Ok(AttachOutcome::Refused);
+                    }
+                    let own: Option<i64> = sqlx::query("SELECT card_id FROM account WHERE id = $1")
+                        .bind(account_id)
+                        .fetch_one(&mut *tx)
+                        .await
+                        .and_then(|r| r.try_get("card_id"))
+                        .map_err(db_err)?;
+                    match code.guardian_card_id {
+                        Some(guardian) => {
+                            if own != Some(guardian) || guardian == code.card_id {
+                                return Ok(AttachOutcome::Refused);
+                            }
+                            let revived = sqlx::query(
+                                "UPDATE guardianship SET revoked_at = NULL, granted_at = $3
+                                 WHERE guardian_card_id = $1 AND ward_card_id = $2",
+                            )
+                            .bind(guardian)
+                            .bind(code.card_id)
+                            .bind(now)
+                            .execute(&mut *tx)
+                            .await
+                            .map_err(db_err)?;
+                            if revived.rows_affected() == 0 {
+                                sqlx::query(
+                                    "INSERT INTO guardianship (guardian_card_id, ward_card_id, granted_at) VALUES ($1, $2, $3)",
+                                )
+                                .bind(guardian)
+                                .bind(code.card_id)
+                                .bind(now)
+                                .execute(&mut *tx)
+                                .await
+                                .map_err(db_err)?;
+                            }
+                        }
+                        None => {
+                            let taken = sqlx::query("SELECT id FROM account WHERE card_id = $1")
+                                .bind(code.card_id)
+                                .fetch_optional(&mut *tx)
+                                .await
+                                .map_err(db_err)?
+                                .is_some();
+                            if own.is_some() || taken {
+                                return Ok(AttachOutcome::Refused);
+                            }
+                            sqlx::query("UPDATE account SET card_id = $2 WHERE id = $1 AND card_id IS NULL")
+                                .bind(account_id)
+                                .bind(code.card_id)
+                                .execute(&mut *tx)
+                                .await
+                                .map_err(db_err)?;
+                        }
+                    }
+                    audit_in(&mut tx, &audit).await?;
+                    tx.commit().await.map_err(db_err)?;
+                    Ok(AttachOutcome::Attached)
+                }
+
                 async fn registration_candidates(&self, email: &Email) -> StoreResult<Vec<RegistrationCandidate>> {
                     let owner = sqlx::query("SELECT id, card_id FROM account WHERE email = $1")
                         .bind(email.as_str())

@@ -41,6 +41,7 @@ macro_rules! store_impl {
         fn outbox_mail(r: &DbRow) -> Result<OutboxMail, sqlx::Error> {
             Ok(OutboxMail {
                 id: r.try_get("id")?,
+                channel: r.try_get("channel")?,
                 recipient: r.try_get("recipient")?,
                 subject: r.try_get("subject")?,
                 body: r.try_get("body")?,
@@ -51,7 +52,7 @@ macro_rules! store_impl {
             })
         }
 
-        const OUTBOX_COLUMNS: &str = "id, recipient, subject, body, attempts, created_at, sent_at, last_error";
+        const OUTBOX_COLUMNS: &str = "id, channel, recipient, subject, body, attempts, created_at, sent_at, last_error";
         const NEWS_COLUMNS: &str = "id, title, body, publish_at, withdrawn_at, updated_at";
         const CARD_COLUMNS: &str = "c.id, c.surname, c.name, c.patronymic, c.birth_date, c.incapacitated";
 
@@ -483,13 +484,13 @@ macro_rules! store_impl {
                 .map_err(db_err)
             }
 
-            async fn outbox_lease_due(&self, now: i64, lease_until: i64, limit: i64) -> StoreResult<Vec<OutboxMail>> {
+            async fn outbox_lease_due(&self, channel: Channel, now: i64, lease_until: i64, limit: i64) -> StoreResult<Vec<OutboxMail>> {
                 // One statement: two workers never lease the same row.
                 sqlx::query(&format!(
                     "UPDATE outbox SET leased_until = $2, attempts = attempts + 1
                      WHERE id IN (
                          SELECT id FROM outbox
-                         WHERE sent_at IS NULL AND next_attempt_at <= $1
+                         WHERE sent_at IS NULL AND next_attempt_at <= $1 AND channel = $4
                            AND (leased_until IS NULL OR leased_until <= $1)
                          ORDER BY next_attempt_at, id LIMIT $3)
                      RETURNING {OUTBOX_COLUMNS}"
@@ -497,6 +498,7 @@ macro_rules! store_impl {
                 .bind(now)
                 .bind(lease_until)
                 .bind(limit)
+                .bind(channel.as_str())
                 .fetch_all(&self.pool)
                 .await
                 .and_then(|rows| rows.iter().map(outbox_mail).collect())

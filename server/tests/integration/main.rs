@@ -2,6 +2,7 @@
 //! real server on port 0 driven over HTTP with a cookie-jar client.
 
 mod access;
+mod attach;
 mod http;
 mod onboarding;
 mod outbox;

@@ -2,7 +2,7 @@
 //! outage delays a message without losing or doubling it.
 
 use crate::support::{pg_db, sqlite_db};
-use app::server::store::NewMail;
+use app::server::store::{Channel, NewMail};
 use app::server::Store;
 use kabinet_server::mail::{drain_once, SmtpMailer};
 use std::net::TcpListener;
@@ -148,7 +148,11 @@ async fn a_leased_message_is_not_taken_twice() {
     let db = sqlite_db();
     let store = kabinet_server::db::open(&db.url).await.unwrap();
     store.outbox_enqueue(mail("x"), 100).await.unwrap();
-    assert_eq!(store.outbox_lease_due(100, 220, 10).await.unwrap().len(), 1);
-    assert!(store.outbox_lease_due(150, 270, 10).await.unwrap().is_empty(), "held by the first worker");
-    assert_eq!(store.outbox_lease_due(221, 341, 10).await.unwrap().len(), 1, "a crashed worker's lease expires");
+    assert_eq!(store.outbox_lease_due(Channel::Email, 100, 220, 10).await.unwrap().len(), 1);
+    assert!(store.outbox_lease_due(Channel::Email, 150, 270, 10).await.unwrap().is_empty(), "held by the first worker");
+    assert_eq!(
+        store.outbox_lease_due(Channel::Email, 221, 341, 10).await.unwrap().len(),
+        1,
+        "a crashed worker's lease expires"
+    );
 }

@@ -124,7 +124,11 @@ pub async fn spawn_app_with_env(env: &[(&str, &str)]) -> TestApp {
 async fn spawn_app_with(site_root: &std::path::Path, env: &[(&str, &str)]) -> TestApp {
     let env: Vec<(String, String)> = env.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
     let site_root = site_root.to_string_lossy().to_string();
-    let db = sqlite_db();
+    // KABINET_TEST_BACKEND=postgres runs every server test against PostgreSQL instead.
+    let db = match std::env::var("KABINET_TEST_BACKEND").as_deref() {
+        Ok("postgres") => pg_db().await.expect("KABINET_TEST_BACKEND=postgres needs KABINET_TEST_PG_URL"),
+        _ => sqlite_db(),
+    };
     let clock = TestClock::new();
     let (url, server_clock) = (db.url.clone(), clock.as_fn());
     // Started from a plain thread: `block_on` takes futures that are not provably `Send`.

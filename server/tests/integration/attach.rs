@@ -1,0 +1,150 @@
+//! Attach codes through the real server: issued by the front desk to the right contact, they
+//! link the right card exactly once.
+
+use crate::support::{spawn_app, spawn_app_with_env, TestApp};
+use app::error::AppError;
+use app::server::store::OutboxMail;
+
+async fn error_of(res: reqwest::Response) -> AppError {
+    let body = res.text().await.unwrap();
+    serde_json::from_str(&body).unwrap_or_else(|e| panic!("not an AppError ({e}): {body}"))
+}
+
+/// The newest message to `to` and the nine digits in it.
+async fn code_sent_to(app: &TestApp, to: &str) -> (OutboxMail, String) {
+    let m = app.store.outbox_recent(50).await.unwrap().into_iter().find(|m| m.recipient == to).expect("a message");
+    let digits: String = m.body.chars().filter(|c| c.is_ascii_digit()).collect();
+    let code = digits.chars().take(9).collect();
+    (m, code)
+}
+
+async fn new_card(app: &TestApp, desk: &reqwest::Client, surname: &str, birth: &str, phone: &str, email: &str) -> i64 {
+    let res = app
+        .rpc(
+            desk,
+            "card_create",
+            &[
+                ("surname", surname),
+                ("name", "Тест"),
+                ("patronymic", ""),
+                ("birth_date", birth),
+                ("sex", "female"),
+                ("phone", phone),
+                ("email", email),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), 200);
+    res.json().await.unwrap()
+}
+
+async fn profiles(app: &TestApp, c: &reqwest::Client) -> Vec<i64> {
+    let me: Option<app::domain::account::Me> = app.rpc(c, "current_user", &[]).await.json().await.unwrap();
+    me.unwrap().profiles.into_iter().map(|p| p.card_id).collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_guardian_attaches_a_childs_card_with_a_code_sent_by_sms_exactly_once() {
+    let app = spawn_app().await;
+    let desk = app.signed_in("registrar@kabinet.example").await;
+    let child = new_card(&app, &desk, "Иванов", "2019-03-01", "", "").await;
+    let mother = app.store.card_search("иванова анна", None, 1).await.unwrap()[0].card_id;
+    // For the patient themself: a child's card has no contact at all.
+    let res = app
+        .rpc(&desk, "issue_attach_code", &[("id", &child.to_string()), ("recipient", "patient"), ("guardian_card", "")])
+        .await;
+    assert_eq!(error_of(res).await, AppError::NoContact);
+    // For the guardian: the code goes to her mobile phone first.
+    let res = app
+        .rpc(
+            &desk,
+            "issue_attach_code",
+            &[("id", &child.to_string()), ("recipient", "guardian"), ("guardian_card", &mother.to_string())],
+        )
+        .await;
+    assert_eq!(res.status(), 200);
+    let shown: String = res.json().await.unwrap();
+    assert_eq!(shown, "SMS +7… 45-67", "the desk sees where it went, masked");
+    let (sms, code) = code_sent_to(&app, "+79161234567").await;
+    assert_eq!(sms.channel, "sms");
+    assert_eq!(code.len(), 9);
+
+    let mother_c = app.signed_in("patient@kabinet.example").await;
+    assert!(!profiles(&app, &mother_c).await.contains(&child));
+    // Somebody else cannot use it: the code is bound to the guardian named at issue.
+    let stranger = app.signed_in("guardian@kabinet.example").await;
+    let res = app.rpc(&stranger, "attach_card", &[("code", &code)]).await;
+    assert_eq!(error_of(res).await, AppError::AttachCodeInvalid);
+    // A wrong code, then the right one typed with spaces.
+    let res = app.rpc(&mother_c, "attach_card", &[("code", "000000000")]).await;
+    assert_eq!(error_of(res).await, AppError::AttachCodeInvalid);
+    let spaced = format!("{} {} {}", &code[..3], &code[3..6], &code[6..]);
+    assert_eq!(app.rpc(&mother_c, "attach_card", &[("code", &spaced)]).await.status(), 200);
+    assert!(profiles(&app, &mother_c).await.contains(&child));
+    // Once only.
+    let res = app.rpc(&mother_c, "attach_card", &[("code", &code)]).await;
+    assert_eq!(error_of(res).await, AppError::AttachCodeInvalid);
+    let actions: Vec<_> = app.store.audit_for_card(child).await.unwrap().into_iter().map(|e| e.action).collect();
+    assert!(actions.contains(&"card.attach_code".to_string()) && actions.contains(&"card.attach".to_string()));
+    // The development SMS provider records the message as delivered.
+    tokio::time::sleep(std::time::Duration::from_secs(3)).await;
+    let (sms, _) = code_sent_to(&app, "+79161234567").await;
+    assert!(sms.sent_at.is_some(), "{sms:?}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_attach_code_expires_and_guessing_is_limited_per_account() {
+    let app = spawn_app().await;
+    let desk = app.signed_in("registrar@kabinet.example").await;
+    let child = new_card(&app, &desk, "Петрова", "2020-07-07", "", "").await;
+    let father = app.store.card_search("петров дмитрий", None, 1).await.unwrap()[0].card_id;
+    let (child_s, father_s) = (child.to_string(), father.to_string());
+    let form = [("id", child_s.as_str()), ("recipient", "guardian"), ("guardian_card", father_s.as_str())];
+    assert_eq!(app.rpc(&desk, "issue_attach_code", &form).await.status(), 200);
+    let (_, code) = code_sent_to(&app, "+79037654321").await;
+    app.clock.advance(72 * 3600 + 1);
+    let father_c = app.signed_in("guardian@kabinet.example").await;
+    let res = app.rpc(&father_c, "attach_card", &[("code", &code)]).await;
+    assert_eq!(error_of(res).await, AppError::AttachCodeInvalid, "expired");
+    // Five wrong tries in an hour, then the account waits, even with a right code.
+    let desk = app.signed_in("registrar@kabinet.example").await;
+    assert_eq!(app.rpc(&desk, "issue_attach_code", &form).await.status(), 200);
+    let (_, fresh) = code_sent_to(&app, "+79037654321").await;
+    for _ in 0..3 {
+        app.rpc(&father_c, "attach_card", &[("code", "111111111")]).await;
+    }
+    let res = app.rpc(&father_c, "attach_card", &[("code", "222222222")]).await;
+    assert!(matches!(error_of(res).await, AppError::RateLimited { .. }));
+    let res = app.rpc(&father_c, "attach_card", &[("code", &fresh)]).await;
+    assert!(matches!(error_of(res).await, AppError::RateLimited { .. }));
+    app.clock.advance(3601);
+    let father_c = app.signed_in("guardian@kabinet.example").await;
+    assert_eq!(app.rpc(&father_c, "attach_card", &[("code", &fresh)]).await.status(), 200);
+    // Patients cannot issue codes.
+    let res = app
+        .rpc(
+            &father_c,
+            "issue_attach_code",
+            &[("id", &child.to_string()), ("recipient", "patient"), ("guardian_card", "")],
+        )
+        .await;
+    assert_eq!(res.status(), 403);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn codes_go_by_email_first_when_so_configured_and_attach_a_staff_members_own_card() {
+    let app = spawn_app_with_env(&[("KABINET_CONTACT_PRIORITY", "email")]).await;
+    let desk = app.signed_in("registrar@kabinet.example").await;
+    let card = new_card(&app, &desk, "Врачёва", "1970-01-01", "+7 916 222-33-44", "own-card@example.com").await;
+    let res = app
+        .rpc(&desk, "issue_attach_code", &[("id", &card.to_string()), ("recipient", "patient"), ("guardian_card", "")])
+        .await;
+    assert_eq!(res.json::<String>().await.unwrap(), "o***@example.com");
+    let (mail, code) = code_sent_to(&app, "own-card@example.com").await;
+    assert_eq!(mail.channel, "email");
+    // A doctor, whose account has no card, attaches this one as her own.
+    let doctor = app.signed_in("doctor@kabinet.example").await;
+    assert!(profiles(&app, &doctor).await.is_empty());
+    assert_eq!(app.rpc(&doctor, "attach_card", &[("code", &code)]).await.status(), 200);
+    assert_eq!(profiles(&app, &doctor).await, [card]);
+}
