@@ -23,6 +23,7 @@ pub enum Problem {
     PasswordMismatch,
     PasswordWrong,
     TotpWrong,
+    EmailUnavailable,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -142,6 +143,7 @@ impl AppError {
             Problem::PasswordMismatch => t.problem_password_mismatch.into(),
             Problem::PasswordWrong => t.problem_password_wrong.into(),
             Problem::TotpWrong => t.problem_totp_wrong.into(),
+            Problem::EmailUnavailable => t.problem_email_unavailable.into(),
         })
     }
 }

@@ -44,7 +44,7 @@ test('the tariff plans the clinic shows can be chosen', async ({ page }, info) =
 test('pages fit a 360 px phone screen', async ({ page }, info) => {
   await page.setViewportSize({ width: 360, height: 740 });
   await signIn(page, info, 'guardian@kabinet.example');
-  for (const path of ['/news', '/prices', '/news/1']) {
+  for (const path of ['/news', '/prices', '/news/1', '/account']) {
     await goto(page, info, path);
     const width = await page.evaluate(() => document.documentElement.scrollWidth).catch(() => null);
     if (width !== null) expect(width, path).toBeLessThanOrEqual(360);

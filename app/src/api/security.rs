@@ -191,3 +191,16 @@ pub async fn attach_card(code: String) -> Result<(), AppError> {
         .await,
     )
 }
+
+#[server(prefix = "/rpc", endpoint = "change_email")]
+pub async fn change_email(current_password: String, new_email: String) -> Result<(), AppError> {
+    auth::finish(
+        async {
+            let (session, peer) = current()?;
+            security::change_email(&use_state()?, &session, peer, current_password, &new_email, request_lang()).await?;
+            leptos_axum::redirect("/account?changed=email#contacts");
+            Ok(())
+        }
+        .await,
+    )
+}

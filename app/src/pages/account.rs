@@ -2,8 +2,8 @@
 //! sessions, and the card's access journal.
 
 use crate::api::security::{
-    get_account_page, AttachCard, ChangePassword, EndAllSessions, EndSession, RecoveryCodesSeen, SetMyRefusals,
-    SetStaffTotp, TotpConfirm, TotpStart, TotpTurnOff,
+    get_account_page, AttachCard, ChangeEmail, ChangePassword, EndAllSessions, EndSession, RecoveryCodesSeen,
+    SetMyRefusals, SetStaffTotp, TotpConfirm, TotpStart, TotpTurnOff,
 };
 use crate::components::errors::{last_error, ErrorPanel, FieldError, FormError, Loading};
 use crate::domain::account_page::{AccountPage, JournalView};
@@ -39,6 +39,7 @@ fn action_label(t: &Texts, action: &str) -> String {
         "account.password_change" => t.act_password_change,
         "account.totp_on" => t.act_totp_on,
         "account.totp_off" => t.act_totp_off,
+        "account.email_change" => t.change_email,
         "card.attach" => t.attached,
         "card.attach_code" => t.issue_attach_code,
         other => return other.to_string(),
@@ -67,6 +68,7 @@ struct Actions {
     refusals: ServerAction<SetMyRefusals>,
     staff_totp: ServerAction<SetStaffTotp>,
     attach: ServerAction<AttachCard>,
+    email: ServerAction<ChangeEmail>,
 }
 
 impl Actions {
@@ -82,6 +84,7 @@ impl Actions {
             refusals: ServerAction::new(),
             staff_totp: ServerAction::new(),
             attach: ServerAction::new(),
+            email: ServerAction::new(),
         }
     }
     fn version(&self) -> usize {
@@ -94,6 +97,7 @@ impl Actions {
             + self.refusals.version().get()
             + self.staff_totp.version().get()
             + self.attach.version().get()
+            + self.email.version().get()
     }
 }
 
@@ -129,6 +133,9 @@ fn AccountView(page: AccountPage, actions: Actions) -> impl IntoView {
     let confirm_error = last_error(actions.totp_confirm.value());
     let off_error = last_error(actions.totp_off.value());
     let attach_error = last_error(actions.attach.value());
+    let email_error = last_error(actions.email.value());
+    let email_changed =
+        changed.as_deref() == Some("email") || matches!(actions.email.value().get_untracked(), Some(Ok(())));
     let attached =
         changed.as_deref() == Some("attached") || matches!(actions.attach.value().get_untracked(), Some(Ok(())));
     let AccountPage {
@@ -159,6 +166,17 @@ fn AccountView(page: AccountPage, actions: Actions) -> impl IntoView {
                     <dt>{t.email}</dt><dd>{c.email.unwrap_or_else(|| "—".into())}</dd>
                 })}
             </dl>
+            {email_changed.then(|| view! { <p class="notice" role="status">{t.email_changed}</p> })}
+            <ActionForm action=actions.email attr:class="stack">
+                <label for="new-email">{t.new_email}</label>
+                <input id="new-email" name="new_email" type="email" inputmode="email" autocomplete="email" required aria-describedby="new-email-error"/>
+                <FieldError error=email_error field="new_email"/>
+                <label for="email-password">{t.current_password}</label>
+                <input id="email-password" name="current_password" type="password" autocomplete="current-password" required/>
+                <FieldError error=email_error field="current_password"/>
+                <FormError error=email_error/>
+                <button type="submit">{t.change_email}</button>
+            </ActionForm>
         </section>
 
         {(!consents.is_empty() || refusals.is_some()).then(|| view! {

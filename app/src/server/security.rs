@@ -333,3 +333,50 @@ pub fn current() -> Result<(SessionRecord, IpAddr), AppError> {
     let ctx = request_context()?;
     Ok((ctx.session.ok_or(AppError::Unauthenticated)?, ctx.peer))
 }
+
+/// Changes the sign-in e-mail after checking the password; the old and the new address are
+/// told. An address another account uses is refused without saying whose it is.
+pub async fn change_email(
+    state: &AppState,
+    session: &SessionRecord,
+    peer: IpAddr,
+    current: String,
+    new_email: &str,
+    lang: Lang,
+) -> Result<(), AppError> {
+    let email = crate::domain::email::Email::parse(new_email).map_err(|_| {
+        AppError::field("new_email", if new_email.trim().is_empty() { Problem::Required } else { Problem::Email })
+    })?;
+    reauthenticate(state, session, current).await?;
+    let t = state.store.totp_state(session.account_id).await?.ok_or(AppError::NotFound)?;
+    if t.email == email.as_str() {
+        return Ok(());
+    }
+    let texts = lang.texts();
+    let notices = [
+        NewMail {
+            recipient: t.email.clone(),
+            subject: texts.mail_email_changed_subject.into(),
+            body: (texts.mail_email_changed_body)(email.as_str()),
+        },
+        NewMail {
+            recipient: email.to_string(),
+            subject: texts.mail_email_changed_subject.into(),
+            body: (texts.mail_email_changed_body)(email.as_str()),
+        },
+    ];
+    let changed = state
+        .store
+        .account_email_change(
+            session.account_id,
+            email.as_str(),
+            &notices,
+            audit(state, session, peer, "account.email_change"),
+            state.now(),
+        )
+        .await?;
+    if !changed {
+        return Err(AppError::field("new_email", Problem::EmailUnavailable));
+    }
+    Ok(())
+}

@@ -102,6 +102,16 @@ pub trait SecurityStore: Send + Sync {
         now: i64,
     ) -> StoreResult<()>;
 
+    /// Changes the sign-in e-mail and queues the notices; false when another account has it.
+    async fn account_email_change(
+        &self,
+        account_id: i64,
+        new_email: &str,
+        notices: &[NewMail],
+        audit: AuditEntry,
+        now: i64,
+    ) -> StoreResult<bool>;
+
     async fn sessions_of(&self, account_id: i64, now: i64, idle_cutoff: i64) -> StoreResult<Vec<SessionInfo>>;
     /// Ends one of the account's sessions; false when it is not the account's.
     async fn session_end(&self, account_id: i64, session_id: i64) -> StoreResult<bool>;

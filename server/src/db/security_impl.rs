@@ -335,6 +335,39 @@ macro_rules! security_impl {
                     tx.commit().await.map_err(db_err)
                 }
 
+                async fn account_email_change(
+                    &self,
+                    account_id: i64,
+                    new_email: &str,
+                    notices: &[NewMail],
+                    audit: AuditEntry,
+                    now: i64,
+                ) -> StoreResult<bool> {
+                    let mut tx = self.pool.begin().await.map_err(db_err)?;
+                    let taken = sqlx::query("SELECT id FROM account WHERE email = $1 AND id <> $2")
+                        .bind(new_email)
+                        .bind(account_id)
+                        .fetch_optional(&mut *tx)
+                        .await
+                        .map_err(db_err)?
+                        .is_some();
+                    if taken {
+                        return Ok(false);
+                    }
+                    sqlx::query("UPDATE account SET email = $2 WHERE id = $1")
+                        .bind(account_id)
+                        .bind(new_email)
+                        .execute(&mut *tx)
+                        .await
+                        .map_err(db_err)?;
+                    for n in notices {
+                        enqueue_in(&mut tx, n, now).await?;
+                    }
+                    audit_in(&mut tx, &audit).await?;
+                    tx.commit().await.map_err(db_err)?;
+                    Ok(true)
+                }
+
                 async fn sessions_of(&self, account_id: i64, now: i64, idle_cutoff: i64) -> StoreResult<Vec<SessionInfo>> {
                     let rows = sqlx::query(
                         "SELECT id, created_at, last_seen_at, origin, user_agent FROM session

@@ -274,3 +274,27 @@ async fn a_patient_refuses_advertising_and_sees_who_opened_the_card() {
     assert!(html.contains("Журнал доступа к карте"));
     assert!(html.contains("открыта карта"));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn changing_the_sign_in_address_asks_for_the_password_and_tells_both_addresses() {
+    let app = spawn_app().await;
+    let c = app.signed_in("patient@kabinet.example").await;
+    let form = |pw: &'static str, to: &'static str| [("current_password", pw), ("new_email", to)];
+    let res = app.rpc(&c, "change_email", &form("wrong", "anna.new@example.com")).await;
+    assert_eq!(error_of(res).await, AppError::field("current_password", Problem::PasswordWrong));
+    let res = app.rpc(&c, "change_email", &form(PASSWORD, "not an address")).await;
+    assert_eq!(error_of(res).await, AppError::field("new_email", Problem::Email));
+    // Another account's address is refused without saying whose it is.
+    let res = app.rpc(&c, "change_email", &form(PASSWORD, "doctor@kabinet.example")).await;
+    assert_eq!(error_of(res).await, AppError::field("new_email", Problem::EmailUnavailable));
+    let res = app.rpc(&c, "change_email", &form(PASSWORD, "Anna.New@Example.com")).await;
+    assert_eq!(res.status(), 200);
+    assert_eq!(account_page(&app, &c).await.login_email, "anna.new@example.com");
+    let mails = app.store.outbox_recent(10).await.unwrap();
+    for to in ["patient@kabinet.example", "anna.new@example.com"] {
+        assert!(mails.iter().any(|m| m.recipient == to && m.subject.contains("изменён")), "{to}");
+    }
+    let fresh = app.client();
+    let res = app.rpc(&fresh, "sign_in", &[("email", "anna.new@example.com"), ("password", PASSWORD)]).await;
+    assert_eq!(res.status(), 200);
+}
