@@ -223,12 +223,12 @@ pub async fn sign_in(state: &AppState, peer: IpAddr, email: &str, password: Stri
         Err(_) => None,
     };
     let (account, phc) = match record {
-        Some(r) => (Some((r.account_id, r.own_card_id, r.totp_enabled)), Some(r.password_hash)),
+        Some(r) => (Some((r.account_id, r.own_card_id, r.totp_enabled, r.is_staff)), Some(r.password_hash)),
         None => (None, None),
     };
     let ok = verify_password(password, phc).await?;
     let now = state.now();
-    let Some((account_id, own_card_id, totp_enabled)) = account.filter(|_| ok) else {
+    let Some((account_id, own_card_id, totp_enabled, is_staff)) = account.filter(|_| ok) else {
         let store = &state.store;
         store
             .throttle_failure(&by_address, now, SIGN_IN_WINDOW_SECS, SIGN_IN_LIMIT_PER_ADDRESS, SIGN_IN_LOCKOUT_SECS)
@@ -243,8 +243,8 @@ pub async fn sign_in(state: &AppState, peer: IpAddr, email: &str, password: Stri
         return Err(AppError::SignInFailed);
     };
     state.store.throttle_clear(&by_email).await?;
-    // A card without its three consents cannot open the cabinet (staff accounts have no card).
-    if let Some(card_id) = own_card_id {
+    // A card without its three consents cannot open the cabinet (staff still reach their area).
+    if let Some(card_id) = own_card_id.filter(|_| !is_staff) {
         if !consents_complete(&state.store.card_consents(card_id).await?) {
             return Err(AppError::ConsentsMissing);
         }

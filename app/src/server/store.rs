@@ -32,6 +32,8 @@ pub struct SignInRecord {
     pub own_card_id: Option<i64>,
     /// A second factor is on: the password alone does not open a session.
     pub totp_enabled: bool,
+    /// A staff account: it signs in for the staff area whatever its own card's consents.
+    pub is_staff: bool,
 }
 
 impl std::fmt::Debug for SignInRecord {

@@ -80,7 +80,7 @@ macro_rules! store_impl {
 
             async fn sign_in_record(&self, email: &Email) -> StoreResult<Option<SignInRecord>> {
                 let row = sqlx::query(
-                    "SELECT id, password_hash, card_id, totp_secret FROM account
+                    "SELECT id, password_hash, card_id, totp_secret, staff_id FROM account
                      WHERE email = $1 AND disabled_at IS NULL AND password_hash IS NOT NULL",
                 )
                 .bind(email.as_str())
@@ -93,6 +93,7 @@ macro_rules! store_impl {
                         password_hash: r.try_get("password_hash")?,
                         own_card_id: r.try_get("card_id")?,
                         totp_enabled: r.try_get::<Option<String>, _>("totp_secret")?.is_some(),
+                        is_staff: r.try_get::<Option<i64>, _>("staff_id")?.is_some(),
                     })
                 })
                 .transpose()

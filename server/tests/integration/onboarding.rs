@@ -389,3 +389,20 @@ async fn an_smtp_outage_during_registration_delays_the_code_but_loses_nothing() 
     let code = latest_code(&app, NEW_PATIENT).await;
     assert!(body_of(&received[0]).contains(&code), "the received message carries the code: {}", received[0]);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_patient_whose_card_lacks_consents_is_told_why_at_sign_in() {
+    let app = spawn_app().await;
+    let card = app.store.card_search("иванова", None, 1).await.unwrap()[0].card_id;
+    app.raw_sql(&format!("DELETE FROM consent WHERE card_id = {card} AND kind = 'telemedicine'")).await;
+    let res = app
+        .rpc(&app.client(), "sign_in", &[("email", "patient@kabinet.example"), ("password", crate::support::PASSWORD)])
+        .await;
+    assert_eq!(res.status(), 403);
+    assert_eq!(error_of(res).await, AppError::ConsentsMissing);
+    // In plain words, in both languages.
+    assert!(AppError::ConsentsMissing.message(&app::i18n::RU).contains("регистратуру"));
+    // A wrong password still says nothing about the card.
+    let res = app.rpc(&app.client(), "sign_in", &[("email", "patient@kabinet.example"), ("password", "wrong")]).await;
+    assert_eq!(error_of(res).await, AppError::SignInFailed);
+}

@@ -95,7 +95,7 @@ pub struct TestApp {
     pub base: String,
     pub clock: TestClock,
     pub store: Arc<dyn Store>,
-    _db: TestDb,
+    pub db: TestDb,
 }
 
 /// All test servers run on one runtime with one worker thread, as `kabinet serve` does by
@@ -151,10 +151,23 @@ async fn spawn_app_with(site_root: &std::path::Path, env: &[(&str, &str)]) -> Te
     })
     .join()
     .expect("server started");
-    TestApp { base, clock, store, _db: db }
+    TestApp { base, clock, store, db }
 }
 
 impl TestApp {
+    /// Runs one SQL statement on the app's database, behind the app's back (for arranging
+    /// states the product cannot reach through its own doors).
+    pub async fn raw_sql(&self, sql: &str) {
+        use sqlx::Connection;
+        if self.db.url.starts_with("sqlite:") {
+            let mut c = sqlx::SqliteConnection::connect(&self.db.url).await.expect("sqlite");
+            sqlx::query(sql).execute(&mut c).await.expect("raw sql");
+        } else {
+            let mut c = sqlx::PgConnection::connect(&self.db.url).await.expect("postgres");
+            sqlx::query(sql).execute(&mut c).await.expect("raw sql");
+        }
+    }
+
     /// A browser-like client: its own cookie jar, redirects not followed.
     pub fn client(&self) -> reqwest::Client {
         reqwest::Client::builder()
