@@ -162,10 +162,10 @@ impl Application {
         use axum::serve::ListenerExt;
         // Without TCP_NODELAY small responses wait for delayed ACKs (BUILD.md, trap 6).
         if let Some(w) = self.mail {
-            mail::spawn_worker(w.store, w.mailer, w.clock);
+            mail::spawn_worker(w.store, app::server::store::Channel::Email, w.mailer, w.clock);
         }
         let (store, clock) = self.sms;
-        mail::spawn_sms_worker(store, Arc::new(mail::DevSms), clock);
+        mail::spawn_worker(store, app::server::store::Channel::Sms, Arc::new(mail::DevSms), clock);
         let listener = self.listener.tap_io(|tcp| {
             let _ = tcp.set_nodelay(true);
         });

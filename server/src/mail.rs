@@ -12,7 +12,7 @@ use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 use std::sync::Arc;
 use std::time::Duration;
 
-/// Something that delivers one message, or says why it could not.
+/// Something that delivers one outbox message (an e-mail, a text message), or says why not.
 #[async_trait]
 pub trait MailTransport: Send + Sync + 'static {
     async fn send(&self, mail: &OutboxMail) -> Result<(), String>;
@@ -52,73 +52,29 @@ impl MailTransport for SmtpMailer {
     }
 }
 
-/// Sends what is due now; returns how many messages went out.
+/// Sends the e-mail that is due now; returns how many messages went out.
 pub async fn drain_once(store: &dyn Store, mailer: &dyn MailTransport, now: i64) -> Result<usize, StoreError> {
+    drain(store, Channel::Email, mailer, now).await
+}
+
+/// Sends what is due on one channel: leased first, marked sent after, retried with backoff.
+pub async fn drain(
+    store: &dyn Store,
+    channel: Channel,
+    transport: &dyn MailTransport,
+    now: i64,
+) -> Result<usize, StoreError> {
     let mut sent = 0;
-    for mail in store.outbox_lease_due(Channel::Email, now, now + LEASE_SECS, 20).await? {
-        match mailer.send(&mail).await {
-            Ok(()) => {
-                store.outbox_mark_sent(mail.id, now).await?;
-                sent += 1;
-            }
-            Err(error) => {
-                // The error names the relay's complaint, never the message's content.
-                tracing::warn!(outbox_id = mail.id, attempts = mail.attempts, %error, "mail not sent; will retry");
-                store.outbox_mark_failed(mail.id, now + retry_delay(mail.attempts), &error).await?;
-            }
-        }
-    }
-    Ok(sent)
-}
-
-/// Drains the outbox every two seconds until the process ends.
-pub fn spawn_worker(
-    store: Arc<dyn Store>,
-    mailer: Arc<dyn MailTransport>,
-    clock: app::server::state::Clock,
-) -> tokio::task::JoinHandle<()> {
-    tokio::spawn(async move {
-        let mut tick = tokio::time::interval(Duration::from_secs(2));
-        loop {
-            tick.tick().await;
-            if let Err(e) = drain_once(&*store, &*mailer, clock()).await {
-                tracing::error!(error = %e, "mail worker: storage error");
-            }
-        }
-    })
-}
-
-/// Something that delivers one text message to a phone.
-#[async_trait]
-pub trait SmsTransport: Send + Sync + 'static {
-    async fn send(&self, sms: &OutboxMail) -> Result<(), String>;
-}
-
-/// The development SMS provider: the message stays recorded in the outbox (where the demo
-/// mailbox shows it) and is marked delivered; nothing leaves the machine. A real provider
-/// implements `SmsTransport` the same way `SmtpMailer` implements `MailTransport`.
-pub struct DevSms;
-
-#[async_trait]
-impl SmsTransport for DevSms {
-    async fn send(&self, sms: &OutboxMail) -> Result<(), String> {
-        // The number and the text are personal data: the log names the outbox row only.
-        tracing::info!(outbox_id = sms.id, "sms recorded by the development provider");
-        Ok(())
-    }
-}
-
-/// Sends the text messages that are due; returns how many went out.
-pub async fn drain_sms_once(store: &dyn Store, sms: &dyn SmsTransport, now: i64) -> Result<usize, StoreError> {
-    let mut sent = 0;
-    for message in store.outbox_lease_due(Channel::Sms, now, now + LEASE_SECS, 20).await? {
-        match sms.send(&message).await {
+    for message in store.outbox_lease_due(channel, now, now + LEASE_SECS, 20).await? {
+        match transport.send(&message).await {
             Ok(()) => {
                 store.outbox_mark_sent(message.id, now).await?;
                 sent += 1;
             }
             Err(error) => {
-                tracing::warn!(outbox_id = message.id, %error, "sms not sent; will retry");
+                // The error names the relay's complaint, never the message's content.
+                tracing::warn!(outbox_id = message.id, attempts = message.attempts, channel = channel.as_str(), %error,
+                    "message not sent; will retry");
                 store.outbox_mark_failed(message.id, now + retry_delay(message.attempts), &error).await?;
             }
         }
@@ -126,19 +82,34 @@ pub async fn drain_sms_once(store: &dyn Store, sms: &dyn SmsTransport, now: i64)
     Ok(sent)
 }
 
-/// Drains the SMS outbox every two seconds until the process ends.
-pub fn spawn_sms_worker(
+/// Drains one channel of the outbox every two seconds until the process ends.
+pub fn spawn_worker(
     store: Arc<dyn Store>,
-    sms: Arc<dyn SmsTransport>,
+    channel: Channel,
+    transport: Arc<dyn MailTransport>,
     clock: app::server::state::Clock,
 ) -> tokio::task::JoinHandle<()> {
     tokio::spawn(async move {
         let mut tick = tokio::time::interval(Duration::from_secs(2));
         loop {
             tick.tick().await;
-            if let Err(e) = drain_sms_once(&*store, &*sms, clock()).await {
-                tracing::error!(error = %e, "sms worker: storage error");
+            if let Err(e) = drain(&*store, channel, &*transport, clock()).await {
+                tracing::error!(error = %e, channel = channel.as_str(), "outbox worker: storage error");
             }
         }
     })
+}
+
+/// The development SMS provider: the message stays recorded in the outbox (where the demo
+/// mailbox shows it) and is marked delivered; nothing leaves the machine. A real SMS provider
+/// implements `MailTransport` (one message to one recipient) as `SmtpMailer` does for e-mail.
+pub struct DevSms;
+
+#[async_trait]
+impl MailTransport for DevSms {
+    async fn send(&self, sms: &OutboxMail) -> Result<(), String> {
+        // The number and the text are personal data: the log names the outbox row only.
+        tracing::info!(outbox_id = sms.id, "sms recorded by the development provider");
+        Ok(())
+    }
 }

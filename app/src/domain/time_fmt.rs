@@ -76,6 +76,11 @@ pub fn parse_input_value(value: &str, offset_minutes: i32) -> Option<i64> {
 }
 
 /// The clinic's calendar date at `unix`.
+/// A date as `<input type="date">` sends it (`YYYY-MM-DD`).
+pub fn parse_iso_date(value: &str) -> Option<Date> {
+    Date::parse(value.trim(), time::macros::format_description!("[year]-[month]-[day]")).ok()
+}
+
 pub fn local_date(unix: i64, offset_minutes: i32) -> Date {
     local(unix, offset_minutes).date()
 }

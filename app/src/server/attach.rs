@@ -4,7 +4,7 @@
 use super::auth::{check_throttle, token_hash};
 use super::onboarding_store::{AttachCodeRecord, AttachOutcome, Contacts, NewAttachCode};
 use super::state::{AppState, ContactPriority};
-use super::store::{AuditEntry, Channel, SessionRecord};
+use super::store::{AuditEntry, Channel, NewMail, SessionRecord};
 use crate::domain::account::Role;
 use crate::domain::person::PhoneKind;
 use crate::error::AppError;
@@ -101,9 +101,7 @@ pub async fn issue(
             guardian_card_id,
             code_hash: token_hash(&code),
             channel,
-            recipient: to.clone(),
-            subject,
-            body,
+            message: NewMail { recipient: to.clone(), subject, body },
             now,
             expires_at: now + state.config.attach_code_ttl_secs,
             audit: AuditEntry {

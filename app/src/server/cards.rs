@@ -10,6 +10,7 @@ use crate::domain::card::{CardDetail, CardSummary, ConsentView, RefusalsView};
 use crate::domain::email::Email;
 use crate::domain::onboarding::{consents_complete, normalize_name, ConsentKind, CONSENT_TEXT_VERSION};
 use crate::domain::person::{FullName, PhoneNumber, Sex};
+use crate::domain::time_fmt::parse_iso_date;
 use crate::error::{AppError, FieldError, Problem};
 use std::net::IpAddr;
 use time::Date;
@@ -30,17 +31,13 @@ fn audit(state: &AppState, session: &SessionRecord, peer: IpAddr, card_id: Optio
     }
 }
 
-fn parse_date(s: &str) -> Option<Date> {
-    Date::parse(s.trim(), time::macros::format_description!("[year]-[month]-[day]")).ok()
-}
-
 fn full_name(surname: &str, name: &str, patronymic: Option<&str>) -> String {
     FullName { surname: surname.into(), name: name.into(), patronymic: patronymic.map(Into::into) }.full()
 }
 
 pub async fn search(state: &AppState, query: &str, birth_date: Option<&str>) -> Result<Vec<CardSummary>, AppError> {
     let birth = match birth_date.map(str::trim).filter(|s| !s.is_empty()) {
-        Some(s) => Some(parse_date(s).ok_or_else(|| AppError::field("birth_date", Problem::Date))?),
+        Some(s) => Some(parse_iso_date(s).ok_or_else(|| AppError::field("birth_date", Problem::Date))?),
         None => None,
     };
     let prefix = normalize_name(query);
@@ -85,7 +82,7 @@ fn validate_card(form: &CardForm, today: Date) -> Result<NewCard, AppError> {
     let surname = text("surname", &form.surname, true);
     let name = text("name", &form.name, true);
     let patronymic = text("patronymic", &form.patronymic, false);
-    let birth = parse_date(&form.birth_date).filter(|d| *d <= today && d.year() >= 1900);
+    let birth = parse_iso_date(&form.birth_date).filter(|d| *d <= today && d.year() >= 1900);
     if birth.is_none() {
         let p = if form.birth_date.trim().is_empty() { Problem::Required } else { Problem::Date };
         problems.push(FieldError { field: "birth_date".into(), problem: p });
@@ -186,7 +183,7 @@ pub async fn record_consents(
     form: ConsentForm,
 ) -> Result<(), AppError> {
     state.store.card_get(id).await?.ok_or(AppError::NotFound)?;
-    let signed_on = parse_date(&form.signed_on).filter(|d| *d <= today(state)).ok_or_else(|| {
+    let signed_on = parse_iso_date(&form.signed_on).filter(|d| *d <= today(state)).ok_or_else(|| {
         AppError::field("signed_on", if form.signed_on.trim().is_empty() { Problem::Required } else { Problem::Date })
     })?;
     let results_email = if form.email_results {

@@ -13,7 +13,6 @@ use crate::domain::onboarding::{
 use crate::error::{AppError, Problem};
 use crate::i18n::Lang;
 use std::net::IpAddr;
-use time::Date;
 
 /// Code requests: per peer address and per e-mail, within an hour.
 pub const CODE_REQUEST_WINDOW_SECS: i64 = 60 * 60;
@@ -49,10 +48,6 @@ pub struct CodeRequest {
     pub birth_date: String,
 }
 
-fn parse_birth_date(s: &str) -> Option<Date> {
-    Date::parse(s.trim(), time::macros::format_description!("[year]-[month]-[day]")).ok()
-}
-
 /// Step 1. Validates the form, then, whatever matched, answers the same: a code is e-mailed
 /// only when e-mail, surname, name and date of birth match a card with all three consents; a
 /// card without them gets a letter saying what to do instead.
@@ -71,7 +66,7 @@ pub async fn request_code(state: &AppState, peer: IpAddr, req: CodeRequest, lang
             problems.push((field, Problem::TooLong(100)));
         }
     }
-    let birth = parse_birth_date(&req.birth_date);
+    let birth = crate::domain::time_fmt::parse_iso_date(&req.birth_date);
     if birth.is_none() {
         problems.push(("birth_date", if req.birth_date.trim().is_empty() { Problem::Required } else { Problem::Date }));
     }

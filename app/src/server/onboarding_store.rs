@@ -133,9 +133,7 @@ pub struct NewAttachCode {
     /// SHA-256 hex of the nine digits.
     pub code_hash: String,
     pub channel: super::store::Channel,
-    pub recipient: String,
-    pub subject: String,
-    pub body: String,
+    pub message: NewMail,
     pub now: i64,
     pub expires_at: i64,
     pub audit: AuditEntry,

@@ -13,41 +13,6 @@ macro_rules! onboarding_impl {
             use async_trait::async_trait;
             use $crate::db::{db_err, format_date, parse_date};
 
-            type Tx<'a> = sqlx::Transaction<'a, $db>;
-
-            async fn audit_in(tx: &mut Tx<'_>, e: &AuditEntry) -> StoreResult<()> {
-                sqlx::query(
-                    "INSERT INTO audit_log (at, actor_account_id, actor_role, card_id, action, object, origin)
-                     VALUES ($1, $2, $3, $4, $5, $6, $7)",
-                )
-                .bind(e.at)
-                .bind(e.actor_account_id)
-                .bind(&e.actor_role)
-                .bind(e.card_id)
-                .bind(&e.action)
-                .bind(&e.object)
-                .bind(&e.origin)
-                .execute(&mut **tx)
-                .await
-                .map_err(db_err)?;
-                Ok(())
-            }
-
-            async fn enqueue_in(tx: &mut Tx<'_>, mail: &NewMail, now: i64) -> StoreResult<()> {
-                sqlx::query(
-                    "INSERT INTO outbox (channel, recipient, subject, body, created_at, next_attempt_at)
-                     VALUES ('email', $1, $2, $3, $4, $4)",
-                )
-                .bind(&mail.recipient)
-                .bind(&mail.subject)
-                .bind(&mail.body)
-                .bind(now)
-                .execute(&mut **tx)
-                .await
-                .map_err(db_err)?;
-                Ok(())
-            }
-
             async fn consent_kinds(pool: &sqlx::Pool<$db>, card_id: i64) -> StoreResult<Vec<ConsentKind>> {
                 let rows = sqlx::query("SELECT kind FROM consent WHERE card_id = $1")
                     .bind(card_id)
@@ -249,7 +214,7 @@ macro_rules! onboarding_impl {
                         .execute(&mut *tx)
                         .await
                         .map_err(db_err)?;
-                    enqueue_in(&mut tx, &mail, now).await?;
+                    enqueue_in(&mut tx, Channel::Email, &mail, now).await?;
                     audit_in(&mut tx, &audit).await?;
                     tx.commit().await.map_err(db_err)
                 }
@@ -319,18 +284,7 @@ macro_rules! onboarding_impl {
                     .execute(&mut *tx)
                     .await
                     .map_err(db_err)?;
-                    sqlx::query(
-                        "INSERT INTO outbox (channel, recipient, subject, body, created_at, next_attempt_at)
-                         VALUES ($1, $2, $3, $4, $5, $5)",
-                    )
-                    .bind(c.channel.as_str())
-                    .bind(&c.recipient)
-                    .bind(&c.subject)
-                    .bind(&c.body)
-                    .bind(c.now)
-                    .execute(&mut *tx)
-                    .await
-                    .map_err(db_err)?;
+                    enqueue_in(&mut tx, c.channel, &c.message, c.now).await?;
                     audit_in(&mut tx, &c.audit).await?;
                     tx.commit().await.map_err(db_err)
                 }
@@ -490,7 +444,7 @@ macro_rules! onboarding_impl {
                     .execute(&mut *tx)
                     .await
                     .map_err(db_err)?;
-                    enqueue_in(&mut tx, &mail, code.now).await?;
+                    enqueue_in(&mut tx, Channel::Email, &mail, code.now).await?;
                     tx.commit().await.map_err(db_err)
                 }
 
@@ -592,7 +546,7 @@ macro_rules! onboarding_impl {
                         .and_then(|r| r.try_get("id"))
                         .map_err(db_err)?,
                     };
-                    enqueue_in(&mut tx, &d.notice, d.now).await?;
+                    enqueue_in(&mut tx, Channel::Email, &d.notice, d.now).await?;
                     let mut audit = d.audit;
                     audit.actor_account_id = Some(account_id);
                     audit_in(&mut tx, &audit).await?;

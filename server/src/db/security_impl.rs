@@ -9,41 +9,6 @@ macro_rules! security_impl {
             use async_trait::async_trait;
             use $crate::db::db_err;
 
-            type Tx<'a> = sqlx::Transaction<'a, $db>;
-
-            async fn audit_in(tx: &mut Tx<'_>, e: &AuditEntry) -> StoreResult<()> {
-                sqlx::query(
-                    "INSERT INTO audit_log (at, actor_account_id, actor_role, card_id, action, object, origin)
-                     VALUES ($1, $2, $3, $4, $5, $6, $7)",
-                )
-                .bind(e.at)
-                .bind(e.actor_account_id)
-                .bind(&e.actor_role)
-                .bind(e.card_id)
-                .bind(&e.action)
-                .bind(&e.object)
-                .bind(&e.origin)
-                .execute(&mut **tx)
-                .await
-                .map_err(db_err)?;
-                Ok(())
-            }
-
-            async fn enqueue_in(tx: &mut Tx<'_>, mail: &NewMail, now: i64) -> StoreResult<()> {
-                sqlx::query(
-                    "INSERT INTO outbox (channel, recipient, subject, body, created_at, next_attempt_at)
-                     VALUES ('email', $1, $2, $3, $4, $4)",
-                )
-                .bind(&mail.recipient)
-                .bind(&mail.subject)
-                .bind(&mail.body)
-                .bind(now)
-                .execute(&mut **tx)
-                .await
-                .map_err(db_err)?;
-                Ok(())
-            }
-
             #[async_trait]
             impl SecurityStore for $store {
                 async fn totp_state(&self, account_id: i64) -> StoreResult<Option<TotpState>> {
@@ -115,7 +80,7 @@ macro_rules! security_impl {
                             .await
                             .map_err(db_err)?;
                     }
-                    enqueue_in(&mut tx, &notice, now).await?;
+                    enqueue_in(&mut tx, Channel::Email, &notice, now).await?;
                     audit_in(&mut tx, &audit).await?;
                     tx.commit().await.map_err(db_err)?;
                     Ok(true)
@@ -136,7 +101,7 @@ macro_rules! security_impl {
                         .execute(&mut *tx)
                         .await
                         .map_err(db_err)?;
-                    enqueue_in(&mut tx, &notice, now).await?;
+                    enqueue_in(&mut tx, Channel::Email, &notice, now).await?;
                     audit_in(&mut tx, &audit).await?;
                     tx.commit().await.map_err(db_err)
                 }
@@ -330,7 +295,7 @@ macro_rules! security_impl {
                         .execute(&mut *tx)
                         .await
                         .map_err(db_err)?;
-                    enqueue_in(&mut tx, &notice, now).await?;
+                    enqueue_in(&mut tx, Channel::Email, &notice, now).await?;
                     audit_in(&mut tx, &audit).await?;
                     tx.commit().await.map_err(db_err)
                 }
@@ -361,7 +326,7 @@ macro_rules! security_impl {
                         .await
                         .map_err(db_err)?;
                     for n in notices {
-                        enqueue_in(&mut tx, n, now).await?;
+                        enqueue_in(&mut tx, Channel::Email, n, now).await?;
                     }
                     audit_in(&mut tx, &audit).await?;
                     tx.commit().await.map_err(db_err)?;

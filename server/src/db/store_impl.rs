@@ -14,6 +14,43 @@ macro_rules! store_impl {
         use $crate::db::{db_err, format_date, parse_date};
 
         type DbRow = <$db as sqlx::Database>::Row;
+        type Tx<'a> = sqlx::Transaction<'a, $db>;
+
+        /// Writes a journal line inside the caller's transaction.
+        async fn audit_in(tx: &mut Tx<'_>, e: &AuditEntry) -> StoreResult<()> {
+            sqlx::query(
+                "INSERT INTO audit_log (at, actor_account_id, actor_role, card_id, action, object, origin)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7)",
+            )
+            .bind(e.at)
+            .bind(e.actor_account_id)
+            .bind(&e.actor_role)
+            .bind(e.card_id)
+            .bind(&e.action)
+            .bind(&e.object)
+            .bind(&e.origin)
+            .execute(&mut **tx)
+            .await
+            .map_err(db_err)?;
+            Ok(())
+        }
+
+        /// Queues a message inside the caller's transaction, so it stands or falls with the change.
+        async fn enqueue_in(tx: &mut Tx<'_>, channel: Channel, mail: &NewMail, now: i64) -> StoreResult<()> {
+            sqlx::query(
+                "INSERT INTO outbox (channel, recipient, subject, body, created_at, next_attempt_at)
+                 VALUES ($1, $2, $3, $4, $5, $5)",
+            )
+            .bind(channel.as_str())
+            .bind(&mail.recipient)
+            .bind(&mail.subject)
+            .bind(&mail.body)
+            .bind(now)
+            .execute(&mut **tx)
+            .await
+            .map_err(db_err)?;
+            Ok(())
+        }
 
         fn news_record(r: &DbRow) -> Result<NewsRecord, sqlx::Error> {
             Ok(NewsRecord {
