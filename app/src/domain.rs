@@ -4,6 +4,7 @@
 
 pub mod account;
 pub mod account_page;
+pub mod booking;
 pub mod card;
 pub mod email;
 #[cfg(feature = "ssr")]
