@@ -185,8 +185,6 @@ pub trait OnboardingStore: Send + Sync {
 
     /// Contacts of a card.
     async fn card_contacts(&self, card_id: i64) -> StoreResult<Option<Contacts>>;
-    /// Guardians (by card) of a ward, with valid (unrevoked) guardianship.
-    async fn guardians_of(&self, ward_card_id: i64) -> StoreResult<Vec<CardSummaryRecord>>;
     /// Stores the code and queues its message in one transaction.
     async fn attach_code_issue(&self, code: NewAttachCode) -> StoreResult<()>;
     async fn attach_code_live(&self, code_hash: &str, now: i64) -> StoreResult<Option<AttachCodeRecord>>;

@@ -27,6 +27,44 @@ macro_rules! onboarding_impl {
                     .collect()
             }
 
+            /// Cards as lists show them, from rows with id, surname, name, patronymic, birth_date,
+            /// email and an `accounts` count; their consents in one more query.
+            async fn card_summaries(pool: &sqlx::Pool<$db>, rows: &[DbRow]) -> StoreResult<Vec<CardSummaryRecord>> {
+                let ids: Vec<i64> = rows.iter().map(|r| r.try_get("id")).collect::<Result<_, _>>().map_err(db_err)?;
+                let mut consents: std::collections::HashMap<i64, Vec<ConsentKind>> = std::collections::HashMap::new();
+                if !ids.is_empty() {
+                    let placeholders: Vec<String> = (1..=ids.len()).map(|i| format!("${i}")).collect();
+                    let sql = format!("SELECT card_id, kind FROM consent WHERE card_id IN ({})", placeholders.join(", "));
+                    let mut query = sqlx::query(&sql);
+                    for id in &ids {
+                        query = query.bind(*id);
+                    }
+                    for r in query.fetch_all(pool).await.map_err(db_err)? {
+                        let card_id: i64 = r.try_get("card_id").map_err(db_err)?;
+                        let kind: String = r.try_get("kind").map_err(db_err)?;
+                        let kind = ConsentKind::parse(&kind).ok_or_else(|| StoreError::Corrupt(format!("consent kind {kind}")))?;
+                        consents.entry(card_id).or_default().push(kind);
+                    }
+                }
+                rows.iter()
+                    .map(|r| {
+                        let card_id: i64 = r.try_get("id").map_err(db_err)?;
+                        let birth: String = r.try_get("birth_date").map_err(db_err)?;
+                        let accounts: i64 = r.try_get("accounts").map_err(db_err)?;
+                        Ok(CardSummaryRecord {
+                            card_id,
+                            surname: r.try_get("surname").map_err(db_err)?,
+                            name: r.try_get("name").map_err(db_err)?,
+                            patronymic: r.try_get("patronymic").map_err(db_err)?,
+                            birth_date: parse_date(&birth)?,
+                            email: r.try_get("email").map_err(db_err)?,
+                            consents: consents.remove(&card_id).unwrap_or_default(),
+                            has_account: accounts > 0,
+                        })
+                    })
+                    .collect()
+            }
+
             pub(crate) fn search_key(surname: &str, name: &str, patronymic: Option<&str>) -> String {
                 normalize_name(&format!("{surname} {name} {}", patronymic.unwrap_or("")))
             }
@@ -53,23 +91,7 @@ macro_rules! onboarding_impl {
                     .fetch_all(&self.pool)
                     .await
                     .map_err(db_err)?;
-                    let mut out = Vec::with_capacity(rows.len());
-                    for r in rows {
-                        let card_id: i64 = r.try_get("id").map_err(db_err)?;
-                        let birth: String = r.try_get("birth_date").map_err(db_err)?;
-                        let accounts: i64 = r.try_get("accounts").map_err(db_err)?;
-                        out.push(CardSummaryRecord {
-                            card_id,
-                            surname: r.try_get("surname").map_err(db_err)?,
-                            name: r.try_get("name").map_err(db_err)?,
-                            patronymic: r.try_get("patronymic").map_err(db_err)?,
-                            birth_date: parse_date(&birth)?,
-                            email: r.try_get("email").map_err(db_err)?,
-                            consents: consent_kinds(&self.pool, card_id).await?,
-                            has_account: accounts > 0,
-                        });
-                    }
-                    Ok(out)
+                    card_summaries(&self.pool, &rows).await
                 }
 
                 async fn card_create(&self, c: NewCard, now: i64, mut audit: AuditEntry) -> StoreResult<i64> {
@@ -236,36 +258,6 @@ macro_rules! onboarding_impl {
                         phone_kind: kind.as_deref().and_then(app::domain::person::PhoneKind::parse),
                         email: r.try_get("email").map_err(db_err)?,
                     }))
-                }
-
-                async fn guardians_of(&self, ward_card_id: i64) -> StoreResult<Vec<CardSummaryRecord>> {
-                    let rows = sqlx::query(
-                        "SELECT c.id, c.surname, c.name, c.patronymic, c.birth_date, c.email,
-                                (SELECT COUNT(*) FROM account a WHERE a.card_id = c.id) AS accounts
-                         FROM guardianship g JOIN patient_card c ON c.id = g.guardian_card_id
-                         WHERE g.ward_card_id = $1 AND g.revoked_at IS NULL ORDER BY c.id",
-                    )
-                    .bind(ward_card_id)
-                    .fetch_all(&self.pool)
-                    .await
-                    .map_err(db_err)?;
-                    let mut out = Vec::new();
-                    for r in rows {
-                        let card_id: i64 = r.try_get("id").map_err(db_err)?;
-                        let birth: String = r.try_get("birth_date").map_err(db_err)?;
-                        let accounts: i64 = r.try_get("accounts").map_err(db_err)?;
-                        out.push(CardSummaryRecord {
-                            card_id,
-                            surname: r.try_get("surname").map_err(db_err)?,
-                            name: r.try_get("name").map_err(db_err)?,
-                            patronymic: r.try_get("patronymic").map_err(db_err)?,
-                            birth_date: parse_date(&birth)?,
-                            email: r.try_get("email").map_err(db_err)?,
-                            consents: consent_kinds(&self.pool, card_id).await?,
-                            has_account: accounts > 0,
-                        });
-                    }
-                    Ok(out)
                 }
 
                 async fn attach_code_issue(&self, c: NewAttachCode) -> StoreResult<()> {
