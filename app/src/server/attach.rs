@@ -5,7 +5,6 @@ use super::auth::{check_throttle, token_hash};
 use super::onboarding_store::{AttachCodeRecord, AttachOutcome, Contacts, NewAttachCode};
 use super::state::{AppState, ContactPriority};
 use super::store::{AuditEntry, Channel, NewMail, SessionRecord};
-use crate::domain::account::Role;
 use crate::domain::person::PhoneKind;
 use crate::error::AppError;
 use crate::i18n::Lang;
@@ -93,7 +92,6 @@ pub async fn issue(
         Channel::Email => (t.mail_attach_subject.to_string(), (t.mail_attach_body)(&grouped(&code), hours)),
     };
     let now = state.now();
-    let role = if session.roles.has(Role::Registrar) { "registrar" } else { "head" };
     state
         .store
         .attach_code_issue(NewAttachCode {
@@ -107,7 +105,7 @@ pub async fn issue(
             audit: AuditEntry {
                 at: now,
                 actor_account_id: Some(session.account_id),
-                actor_role: role.into(),
+                actor_role: super::cards::actor_role(session),
                 card_id: Some(card_id),
                 action: "card.attach_code".into(),
                 object: Some(channel.as_str().into()),

@@ -196,7 +196,11 @@ fn session_cookie(secure: bool, value: &str, max_age: i64) -> HeaderValue {
 
 /// The token in the request's session cookie, if any.
 pub fn session_token(headers: &axum::http::HeaderMap, secure: bool) -> Option<String> {
-    let name = session_cookie_name(secure);
+    cookie_value(headers, session_cookie_name(secure))
+}
+
+/// The value of the request's cookie `name`, if any.
+pub fn cookie_value(headers: &axum::http::HeaderMap, name: &str) -> Option<String> {
     headers
         .get_all(header::COOKIE)
         .iter()

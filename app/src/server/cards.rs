@@ -15,7 +15,8 @@ use crate::error::{AppError, FieldError, Problem};
 use std::net::IpAddr;
 use time::Date;
 
-fn actor_role(session: &SessionRecord) -> String {
+/// How the journal names a front-desk actor.
+pub(crate) fn actor_role(session: &SessionRecord) -> String {
     if session.roles.has(Role::Registrar) { "registrar" } else { "head" }.into()
 }
 

@@ -71,16 +71,7 @@ fn set_pending_cookie(state: &AppState, value: &str, max_age: i64) {
 
 fn pending_token(state: &AppState) -> Option<String> {
     let name = pending_cookie_name(state.config.secure_cookies);
-    use_context::<axum::http::request::Parts>().and_then(|p| {
-        p.headers
-            .get_all(header::COOKIE)
-            .iter()
-            .filter_map(|v| v.to_str().ok())
-            .flat_map(|v| v.split(';'))
-            .filter_map(|kv| kv.trim().split_once('='))
-            .find(|(k, _)| *k == name)
-            .map(|(_, v)| v.to_string())
-    })
+    use_context::<axum::http::request::Parts>().and_then(|p| auth::cookie_value(&p.headers, name))
 }
 
 /// After a right password on an account with a second factor: remember that for five minutes
