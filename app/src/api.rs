@@ -3,6 +3,7 @@
 //! caller itself. Grouped by the tab they serve.
 
 pub mod account;
+pub mod booking;
 pub mod cards;
 pub mod news;
 pub mod onboarding;

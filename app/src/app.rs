@@ -4,6 +4,7 @@ use crate::components::layout::CabinetLayout;
 use crate::i18n::{provide_i18n_context, use_lang};
 use crate::pages::{
     account::AccountPage,
+    booking::{AppointmentsPage, BookingPage},
     cards::{StaffCardNewPage, StaffCardPage, StaffCardsPage},
     news::{NewsArticlePage, NewsListPage},
     not_found::NotFoundPage,
@@ -11,6 +12,7 @@ use crate::pages::{
     register::{DemoMailboxPage, RegisterCodePage, RegisterPage},
     second_factor::SecondFactorPage,
     signin::SignInPage,
+    staff_booking::{StaffAppointmentPage, StaffBookingPage, StaffDayBookPage, StaffSchedulePage},
     staff::{StaffHomePage, StaffNewsEditPage, StaffNewsListPage, StaffNewsNewPage, StaffNewsPage},
 };
 use leptos::prelude::*;
@@ -89,6 +91,12 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("news/:id") view=NewsArticlePage ssr=SsrMode::Async/>
                     <Route path=path!("prices") view=PricesPage ssr=SsrMode::Async/>
                     <Route path=path!("account") view=AccountPage ssr=SsrMode::Async/>
+                    <Route path=path!("booking") view=BookingPage ssr=SsrMode::Async/>
+                    <Route path=path!("appointments") view=AppointmentsPage ssr=SsrMode::Async/>
+                    <Route path=path!("staff/booking") view=StaffBookingPage ssr=SsrMode::Async/>
+                    <Route path=path!("staff/schedule") view=StaffSchedulePage ssr=SsrMode::Async/>
+                    <Route path=path!("staff/appointments") view=StaffDayBookPage ssr=SsrMode::Async/>
+                    <Route path=path!("staff/appointments/:id") view=StaffAppointmentPage ssr=SsrMode::Async/>
                     <Route path=path!("staff") view=StaffHomePage ssr=SsrMode::Async/>
                     <Route path=path!("staff/news") view=StaffNewsListPage ssr=SsrMode::Async/>
                     <Route path=path!("staff/cards") view=StaffCardsPage ssr=SsrMode::Async/>

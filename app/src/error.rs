@@ -22,6 +22,12 @@ pub enum Problem {
     PasswordCommon,
     PasswordMismatch,
     PasswordWrong,
+    /// Not one of the choices offered (a service, a branch, a status).
+    Choice,
+    /// A time of day ("09:30") or a span that ends before it starts.
+    Time,
+    /// A number out of its allowed range.
+    Range,
     TotpWrong,
     EmailUnavailable,
 }
@@ -72,6 +78,15 @@ pub enum AppError {
     /// The card has no contact to send a code to.
     #[error("no contact")]
     NoContact,
+    /// The time was just taken (or is not free); these are the nearest free ones.
+    #[error("slot taken")]
+    SlotTaken { nearest: Vec<crate::domain::booking::SlotRef> },
+    /// The patient already holds the clinic's limit of future appointments with this doctor.
+    #[error("booking limit")]
+    BookingLimit { max: i64 },
+    /// Too close to the start to cancel or move in the cabinet: call the clinic.
+    #[error("cancellation closed")]
+    CancellationClosed,
     #[error("rate limited")]
     RateLimited { retry_after_secs: i64 },
     #[error("internal error {reference}")]
@@ -99,6 +114,8 @@ impl AppError {
             AppError::SecondStepExpired => 401,
             AppError::SecondFactorRequired => 403,
             AppError::AttachCodeInvalid | AppError::NoContact => 422,
+            AppError::SlotTaken { .. } => 409,
+            AppError::BookingLimit { .. } | AppError::CancellationClosed => 422,
             AppError::RateLimited { .. } => 429,
             AppError::Internal { .. } => 500,
             AppError::Unavailable => 503,
@@ -122,6 +139,26 @@ impl AppError {
             AppError::SecondFactorRequired => t.err_second_factor_required.into(),
             AppError::AttachCodeInvalid => t.err_attach_code_invalid.into(),
             AppError::NoContact => t.err_no_contact.into(),
+            AppError::SlotTaken { nearest } => {
+                let times: Vec<String> = nearest
+                    .iter()
+                    .map(|s| {
+                        format!(
+                            "{:02}.{:02} {}",
+                            s.day.day(),
+                            s.day.month() as u8,
+                            crate::domain::booking::format_hhmm(s.start_min)
+                        )
+                    })
+                    .collect();
+                if times.is_empty() {
+                    t.err_slot_taken_none.into()
+                } else {
+                    (t.err_slot_taken)(&times.join(", "))
+                }
+            }
+            AppError::BookingLimit { max } => (t.err_booking_limit)(*max),
+            AppError::CancellationClosed => t.err_cancellation_closed.into(),
             AppError::RateLimited { retry_after_secs } => (t.err_rate_limited)((retry_after_secs + 59).max(60) / 60),
             AppError::Internal { reference } => (t.err_internal)(reference),
             AppError::Unavailable => t.err_unavailable.into(),
@@ -142,6 +179,9 @@ impl AppError {
             Problem::PasswordCommon => t.problem_password_common.into(),
             Problem::PasswordMismatch => t.problem_password_mismatch.into(),
             Problem::PasswordWrong => t.problem_password_wrong.into(),
+            Problem::Choice => t.problem_choice.into(),
+            Problem::Time => t.problem_time.into(),
+            Problem::Range => t.problem_range.into(),
             Problem::TotpWrong => t.problem_totp_wrong.into(),
             Problem::EmailUnavailable => t.problem_email_unavailable.into(),
         })

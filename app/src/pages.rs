@@ -1,6 +1,7 @@
 //! One module per page (or family of pages).
 
 pub mod account;
+pub mod booking;
 pub mod cards;
 pub mod news;
 pub mod not_found;
@@ -9,3 +10,4 @@ pub mod register;
 pub mod second_factor;
 pub mod signin;
 pub mod staff;
+pub mod staff_booking;

@@ -5,6 +5,8 @@
 pub mod account;
 pub mod attach;
 pub mod auth;
+pub mod booking;
+pub mod booking_store;
 pub mod cards;
 pub mod onboarding;
 pub mod onboarding_store;
@@ -14,6 +16,7 @@ pub mod security_store;
 pub mod state;
 pub mod store;
 
+pub use booking_store::BookingStore;
 pub use onboarding_store::OnboardingStore;
 pub use state::{AppState, PortalConfig};
 pub use store::{Store, StoreError};

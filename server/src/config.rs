@@ -30,6 +30,12 @@ pub struct Settings {
     pub contact_priority: app::server::state::ContactPriority,
     /// `KABINET_ATTACH_CODE_TTL_HOURS`: how long an attach code is valid (default 72).
     pub attach_code_ttl_hours: i64,
+    /// `KABINET_VIDEO_BASE_URL`: the video service for online consultations (default
+    /// `https://meet.jit.si`); each appointment gets a random room under it.
+    pub video_base_url: String,
+    /// `KABINET_VIDEO_LINK_MINUTES`: how long before an online consultation its link shows
+    /// (default 15).
+    pub video_link_minutes: i64,
 }
 
 impl std::fmt::Debug for Settings {
@@ -47,6 +53,8 @@ impl std::fmt::Debug for Settings {
             .field("mail_from", &self.mail_from)
             .field("contact_priority", &self.contact_priority)
             .field("attach_code_ttl_hours", &self.attach_code_ttl_hours)
+            .field("video_base_url", &self.video_base_url)
+            .field("video_link_minutes", &self.video_link_minutes)
             .field("worker_threads", &self.worker_threads)
             .finish()
     }
@@ -108,6 +116,17 @@ impl Settings {
                 })?,
                 None => 72,
             },
+            video_base_url: match get("KABINET_VIDEO_BASE_URL").map(|u| u.trim().trim_end_matches('/').to_string()) {
+                None => "https://meet.jit.si".into(),
+                Some(u) if u.starts_with("https://") || u.starts_with("http://") => u,
+                Some(_) => anyhow::bail!("KABINET_VIDEO_BASE_URL must be an http(s) URL"),
+            },
+            video_link_minutes: match get("KABINET_VIDEO_LINK_MINUTES") {
+                Some(v) => v.trim().parse::<i64>().ok().filter(|m| (0..=24 * 60).contains(m)).ok_or_else(|| {
+                    anyhow::anyhow!("KABINET_VIDEO_LINK_MINUTES must be a whole number of minutes, 0 to 1440")
+                })?,
+                None => 15,
+            },
         })
     }
 
@@ -162,6 +181,10 @@ mod tests {
         assert!(e.to_string().contains("KABINET_TRUSTED_PROXIES"));
         let e = settings(&[("KABINET_ADDR", "nowhere")]).unwrap_err();
         assert!(e.to_string().contains("KABINET_ADDR"));
+        let e = settings(&[("KABINET_VIDEO_BASE_URL", "meet.example")]).unwrap_err();
+        assert!(e.to_string().contains("KABINET_VIDEO_BASE_URL"));
+        let e = settings(&[("KABINET_VIDEO_LINK_MINUTES", "-5")]).unwrap_err();
+        assert!(e.to_string().contains("KABINET_VIDEO_LINK_MINUTES"));
     }
 
     #[test]

@@ -10,6 +10,8 @@ mod store_impl;
 mod onboarding_impl;
 #[macro_use]
 mod security_impl;
+#[macro_use]
+mod booking_impl;
 mod migrate;
 pub mod postgres;
 pub mod sqlite;

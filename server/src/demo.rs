@@ -2,6 +2,7 @@
 //! user. Names and services are realistic; e-mails are under the reserved `.example` domain.
 
 use app::domain::account::Role;
+use app::domain::booking::VisitMode;
 use app::domain::email::Email;
 use app::domain::person::{PhoneNumber, Sex};
 use app::server::auth::hash_password_blocking;
@@ -209,6 +210,13 @@ pub fn seed() -> Seed {
                 ],
             },
             SeedSection {
+                name: "Онлайн-консультации".into(),
+                services: vec![
+                    svc("B01.047.901", "Онлайн-консультация врача-терапевта", 1500),
+                    svc("B01.031.901", "Онлайн-консультация врача-педиатра", 1600),
+                ],
+            },
+            SeedSection {
                 name: "Лабораторные исследования".into(),
                 services: vec![
                     svc("B03.016.003", "Общий (клинический) анализ крови развёрнутый", 650),
@@ -217,5 +225,74 @@ pub fn seed() -> Seed {
                 ],
             },
         ],
+        booking: booking(),
+    }
+}
+
+fn link(staff: &str, code: &str, mode: VisitMode, rub: i64) -> SeedLink {
+    SeedLink {
+        staff: staff.into(),
+        service_code: code.into(),
+        mode,
+        show_price: true,
+        price: Some(rub * 100),
+        prepayment: None,
+        prepayment_discount: None,
+        round_to_roubles: false,
+    }
+}
+
+/// Online booking: four doctors open, a 5 % online discount, service links (one with
+/// prepayment), and working days for the next four weeks, from today in the clinic's time.
+fn booking() -> SeedBooking {
+    let today = app::domain::time_fmt::local_date(crate::now(), 180);
+    let mut schedule = Vec::new();
+    for i in 0..28 {
+        let day = today + time::Duration::days(i);
+        let weekday = day.weekday().number_days_from_monday();
+        let mut add = |staff: &str, branch: &str, start: u16, end: u16, step: u16, breaks: &str| {
+            schedule.push(SeedScheduleDay {
+                staff: staff.into(),
+                branch: branch.into(),
+                day,
+                start_min: start * 60,
+                end_min: end * 60,
+                step_min: step,
+                breaks: breaks.into(),
+            })
+        };
+        if weekday < 5 {
+            add("sokolov", "lenin", 9, 17, 30, "13:00-14:00");
+            add("kuznetsova", "sad", 10, 18, 20, "14:00-14:40");
+        }
+        if weekday < 6 {
+            add("morozov", "lenin", 8, 14, 30, "");
+        }
+        if matches!(weekday, 1 | 3 | 5) {
+            add("belova", "sad", 9, 15, 30, "12:00-12:30");
+        }
+    }
+    let mut prepaid = link("sokolov", "B01.047.001", VisitMode::InClinic, 2200);
+    prepaid.prepayment = Some(50_000);
+    prepaid.prepayment_discount = Some(15_050);
+    prepaid.round_to_roubles = true;
+    SeedBooking {
+        online_discount_percent: 5,
+        online_doctors: vec![
+            ("sokolov".into(), Some("Кандидат медицинских наук".into())),
+            ("kuznetsova".into(), None),
+            ("morozov".into(), Some("Доктор медицинских наук".into())),
+            ("belova".into(), None),
+        ],
+        links: vec![
+            prepaid,
+            link("sokolov", "B01.047.002", VisitMode::InClinic, 1800),
+            link("sokolov", "B01.047.901", VisitMode::Online, 1500),
+            link("kuznetsova", "B01.031.001", VisitMode::InClinic, 2300),
+            link("kuznetsova", "B01.031.901", VisitMode::Online, 1600),
+            link("morozov", "B01.015.001", VisitMode::InClinic, 2800),
+            link("morozov", "A05.10.006", VisitMode::InClinic, 900),
+        ],
+        schedule,
     }
 }

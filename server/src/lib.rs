@@ -91,6 +91,8 @@ pub async fn build_with_store(settings: Settings, store: Arc<dyn Store>, clock: 
             public_url: settings.public_base_url(),
             contact_priority: settings.contact_priority,
             attach_code_ttl_secs: settings.attach_code_ttl_hours * 3600,
+            video_base_url: settings.video_base_url.clone(),
+            video_link_minutes: settings.video_link_minutes,
         }),
         clock,
     };

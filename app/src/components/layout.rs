@@ -89,6 +89,10 @@ fn Nav(me: Me) -> impl IntoView {
     let t = use_texts();
     view! {
         <nav class="tabs" aria-label=t.main_nav>
+            {(!me.profiles.is_empty()).then(|| view! {
+                <A href="/booking">{t.nav_booking}</A>
+                <A href="/appointments">{t.nav_appointments}</A>
+            })}
             <A href="/news">{t.nav_news}</A>
             <A href="/prices">{t.nav_prices}</A>
             <A href="/account">{t.nav_account}</A>

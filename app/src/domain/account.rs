@@ -48,6 +48,10 @@ impl Roles {
     pub fn can_manage_cards(&self) -> bool {
         self.has(Role::Registrar) || self.has(Role::Head)
     }
+    /// Online booking settings, schedules and the appointment book: the front desk and the head.
+    pub fn can_manage_booking(&self) -> bool {
+        self.has(Role::Registrar) || self.has(Role::Head)
+    }
 }
 
 /// One profile a person can act as: their own card or a ward's.

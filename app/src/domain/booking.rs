@@ -93,6 +93,328 @@ pub fn free_slots(work: &[Span], breaks: &[Span], step: u16, taken: &[u16], not_
     out
 }
 
+/// Where an appointment stands. Cancelled, completed and no-show are outcomes; a cancelled
+/// appointment frees its time.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum AppointmentStatus {
+    Booked,
+    Confirmed,
+    Cancelled,
+    Completed,
+    NoShow,
+}
+
+impl AppointmentStatus {
+    pub const ALL: [AppointmentStatus; 5] = [
+        AppointmentStatus::Booked,
+        AppointmentStatus::Confirmed,
+        AppointmentStatus::Cancelled,
+        AppointmentStatus::Completed,
+        AppointmentStatus::NoShow,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AppointmentStatus::Booked => "booked",
+            AppointmentStatus::Confirmed => "confirmed",
+            AppointmentStatus::Cancelled => "cancelled",
+            AppointmentStatus::Completed => "completed",
+            AppointmentStatus::NoShow => "no_show",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|x| x.as_str() == s)
+    }
+
+    /// Still holds its time: booked or confirmed.
+    pub fn is_active(self) -> bool {
+        matches!(self, AppointmentStatus::Booked | AppointmentStatus::Confirmed)
+    }
+
+    /// The changes the front desk may make. A cancelled appointment stays cancelled (its time
+    /// may already be someone else's); completed and no-show may be swapped to mend a mistake.
+    pub fn can_become(self, to: AppointmentStatus) -> bool {
+        use AppointmentStatus::*;
+        match (self, to) {
+            (a, b) if a == b => false,
+            (Booked, _) => true,
+            (Confirmed, Booked) => false,
+            (Confirmed, _) => true,
+            (Completed, NoShow) | (NoShow, Completed) => true,
+            _ => false,
+        }
+    }
+}
+
+impl VisitMode {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            VisitMode::InClinic => "in_clinic",
+            VisitMode::Online => "online",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        [VisitMode::InClinic, VisitMode::Online].into_iter().find(|m| m.as_str() == s)
+    }
+}
+
+/// The patient may still cancel (or move) an appointment: the clinic closes cancellation
+/// `close_minutes` before the start.
+pub fn cancellation_open(now: i64, starts_at: i64, close_minutes: i64) -> bool {
+    now < starts_at - close_minutes.max(0) * 60
+}
+
+/// The video link of an online consultation is shown from `show_minutes` before the start
+/// until an hour after its end.
+pub fn video_link_visible(now: i64, starts_at: i64, duration_minutes: i64, show_minutes: i64) -> bool {
+    now >= starts_at - show_minutes.max(0) * 60 && now < starts_at + (duration_minutes + 60) * 60
+}
+
+/// The meeting room's address: the clinic's video service and the appointment's room id.
+pub fn video_url(base: &str, room: &str) -> String {
+    format!("{}/{}", base.trim_end_matches('/'), room)
+}
+
+/// "09:05" from minutes after midnight.
+pub fn format_hhmm(minutes: u16) -> String {
+    format!("{:02}:{:02}", minutes / 60, minutes % 60)
+}
+
+/// "9:05" or "09:05" (as `<input type="time">` sends it, seconds allowed) to minutes after
+/// midnight.
+pub fn parse_hhmm(value: &str) -> Option<u16> {
+    let mut parts = value.trim().split(':');
+    let h: u16 = parts.next()?.parse().ok()?;
+    let m: u16 = parts.next()?.parse().ok()?;
+    if let Some(s) = parts.next() {
+        s.parse::<u8>().ok().filter(|s| *s < 60)?;
+    }
+    (h < 24 && m < 60 && parts.next().is_none()).then_some(h * 60 + m)
+}
+
+/// Breaks as the staff type them: "13:00-14:00, 16:30-16:45". Empty means none.
+pub fn parse_breaks(value: &str) -> Option<Vec<Span>> {
+    let mut out = Vec::new();
+    for part in value.split([',', ';']).map(str::trim).filter(|p| !p.is_empty()) {
+        let (a, b) = part.split_once(['-', '–'])?;
+        let span = Span { start: parse_hhmm(a)?, end: parse_hhmm(b)? };
+        if span.start >= span.end {
+            return None;
+        }
+        out.push(span);
+    }
+    out.sort_by_key(|s| s.start);
+    Some(out)
+}
+
+pub fn format_breaks(breaks: &[Span]) -> String {
+    breaks.iter().map(|b| format!("{}-{}", format_hhmm(b.start), format_hhmm(b.end))).collect::<Vec<_>>().join(", ")
+}
+
+/// The free times nearest to the one that was just taken, by distance in minutes (days
+/// apart count as whole days), earliest first on a tie; at most `n`.
+pub fn nearest_free<D: Copy + Ord>(free: &[(D, i64, u16)], wanted_at: i64, n: usize) -> Vec<(D, u16)> {
+    let mut all: Vec<&(D, i64, u16)> = free.iter().collect();
+    all.sort_by_key(|(_, at, _)| ((at - wanted_at).abs(), *at));
+    let mut picked: Vec<&(D, i64, u16)> = all.into_iter().take(n).collect();
+    picked.sort_by_key(|(_, at, _)| *at);
+    picked.into_iter().map(|(d, _, m)| (*d, *m)).collect()
+}
+
+/// How many days ahead the cabinet offers times.
+pub const BOOKING_HORIZON_DAYS: i64 = 21;
+/// A cancellation reason's longest form.
+pub const REASON_MAX: usize = 300;
+
+// What the pages show. Built on the server from the store's records; the browser only renders.
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DoctorView {
+    pub id: i64,
+    pub name: String,
+    pub specialty: String,
+    pub branch: Option<String>,
+    pub degree: Option<String>,
+    /// For the photo placeholder: "СА".
+    pub initials: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ServiceOffer {
+    pub service_id: i64,
+    pub code: String,
+    pub name: String,
+    pub mode: VisitMode,
+    pub quote: Quote,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DayOption {
+    pub day: time::Date,
+    pub free: usize,
+}
+
+/// The booking page: each step's choices, as far as the query has chosen.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BookingView {
+    /// Whom the booking is for (the active profile).
+    pub patient_name: String,
+    pub specialties: Vec<String>,
+    pub specialty: Option<String>,
+    pub doctors: Vec<DoctorView>,
+    pub doctor: Option<DoctorView>,
+    pub services: Vec<ServiceOffer>,
+    pub service: Option<ServiceOffer>,
+    /// The doctor has service links and none is chosen yet.
+    pub needs_service: bool,
+    pub days: Vec<DayOption>,
+    pub day: Option<time::Date>,
+    pub slots: Vec<u16>,
+    /// The appointment being moved, when rescheduling.
+    pub moving: Option<AppointmentView>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AppointmentView {
+    pub id: i64,
+    pub staff_id: i64,
+    pub doctor: String,
+    pub specialty: Option<String>,
+    pub branch: String,
+    pub service_id: Option<i64>,
+    pub service: Option<String>,
+    pub patient: String,
+    pub day: time::Date,
+    pub start_min: u16,
+    pub duration_min: u16,
+    pub mode: VisitMode,
+    pub status: AppointmentStatus,
+    pub cancel_reason: Option<String>,
+    pub price: Option<Kopecks>,
+    /// The meeting room, once it is time to show it.
+    pub video_url: Option<String>,
+    /// When the link appears (unix seconds), for an online consultation not yet open.
+    pub video_from: Option<i64>,
+    /// The patient may still cancel or move it.
+    pub can_change: bool,
+    pub upcoming: bool,
+    /// "cabinet" or "desk".
+    pub source: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WaitlistView {
+    pub id: i64,
+    pub doctor: String,
+    pub patient: String,
+    pub day: Option<time::Date>,
+    pub note: String,
+    pub created_at: i64,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MyAppointments {
+    pub patient_name: String,
+    pub upcoming: Vec<AppointmentView>,
+    pub past: Vec<AppointmentView>,
+    pub waitlist: Vec<WaitlistView>,
+    pub cancel_close_minutes: i64,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BookingSettings {
+    pub online_discount_percent: u8,
+    pub max_future_per_doctor: i64,
+    pub cancel_close_minutes: i64,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LinkView {
+    pub service_id: i64,
+    pub code: String,
+    pub name: String,
+    pub mode: VisitMode,
+    pub show_price: bool,
+    pub pricing: ServicePricing,
+    /// The link's own price, whether shown or not.
+    pub list_price: Option<Kopecks>,
+    pub quote: Quote,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StaffDoctorView {
+    pub doctor: DoctorView,
+    pub online: bool,
+    pub links: Vec<LinkView>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BookingAdmin {
+    pub settings: BookingSettings,
+    pub doctors: Vec<StaffDoctorView>,
+    /// (id, code, name) of the price list's services.
+    pub services: Vec<(i64, String, String)>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ScheduleEntry {
+    pub branch_id: i64,
+    pub branch: String,
+    pub start_min: u16,
+    pub end_min: u16,
+    pub step_min: u16,
+    pub breaks: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ScheduleWeek {
+    pub doctor: DoctorView,
+    pub doctors: Vec<DoctorView>,
+    /// Monday of the week.
+    pub week_start: time::Date,
+    pub days: Vec<(time::Date, Option<ScheduleEntry>)>,
+    pub branches: Vec<(i64, String)>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DayBook {
+    pub doctor: DoctorView,
+    pub doctors: Vec<DoctorView>,
+    pub day: time::Date,
+    pub appointments: Vec<AppointmentView>,
+    pub free: Vec<u16>,
+    pub services: Vec<ServiceOffer>,
+    pub waitlist: Vec<WaitlistView>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EventView {
+    pub at: i64,
+    pub actor: String,
+    pub action: String,
+    pub detail: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AppointmentHistory {
+    pub appointment: AppointmentView,
+    pub events: Vec<EventView>,
+}
+
+/// A free time offered instead of a taken one.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SlotRef {
+    pub day: time::Date,
+    pub start_min: u16,
+}
+
+/// Monday of `day`'s week.
+pub fn week_start(day: time::Date) -> time::Date {
+    day - time::Duration::days(i64::from(day.weekday().number_days_from_monday()))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -188,5 +510,68 @@ mod tests {
         let short = [Span { start: 9 * 60 + 20, end: 9 * 60 + 25 }];
         assert_eq!(free_slots(&day[..1], &short, 30, &[], 0).first(), Some(&(9 * 60 + 30)));
         assert!(free_slots(&day, &[], 0, &[], 0).is_empty());
+    }
+
+    #[test]
+    fn status_changes_follow_the_appointment_book() {
+        use AppointmentStatus::*;
+        let cases = [
+            (Booked, Confirmed, true),
+            (Booked, Cancelled, true),
+            (Booked, NoShow, true),
+            (Confirmed, Completed, true),
+            (Confirmed, Cancelled, true),
+            (Confirmed, Booked, false),
+            (Cancelled, Booked, false),
+            (Cancelled, Confirmed, false),
+            (Completed, NoShow, true),
+            (NoShow, Completed, true),
+            (Completed, Cancelled, false),
+            (Booked, Booked, false),
+        ];
+        for (from, to, allowed) in cases {
+            assert_eq!(from.can_become(to), allowed, "{from:?} -> {to:?}");
+        }
+        for s in AppointmentStatus::ALL {
+            assert_eq!(AppointmentStatus::parse(s.as_str()), Some(s));
+        }
+        assert!(Booked.is_active() && Confirmed.is_active() && !Cancelled.is_active());
+    }
+
+    #[test]
+    fn cancellation_closes_before_the_start_and_video_opens_before_it() {
+        let start = 1_000_000;
+        assert!(cancellation_open(start - 121 * 60, start, 120));
+        assert!(!cancellation_open(start - 120 * 60, start, 120));
+        assert!(!cancellation_open(start + 1, start, 0));
+        assert!(!video_link_visible(start - 16 * 60, start, 30, 15));
+        assert!(video_link_visible(start - 15 * 60, start, 30, 15));
+        assert!(video_link_visible(start + 89 * 60, start, 30, 15));
+        assert!(!video_link_visible(start + 90 * 60, start, 30, 15));
+        assert_eq!(video_url("https://meet.example/", "abc"), "https://meet.example/abc");
+    }
+
+    #[test]
+    fn times_and_breaks_read_as_typed() {
+        assert_eq!(parse_hhmm("9:05"), Some(545));
+        assert_eq!(parse_hhmm("09:05:00"), Some(545));
+        for bad in ["", "24:00", "12:60", "12", "ab:cd", "12:00:00:00"] {
+            assert_eq!(parse_hhmm(bad), None, "{bad}");
+        }
+        assert_eq!(format_hhmm(545), "09:05");
+        let b = parse_breaks("16:30-16:45, 13:00–14:00").unwrap();
+        assert_eq!(b, [Span { start: 780, end: 840 }, Span { start: 990, end: 1005 }]);
+        assert_eq!(format_breaks(&b), "13:00-14:00, 16:30-16:45");
+        assert_eq!(parse_breaks(" "), Some(vec![]));
+        assert_eq!(parse_breaks("14:00-13:00"), None);
+        assert_eq!(parse_breaks("lunch"), None);
+    }
+
+    #[test]
+    fn the_nearest_free_times_come_in_order() {
+        let free = [(1, 100, 10), (1, 160, 11), (2, 500, 12), (1, 40, 9), (2, 1000, 13)];
+        assert_eq!(nearest_free(&free, 130, 3), [(1, 9), (1, 10), (1, 11)]);
+        assert_eq!(nearest_free(&free, 900, 2), [(2, 12), (2, 13)]);
+        assert!(nearest_free::<i32>(&[], 0, 3).is_empty());
     }
 }

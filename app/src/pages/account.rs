@@ -42,6 +42,13 @@ fn action_label(t: &Texts, action: &str) -> String {
         "account.email_change" => t.change_email,
         "card.attach" => t.attached,
         "card.attach_code" => t.issue_attach_code,
+        "appointment.book" => t.act_appointment_book,
+        "appointment.cancelled" => t.act_appointment_cancel,
+        "appointment.reschedule" => t.act_appointment_move,
+        "appointment.confirmed" | "appointment.completed" | "appointment.no_show" | "appointment.booked" => {
+            t.act_appointment_status
+        }
+        "waitlist.add" | "waitlist.close" => t.act_waitlist,
         other => return other.to_string(),
     }
     .to_string()

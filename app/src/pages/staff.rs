@@ -75,6 +75,16 @@ pub fn StaffHomePage() -> impl IntoView {
                     <p><a href="/staff/cards">{t.nav_cards}</a></p>
                 </section>
             })}
+            {me.roles.can_manage_booking().then(|| view! {
+                <section class="panel">
+                    <h2>{t.nav_booking_settings}</h2>
+                    <ul class="links">
+                        <li><a href="/staff/appointments">{t.nav_day_book}</a></li>
+                        <li><a href="/staff/schedule">{t.nav_schedule}</a></li>
+                        <li><a href="/staff/booking">{t.nav_booking_settings}</a></li>
+                    </ul>
+                </section>
+            })}
             {me.roles.can_manage_news().then(|| view! {
                 <section class="panel">
                     <h2>{t.nav_news}</h2>

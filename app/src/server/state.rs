@@ -18,6 +18,10 @@ pub struct PortalConfig {
     /// Which contact an attach code goes to first.
     pub contact_priority: ContactPriority,
     pub attach_code_ttl_secs: i64,
+    /// The video service that hosts online consultations; a room id is appended.
+    pub video_base_url: String,
+    /// How many minutes before an online consultation its link is shown.
+    pub video_link_minutes: i64,
 }
 
 /// `KABINET_CONTACT_PRIORITY`: a mobile phone (SMS) or the e-mail address first, the other as

@@ -165,6 +165,40 @@ pub struct Seed {
     pub news: Vec<SeedNews>,
     pub plans: Vec<SeedPlan>,
     pub sections: Vec<SeedSection>,
+    pub booking: SeedBooking,
+}
+
+/// Online booking as the demo clinic set it up.
+#[derive(Clone, Debug, Default)]
+pub struct SeedBooking {
+    pub online_discount_percent: u8,
+    /// (staff key, academic degree) of doctors enabled for online booking.
+    pub online_doctors: Vec<(String, Option<String>)>,
+    pub links: Vec<SeedLink>,
+    pub schedule: Vec<SeedScheduleDay>,
+}
+
+#[derive(Clone, Debug)]
+pub struct SeedLink {
+    pub staff: String,
+    pub service_code: String,
+    pub mode: crate::domain::booking::VisitMode,
+    pub show_price: bool,
+    pub price: Option<i64>,
+    pub prepayment: Option<i64>,
+    pub prepayment_discount: Option<i64>,
+    pub round_to_roubles: bool,
+}
+
+#[derive(Clone, Debug)]
+pub struct SeedScheduleDay {
+    pub staff: String,
+    pub branch: String,
+    pub day: Date,
+    pub start_min: u16,
+    pub end_min: u16,
+    pub step_min: u16,
+    pub breaks: String,
 }
 
 #[derive(Clone, Debug)]
@@ -241,7 +275,12 @@ pub struct SeedService {
 
 #[async_trait]
 pub trait Store:
-    super::onboarding_store::OnboardingStore + super::security_store::SecurityStore + Send + Sync + 'static
+    super::onboarding_store::OnboardingStore
+    + super::security_store::SecurityStore
+    + super::booking_store::BookingStore
+    + Send
+    + Sync
+    + 'static
 {
     /// Answers when the database does.
     async fn ping(&self) -> StoreResult<()>;

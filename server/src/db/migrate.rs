@@ -18,6 +18,7 @@ pub const SQLITE: &[Migration] = &[
         sql: include_str!("../../migrations/sqlite/0004_second_factor.sql"),
     },
     Migration { version: 5, name: "attach_code", sql: include_str!("../../migrations/sqlite/0005_attach_code.sql") },
+    Migration { version: 6, name: "booking", sql: include_str!("../../migrations/sqlite/0006_booking.sql") },
 ];
 
 pub const POSTGRES: &[Migration] = &[
@@ -30,6 +31,7 @@ pub const POSTGRES: &[Migration] = &[
         sql: include_str!("../../migrations/postgres/0004_second_factor.sql"),
     },
     Migration { version: 5, name: "attach_code", sql: include_str!("../../migrations/postgres/0005_attach_code.sql") },
+    Migration { version: 6, name: "booking", sql: include_str!("../../migrations/postgres/0006_booking.sql") },
 ];
 
 pub const CREATE_TABLE: &str = "CREATE TABLE IF NOT EXISTS schema_migrations (

@@ -27,8 +27,18 @@ impl PgStore {
         sqlx::query("SELECT pg_advisory_unlock(7204221)").execute(&mut *lock).await?;
         result
     }
+
+    /// Booking transactions: the slot's unique index settles races on a time; `LOCK_CARD`
+    /// settles races on one patient's limit.
+    async fn begin_write(&self) -> Result<sqlx::Transaction<'static, Postgres>, sqlx::Error> {
+        self.pool.begin().await
+    }
 }
+
+/// Holds the patient's card row until commit, so two bookings of one patient count in turn.
+const LOCK_CARD: &str = "SELECT id FROM patient_card WHERE id = $1 FOR UPDATE";
 
 store_impl!(PgStore, Postgres);
 onboarding_impl!(PgStore, Postgres);
 security_impl!(PgStore, Postgres);
+booking_impl!(PgStore, Postgres);

@@ -34,8 +34,19 @@ impl SqliteStore {
     pub async fn migrate(&self) -> Result<usize, sqlx::Error> {
         apply_migrations!(&self.pool, SQLITE)
     }
+
+    /// A transaction that holds the write lock from its first statement, so that what it reads
+    /// stays true until it commits (SQLite has one writer; a deferred transaction that reads
+    /// first could fail to upgrade).
+    async fn begin_write(&self) -> Result<sqlx::Transaction<'static, Sqlite>, sqlx::Error> {
+        self.pool.begin_with("BEGIN IMMEDIATE").await
+    }
 }
+
+/// The write lock of `begin_write` already serialises bookings; reading the card is enough.
+const LOCK_CARD: &str = "SELECT id FROM patient_card WHERE id = $1";
 
 store_impl!(SqliteStore, Sqlite);
 onboarding_impl!(SqliteStore, Sqlite);
 security_impl!(SqliteStore, Sqlite);
+booking_impl!(SqliteStore, Sqlite);

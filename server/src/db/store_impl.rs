@@ -782,7 +782,57 @@ macro_rules! store_impl {
                                 .await
                                 .map_err(db_err)?;
                         }
+                        ids.insert(format!("service:{}", service.code), service_id);
                     }
+                }
+                let booking = &seed.booking;
+                sqlx::query("UPDATE clinic SET online_discount_percent = $1 WHERE id = 1")
+                    .bind(i64::from(booking.online_discount_percent))
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(db_err)?;
+                for (staff, degree) in &booking.online_doctors {
+                    sqlx::query("UPDATE staff SET online_booking = $2, degree = $3 WHERE id = $1")
+                        .bind(id_of!(format!("staff:{staff}")))
+                        .bind(true)
+                        .bind(degree)
+                        .execute(&mut *tx)
+                        .await
+                        .map_err(db_err)?;
+                }
+                for l in &booking.links {
+                    sqlx::query(
+                        "INSERT INTO doctor_service (staff_id, service_id, mode, show_price, price_kopecks,
+                             prepayment_kopecks, prepayment_discount_kopecks, round_to_roubles)
+                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+                    )
+                    .bind(id_of!(format!("staff:{}", l.staff)))
+                    .bind(id_of!(format!("service:{}", l.service_code)))
+                    .bind(l.mode.as_str())
+                    .bind(l.show_price)
+                    .bind(l.price)
+                    .bind(l.prepayment)
+                    .bind(l.prepayment_discount)
+                    .bind(l.round_to_roubles)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(db_err)?;
+                }
+                for d in &booking.schedule {
+                    sqlx::query(
+                        "INSERT INTO schedule_day (staff_id, day, branch_id, start_min, end_min, step_min, breaks)
+                         VALUES ($1, $2, $3, $4, $5, $6, $7)",
+                    )
+                    .bind(id_of!(format!("staff:{}", d.staff)))
+                    .bind(format_date(d.day))
+                    .bind(id_of!(format!("branch:{}", d.branch)))
+                    .bind(i64::from(d.start_min))
+                    .bind(i64::from(d.end_min))
+                    .bind(i64::from(d.step_min))
+                    .bind(&d.breaks)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(db_err)?;
                 }
                 tx.commit().await.map_err(db_err)?;
                 Ok(true)

@@ -1,14 +1,9 @@
 //! Attach codes through the real server: issued by the front desk to the right contact, they
 //! link the right card exactly once.
 
-use crate::support::{spawn_app, spawn_app_with_env, TestApp};
+use crate::support::{error_of, spawn_app, spawn_app_with_env, TestApp};
 use app::error::AppError;
 use app::server::store::OutboxMail;
-
-async fn error_of(res: reqwest::Response) -> AppError {
-    let body = res.text().await.unwrap();
-    serde_json::from_str(&body).unwrap_or_else(|e| panic!("not an AppError ({e}): {body}"))
-}
 
 /// The newest message to `to` and the nine digits in it.
 async fn code_sent_to(app: &TestApp, to: &str) -> (OutboxMail, String) {

@@ -3,6 +3,7 @@
 
 mod access;
 mod attach;
+mod booking;
 mod http;
 mod onboarding;
 mod outbox;

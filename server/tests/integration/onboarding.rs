@@ -2,7 +2,7 @@
 //! "Registration / change password" with e-mailed codes; what is refused and how.
 
 use crate::outbox::{body_of, free_port, SmtpSink};
-use crate::support::{spawn_app, spawn_app_with_env, TestApp};
+use crate::support::{error_of, spawn_app, spawn_app_with_env, TestApp};
 use app::error::{AppError, Problem};
 use app::server::store::OutboxMail;
 use std::time::Duration;
@@ -11,11 +11,6 @@ const NEW_PATIENT: &str = "new.patient@kabinet.example";
 const NEW_PATIENT_FORM: [(&str, &str); 4] =
     [("email", NEW_PATIENT), ("surname", "Новикова"), ("name", "Ольга"), ("birth_date", "1992-02-17")];
 const GOOD_PASSWORD: &str = "green pelican on a bicycle";
-
-async fn error_of(res: reqwest::Response) -> AppError {
-    let body = res.text().await.unwrap();
-    serde_json::from_str(&body).unwrap_or_else(|e| panic!("not an AppError ({e}): {body}"))
-}
 
 /// The mail queued for `to`, newest first.
 async fn mail_to(app: &TestApp, to: &str) -> Vec<OutboxMail> {

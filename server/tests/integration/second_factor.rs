@@ -1,15 +1,10 @@
 //! The second factor, the account page's sessions and password change, and the staff
 //! requirement, through the real server.
 
-use crate::support::{spawn_app, spawn_app_with_env, TestApp, PASSWORD};
+use crate::support::{error_of, spawn_app, spawn_app_with_env, TestApp, PASSWORD};
 use app::domain::account_page::AccountPage;
 use app::error::{AppError, Problem};
 use totp_rs::{Builder, Secret};
-
-async fn error_of(res: reqwest::Response) -> AppError {
-    let body = res.text().await.unwrap();
-    serde_json::from_str(&body).unwrap_or_else(|e| panic!("not an AppError ({e}): {body}"))
-}
 
 async fn account_page(app: &TestApp, c: &reqwest::Client) -> AccountPage {
     let res = app.rpc(c, "get_account_page", &[]).await;

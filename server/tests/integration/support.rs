@@ -211,3 +211,9 @@ impl TestApp {
         client.get(format!("{}{path}", self.base)).send().await.expect("request")
     }
 }
+
+/// The `AppError` a server function answered with.
+pub async fn error_of(res: reqwest::Response) -> app::error::AppError {
+    let body = res.text().await.unwrap();
+    serde_json::from_str(&body).unwrap_or_else(|e| panic!("not an AppError ({e}): {body}"))
+}
