@@ -12,8 +12,8 @@ use crate::pages::{
     register::{DemoMailboxPage, RegisterCodePage, RegisterPage},
     second_factor::SecondFactorPage,
     signin::SignInPage,
-    staff_booking::{StaffAppointmentPage, StaffBookingPage, StaffDayBookPage, StaffSchedulePage},
     staff::{StaffHomePage, StaffNewsEditPage, StaffNewsListPage, StaffNewsNewPage, StaffNewsPage},
+    staff_booking::{StaffAppointmentPage, StaffBookingPage, StaffDayBookPage, StaffSchedulePage},
 };
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Title};

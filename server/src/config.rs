@@ -122,9 +122,13 @@ impl Settings {
                 Some(_) => anyhow::bail!("KABINET_VIDEO_BASE_URL must be an http(s) URL"),
             },
             video_link_minutes: match get("KABINET_VIDEO_LINK_MINUTES") {
-                Some(v) => v.trim().parse::<i64>().ok().filter(|m| (0..=24 * 60).contains(m)).ok_or_else(|| {
-                    anyhow::anyhow!("KABINET_VIDEO_LINK_MINUTES must be a whole number of minutes, 0 to 1440")
-                })?,
+                Some(v) => {
+                    v.trim().parse::<i64>().ok().filter(|m| (0..=30 * 24 * 60).contains(m)).ok_or_else(|| {
+                        anyhow::anyhow!(
+                            "KABINET_VIDEO_LINK_MINUTES must be a whole number of minutes, 0 to 43200 (30 days)"
+                        )
+                    })?
+                }
                 None => 15,
             },
         })

@@ -243,12 +243,12 @@ fn link(staff: &str, code: &str, mode: VisitMode, rub: i64) -> SeedLink {
 }
 
 /// Online booking: four doctors open, a 5 % online discount, service links (one with
-/// prepayment), and working days for the next four weeks, from today in the clinic's time.
+/// prepayment), and working days from this week's Monday for five weeks, in the clinic's time.
 fn booking() -> SeedBooking {
-    let today = app::domain::time_fmt::local_date(crate::now(), 180);
+    let monday = app::domain::booking::week_start(app::domain::time_fmt::local_date(crate::now(), 180));
     let mut schedule = Vec::new();
-    for i in 0..28 {
-        let day = today + time::Duration::days(i);
+    for i in 0..35 {
+        let day = monday + time::Duration::days(i);
         let weekday = day.weekday().number_days_from_monday();
         let mut add = |staff: &str, branch: &str, start: u16, end: u16, step: u16, breaks: &str| {
             schedule.push(SeedScheduleDay {

@@ -2,6 +2,9 @@
 //! schedules and appointment book. Forms post plain strings (empty means "not chosen"), so the
 //! same functions serve pages with and without JavaScript.
 
+// A server function's arguments are its form's fields; some forms have eight.
+#![allow(clippy::too_many_arguments)]
+
 use crate::domain::booking::{AppointmentHistory, BookingAdmin, BookingView, DayBook, MyAppointments, ScheduleWeek};
 use crate::error::AppError;
 use leptos::prelude::*;
@@ -163,7 +166,6 @@ pub async fn set_doctor_booking(doctor: i64, online: Option<String>, degree: Str
 }
 
 #[server(prefix = "/rpc", endpoint = "save_service_link")]
-#[allow(clippy::too_many_arguments)]
 pub async fn save_service_link(
     doctor: i64,
     service: String,
@@ -223,7 +225,6 @@ pub async fn get_schedule_week(doctor: String, week: String) -> Result<ScheduleW
 }
 
 #[server(prefix = "/rpc", endpoint = "save_schedule_day")]
-#[allow(clippy::too_many_arguments)]
 pub async fn save_schedule_day(
     doctor: i64,
     day: String,

@@ -15,7 +15,6 @@ use crate::domain::time_fmt::{format_date, format_datetime};
 use crate::i18n::{clinic_offset, use_lang, use_texts, Texts};
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::components::A;
 use leptos_router::hooks::use_query_map;
 
 pub fn mode_label(t: &Texts, mode: VisitMode) -> &'static str {
@@ -162,11 +161,11 @@ fn BookingSteps(
                 <section class="step" aria-labelledby="step-specialty">
                     <h2 id="step-specialty">{t.step_specialty}</h2>
                     <ul class="choices">
-                        <li><A href="/booking" attr:aria-current=spec.is_empty().then_some("true")>{t.all_specialties}</A></li>
+                        <li><a href="/booking" aria-current=spec.is_empty().then_some("true")>{t.all_specialties}</a></li>
                         {specialties.clone().into_iter().map(|s| {
                             let current = s == spec;
                             view! {
-                                <li><A href=href(&s, None, None, None, None) attr:aria-current=current.then_some("true")>{s.clone()}</A></li>
+                                <li><a href=href(&s, None, None, None, None) aria-current=current.then_some("true")>{s.clone()}</a></li>
                             }
                         }).collect_view()}
                     </ul>
@@ -185,11 +184,11 @@ fn BookingSteps(
                             view! {
                                 <li class:current=current>
                                     <DoctorCard doctor=d.clone()/>
-                                    <A href=href(&spec, Some(d.id), None, None, None) attr:class="button"
-                                        attr:aria-current=current.then_some("true")
-                                        attr:aria-label=format!("{} {}", t.choose, d.name)>
+                                    <a href=href(&spec, Some(d.id), None, None, None) class="button"
+                                        aria-current=current.then_some("true")
+                                        aria-label=format!("{} {}", t.choose, d.name)>
                                         {if current { t.chosen } else { t.choose }}
-                                    </A>
+                                    </a>
                                 </li>
                             }
                         }).collect_view()}
@@ -208,10 +207,10 @@ fn BookingSteps(
                         {services.into_iter().map(|s: ServiceOffer| {
                             let current = Some(s.service_id) == service_id;
                             let link = (moving_id.is_none()).then(|| view! {
-                                <A href=href(&spec, Some(d.id), Some(s.service_id), None, None) attr:class="button"
-                                    attr:aria-label=format!("{} {}", t.choose, s.name)>
+                                <a href=href(&spec, Some(d.id), Some(s.service_id), None, None) class="button"
+                                    aria-label=format!("{} {}", t.choose, s.name)>
                                     {if current { t.chosen } else { t.choose }}
-                                </A>
+                                </a>
                             });
                             view! {
                                 <li class:current=current>
@@ -244,12 +243,12 @@ fn BookingSteps(
                             let current = Some(&iso) == chosen_day.as_ref();
                             view! {
                                 <li>
-                                    <A href=href(&spec, Some(d.id), service_id, Some(&iso), moving_id)
-                                        attr:aria-current=current.then_some("true")
-                                        attr:class=if x.free == 0 { "day full" } else { "day" }>
+                                    <a href=href(&spec, Some(d.id), service_id, Some(&iso), moving_id)
+                                        aria-current=current.then_some("true")
+                                        class=if x.free == 0 { "day full" } else { "day" }>
                                         <span>{format_date(x.day, lang)}</span>
                                         <span class="meta">{(t.free_count)(x.free)}</span>
-                                    </A>
+                                    </a>
                                 </li>
                             }
                         }).collect_view()}
@@ -334,7 +333,7 @@ pub fn AppointmentsPage() -> impl IntoView {
         <Title text=t.nav_appointments/>
         <h1>{t.nav_appointments}</h1>
         {move || notice().map(|n| view! { <p class="notice" role="status">{n}</p> })}
-        <p><A href="/booking" attr:class="button primary">{t.nav_booking}</A></p>
+        <p><a href="/booking" class="button primary">{t.nav_booking}</a></p>
         <Suspense fallback=Loading>
             {move || Suspend::new(async move {
                 match data.await {
@@ -408,7 +407,7 @@ fn AppointmentItem(a: AppointmentView, cancel: ServerAction<CancelAppointment>, 
             {(active && !a.can_change).then(|| view! { <p class="hint">{(t.change_closed)(close_hours)}</p> })}
             {(active && a.can_change).then(|| view! {
                 <div class="appointment-actions">
-                    <A href=move_href.clone() attr:class="button">{t.reschedule}</A>
+                    <a href=move_href.clone() class="button">{t.reschedule}</a>
                     <ActionForm action=cancel attr:class="stack cancel-form">
                         <input type="hidden" name="id" value=a.id.to_string()/>
                         <label for=reason_id.clone()>{t.cancel_reason_label}</label>

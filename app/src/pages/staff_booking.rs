@@ -4,9 +4,9 @@
 //! history. Registrars and the head; the server refuses everyone else.
 
 use crate::api::booking::{
-    get_appointment_history, get_booking_admin, get_day_book, get_schedule_week, CloseWaitlist, CopyScheduleWeek, DeleteServiceLink,
-    DeskBook, DeskReschedule, SaveBookingSettings, SaveScheduleDay, SaveServiceLink, SetAppointmentStatus,
-    SetDoctorBooking,
+    get_appointment_history, get_booking_admin, get_day_book, get_schedule_week, CloseWaitlist, CopyScheduleWeek,
+    DeleteServiceLink, DeskBook, DeskReschedule, SaveBookingSettings, SaveScheduleDay, SaveServiceLink,
+    SetAppointmentStatus, SetDoctorBooking,
 };
 use crate::components::errors::{last_error, ErrorPanel, FieldError, FormError, Loading};
 use crate::domain::booking::{
@@ -25,13 +25,20 @@ fn event_label(t: &Texts, action: &str) -> String {
     match action {
         "booked" => t.event_booked.to_string(),
         "rescheduled" => t.event_rescheduled.to_string(),
-        other => AppointmentStatus::parse(other).map(|s| status_label(t, s).to_string()).unwrap_or_else(|| other.into()),
+        other => {
+            AppointmentStatus::parse(other).map(|s| status_label(t, s).to_string()).unwrap_or_else(|| other.into())
+        }
     }
 }
 
 /// A doctor picker as a plain GET form, so each view has an address.
 #[component]
-fn DoctorPicker(action: &'static str, doctors: Vec<DoctorView>, current: i64, extra: Option<(&'static str, String)>) -> impl IntoView {
+fn DoctorPicker(
+    action: &'static str,
+    doctors: Vec<DoctorView>,
+    current: i64,
+    extra: Option<(&'static str, String)>,
+) -> impl IntoView {
     let t = use_texts();
     view! {
         <form method="get" action=action class="picker">
@@ -215,7 +222,12 @@ pub fn StaffSchedulePage() -> impl IntoView {
     let data = Resource::new(
         move || {
             let q = query.read();
-            (q.get("doctor").unwrap_or_default(), q.get("week").unwrap_or_default(), save.version().get(), copy.version().get())
+            (
+                q.get("doctor").unwrap_or_default(),
+                q.get("week").unwrap_or_default(),
+                save.version().get(),
+                copy.version().get(),
+            )
         },
         |(d, w, ..)| get_schedule_week(d, w),
     );
@@ -239,7 +251,11 @@ pub fn StaffSchedulePage() -> impl IntoView {
 }
 
 #[component]
-fn WeekView(w: ScheduleWeek, save: ServerAction<SaveScheduleDay>, copy: ServerAction<CopyScheduleWeek>) -> impl IntoView {
+fn WeekView(
+    w: ScheduleWeek,
+    save: ServerAction<SaveScheduleDay>,
+    copy: ServerAction<CopyScheduleWeek>,
+) -> impl IntoView {
     let t = use_texts();
     let lang = use_lang();
     let error = last_error(save.value());

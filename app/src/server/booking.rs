@@ -213,11 +213,8 @@ pub async fn view(state: &AppState, session: &SessionRecord, q: BookingQuery) ->
     let doctor_id = moving.as_ref().map(|m| m.staff_id).or(q.doctor);
     let doctor = doctor_id.and_then(|id| doctors.iter().find(|d| d.id == id));
     let specialty = doctor.and_then(|d| d.specialty.clone()).or(q.specialty.filter(|s| specialties.contains(s)));
-    let listed: Vec<DoctorView> = doctors
-        .iter()
-        .filter(|d| specialty.is_none() || d.specialty == specialty)
-        .map(doctor_view)
-        .collect();
+    let listed: Vec<DoctorView> =
+        doctors.iter().filter(|d| specialty.is_none() || d.specialty == specialty).map(doctor_view).collect();
     let mut view = BookingView {
         patient_name: who.name,
         specialties,
@@ -268,18 +265,23 @@ async fn resolve(
     state: &AppState,
     req: &SlotRequest,
     settings: &BookingSettingsRecord,
+    cabinet: bool,
 ) -> Result<(SlotPlace, VisitMode, Option<i64>, Option<i64>), AppError> {
     let day = parse_day(&req.day)?;
     let minute = parse_time("time", &req.time)?;
     let links = state.store.service_links(Some(req.doctor)).await?;
     let link = match req.service {
-        Some(id) => Some(links.iter().find(|l| l.service_id == id).ok_or_else(|| AppError::field("service", Problem::Choice))?),
+        Some(id) => {
+            Some(links.iter().find(|l| l.service_id == id).ok_or_else(|| AppError::field("service", Problem::Choice))?)
+        }
         None if links.is_empty() => None,
         None => return Err(AppError::field("service", Problem::Required)),
     };
-    let days = free_days(state, req.doctor).await?;
-    let schedule = days.iter().find(|(d, free)| d.day == day && free.contains(&minute));
-    let Some((d, _)) = schedule else {
+    // The cabinet offers the booking horizon; the desk may book any scheduled day.
+    let in_reach = !cabinet || day <= today(state) + Duration::days(BOOKING_HORIZON_DAYS);
+    let schedule = state.store.schedule(req.doctor, day, day).await?.into_iter().next();
+    let taken = state.store.taken_times(req.doctor, day, day).await?;
+    let Some(d) = schedule.filter(|d| in_reach && free_of_day(state, d, &taken).contains(&minute)) else {
         return Err(AppError::SlotTaken { nearest: nearest(state, req.doctor, day, minute).await? });
     };
     let place = SlotPlace {
@@ -314,7 +316,7 @@ async fn place_booking(
     limit: bool,
 ) -> Result<i64, AppError> {
     let settings = state.store.booking_settings().await?;
-    let (place, mode, service_id, price) = resolve(state, &req, &settings).await?;
+    let (place, mode, service_id, price) = resolve(state, &req, &settings, source == "cabinet").await?;
     let new = NewAppointment {
         staff_id: req.doctor,
         card_id,
@@ -359,7 +361,13 @@ fn reason_of(reason: &str) -> Result<String, AppError> {
     Ok(reason.to_string())
 }
 
-pub async fn cancel(state: &AppState, session: &SessionRecord, peer: IpAddr, id: i64, reason: &str) -> Result<(), AppError> {
+pub async fn cancel(
+    state: &AppState,
+    session: &SessionRecord,
+    peer: IpAddr,
+    id: i64,
+    reason: &str,
+) -> Result<(), AppError> {
     let who = acting(state, session).await?;
     let a = own_appointment(state, &who, id).await?;
     if !a.status.is_active() {
@@ -371,8 +379,10 @@ pub async fn cancel(state: &AppState, session: &SessionRecord, peer: IpAddr, id:
         return Err(AppError::CancellationClosed);
     }
     let actor = patient_actor(session, &who, peer);
-    let done =
-        state.store.change_status(id, a.status, AppointmentStatus::Cancelled, Some(reason), &actor, state.now()).await?;
+    let done = state
+        .store
+        .change_status(id, a.status, AppointmentStatus::Cancelled, Some(reason), &actor, state.now())
+        .await?;
     if done {
         Ok(())
     } else {
@@ -380,13 +390,22 @@ pub async fn cancel(state: &AppState, session: &SessionRecord, peer: IpAddr, id:
     }
 }
 
-async fn move_to(state: &AppState, a: &AppointmentRecord, day: &str, time: &str, actor: Actor) -> Result<(), AppError> {
+async fn move_to(
+    state: &AppState,
+    a: &AppointmentRecord,
+    day: &str,
+    time: &str,
+    actor: Actor,
+    cabinet: bool,
+) -> Result<(), AppError> {
     let settings = state.store.booking_settings().await?;
     let req = SlotRequest { doctor: a.staff_id, service: a.service_id, day: day.into(), time: time.into() };
-    let (place, ..) = resolve(state, &req, &settings).await?;
+    let (place, ..) = resolve(state, &req, &settings, cabinet).await?;
     match state.store.reschedule(a.id, place, &actor, state.now()).await? {
         MoveOutcome::Moved => Ok(()),
-        MoveOutcome::Taken => Err(AppError::SlotTaken { nearest: nearest(state, a.staff_id, place.day, place.start_min).await? }),
+        MoveOutcome::Taken => {
+            Err(AppError::SlotTaken { nearest: nearest(state, a.staff_id, place.day, place.start_min).await? })
+        }
         MoveOutcome::Gone => Err(AppError::Conflict),
     }
 }
@@ -408,7 +427,7 @@ pub async fn reschedule(
     if !cancellation_open(state.now(), a.starts_at, settings.cancel_close_minutes) {
         return Err(AppError::CancellationClosed);
     }
-    move_to(state, &a, day, time, patient_actor(session, &who, peer)).await
+    move_to(state, &a, day, time, patient_actor(session, &who, peer), true).await
 }
 
 fn waitlist_view(w: &WaitlistRecord, doctors: &[DoctorRecord]) -> WaitlistView {
@@ -437,7 +456,8 @@ pub async fn mine(state: &AppState, session: &SessionRecord) -> Result<MyAppoint
     }
     past.reverse();
     let doctors = state.store.doctors(false).await?;
-    let waitlist = state.store.waitlist(None, Some(who.card_id)).await?.iter().map(|w| waitlist_view(w, &doctors)).collect();
+    let waitlist =
+        state.store.waitlist(None, Some(who.card_id)).await?.iter().map(|w| waitlist_view(w, &doctors)).collect();
     Ok(MyAppointments {
         patient_name: who.name,
         upcoming,
@@ -531,7 +551,8 @@ fn number_in(field: &str, value: &str, min: i64, max: i64) -> Result<i64, AppErr
 
 /// Roubles as typed ("1500", "1 500,50"), to kopecks; empty is none.
 fn roubles(field: &str, value: &str) -> Result<Option<i64>, AppError> {
-    let v: String = value.chars().filter(|c| !c.is_whitespace() && *c != '\u{202F}').collect::<String>().replace(',', ".");
+    let v: String =
+        value.chars().filter(|c| !c.is_whitespace() && *c != '\u{202F}').collect::<String>().replace(',', ".");
     if v.is_empty() {
         return Ok(None);
     }
@@ -554,7 +575,12 @@ pub struct SettingsForm {
     pub cancel_close_hours: String,
 }
 
-pub async fn save_settings(state: &AppState, session: &SessionRecord, peer: IpAddr, f: SettingsForm) -> Result<(), AppError> {
+pub async fn save_settings(
+    state: &AppState,
+    session: &SessionRecord,
+    peer: IpAddr,
+    f: SettingsForm,
+) -> Result<(), AppError> {
     let percent = number_in("online_discount_percent", &f.online_discount_percent, 0, 100)?;
     let max = number_in("max_future_per_doctor", &f.max_future_per_doctor, 1, 50)?;
     let hours = number_in("cancel_close_hours", &f.cancel_close_hours, 0, 168)?;
@@ -650,7 +676,11 @@ async fn any_doctor(state: &AppState, doctor: Option<i64>) -> Result<(DoctorReco
     Ok((chosen, views))
 }
 
-pub async fn schedule_week(state: &AppState, doctor: Option<i64>, week: Option<&str>) -> Result<ScheduleWeek, AppError> {
+pub async fn schedule_week(
+    state: &AppState,
+    doctor: Option<i64>,
+    week: Option<&str>,
+) -> Result<ScheduleWeek, AppError> {
     let (d, doctors) = any_doctor(state, doctor).await?;
     let start = week_start(week.and_then(parse_iso_date).unwrap_or_else(|| today(state)));
     let end = start + Duration::days(6);
@@ -689,7 +719,12 @@ pub struct ScheduleForm {
 }
 
 /// Saves one day of a doctor's schedule; empty start and end make it a day off.
-pub async fn save_schedule_day(state: &AppState, session: &SessionRecord, peer: IpAddr, f: ScheduleForm) -> Result<(), AppError> {
+pub async fn save_schedule_day(
+    state: &AppState,
+    session: &SessionRecord,
+    peer: IpAddr,
+    f: ScheduleForm,
+) -> Result<(), AppError> {
     let day = parse_day(&f.day)?;
     let audit = staff_audit(state, session, peer, "booking.schedule", format!("staff:{}/{}", f.doctor, f.day.trim()));
     if f.start.trim().is_empty() && f.end.trim().is_empty() {
@@ -721,7 +756,13 @@ pub async fn save_schedule_day(state: &AppState, session: &SessionRecord, peer: 
 }
 
 /// Copies a week's schedule onto the next week (replacing what that week had).
-pub async fn copy_week(state: &AppState, session: &SessionRecord, peer: IpAddr, doctor: i64, week: &str) -> Result<Date, AppError> {
+pub async fn copy_week(
+    state: &AppState,
+    session: &SessionRecord,
+    peer: IpAddr,
+    doctor: i64,
+    week: &str,
+) -> Result<Date, AppError> {
     let start = week_start(parse_day(week)?);
     let audit = staff_audit(state, session, peer, "booking.schedule_copy", format!("staff:{doctor}/{start}"));
     state.store.copy_schedule(doctor, start, start + Duration::days(6), 7, audit).await?;
@@ -732,8 +773,13 @@ pub async fn day_book(state: &AppState, doctor: Option<i64>, day: Option<&str>) 
     let (d, doctors) = any_doctor(state, doctor).await?;
     let day = day.and_then(parse_iso_date).unwrap_or_else(|| today(state));
     let settings = state.store.booking_settings().await?;
-    let appointments =
-        state.store.appointments_for_day(d.id, day).await?.iter().map(|a| appointment_view(state, a, &settings)).collect();
+    let appointments = state
+        .store
+        .appointments_for_day(d.id, day)
+        .await?
+        .iter()
+        .map(|a| appointment_view(state, a, &settings))
+        .collect();
     let schedule = state.store.schedule(d.id, day, day).await?;
     let taken = state.store.taken_times(d.id, day, day).await?;
     let free = schedule.first().map(|s| free_of_day(state, s, &taken)).unwrap_or_default();
@@ -799,7 +845,7 @@ pub async fn desk_reschedule(
     if !a.status.is_active() {
         return Err(AppError::Conflict);
     }
-    move_to(state, &a, day, time, staff_actor(session, peer)).await
+    move_to(state, &a, day, time, staff_actor(session, peer), false).await
 }
 
 pub async fn history(state: &AppState, id: i64) -> Result<AppointmentHistory, AppError> {

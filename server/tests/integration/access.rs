@@ -58,7 +58,17 @@ async fn every_page_sends_strangers_to_sign_in() {
 async fn patients_get_forbidden_on_staff_pages_and_functions() {
     let app = spawn_app().await;
     let patient = app.signed_in("patient@kabinet.example").await;
-    for path in ["/staff", "/staff/news", "/staff/news/new", "/staff/news/1", "/staff/news/1/edit"] {
+    for path in [
+        "/staff",
+        "/staff/news",
+        "/staff/news/new",
+        "/staff/news/1",
+        "/staff/news/1/edit",
+        "/staff/booking",
+        "/staff/schedule",
+        "/staff/appointments",
+        "/staff/appointments/1",
+    ] {
         let res = app.get(&patient, path).await;
         assert_eq!(res.status(), 403, "{path}");
         assert!(res.text().await.unwrap().contains("Доступ запрещён"), "{path}");
@@ -69,6 +79,19 @@ async fn patients_get_forbidden_on_staff_pages_and_functions() {
         ("news_withdraw", vec![("id", "1")]),
         ("news_admin_list", vec![]),
         ("news_admin_get", vec![("id", "1")]),
+        ("booking_admin", vec![]),
+        (
+            "save_booking_settings",
+            vec![("online_discount_percent", "0"), ("max_future_per_doctor", "9"), ("cancel_close_hours", "0")],
+        ),
+        ("set_doctor_booking", vec![("doctor", "1"), ("online", "on"), ("degree", "")]),
+        ("delete_service_link", vec![("doctor", "1"), ("service", "1")]),
+        ("schedule_week", vec![("doctor", "1"), ("week", "")]),
+        ("copy_schedule_week", vec![("doctor", "1"), ("week", "2026-11-23")]),
+        ("day_book", vec![("doctor", "1"), ("day", "")]),
+        ("appointment_history", vec![("id", "1")]),
+        ("desk_reschedule", vec![("id", "1"), ("day", "2026-11-23"), ("time", "10:00")]),
+        ("close_waitlist", vec![("id", "1"), ("doctor", "1"), ("day", "")]),
     ] {
         let res = app.rpc(&patient, name, &form).await;
         assert_eq!(res.status(), 403, "{name}");
@@ -77,6 +100,7 @@ async fn patients_get_forbidden_on_staff_pages_and_functions() {
     let doctor = app.signed_in("doctor@kabinet.example").await;
     assert_eq!(app.get(&doctor, "/staff").await.status(), 200);
     assert_eq!(app.get(&doctor, "/staff/news").await.status(), 403);
+    assert_eq!(app.get(&doctor, "/staff/appointments").await.status(), 403);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

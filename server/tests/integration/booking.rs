@@ -106,8 +106,9 @@ async fn two_hundred_requests_for_one_time_make_one_appointment_and_clear_refusa
             match serde_json::from_str::<AppError>(&body).unwrap() {
                 AppError::SlotTaken { nearest } => {
                     assert!(!nearest.is_empty(), "the refusal offers other times");
-                    assert!(nearest.iter().all(|s| app::domain::booking::format_hhmm(s.start_min) != time
-                        || s.day.to_string() != p.day));
+                    assert!(nearest
+                        .iter()
+                        .all(|s| app::domain::booking::format_hhmm(s.start_min) != time || s.day.to_string() != p.day));
                 }
                 other => panic!("unexpected refusal {other:?}"),
             }
@@ -152,7 +153,10 @@ async fn cancelling_needs_a_reason_frees_the_time_and_shows_in_the_day_book_and_
     let res = app.rpc(&patient, "cancel_appointment", &[("id", &id.to_string()), ("reason", "ещё раз")]).await;
     assert_eq!(error_of(res).await, AppError::Conflict);
     // The time is free again and someone else takes it.
-    assert!(view(&app, &guardian, &p.doctor, &p.service, &p.day).await.slots.contains(&app::domain::booking::parse_hhmm(&time).unwrap()));
+    assert!(view(&app, &guardian, &p.doctor, &p.service, &p.day)
+        .await
+        .slots
+        .contains(&app::domain::booking::parse_hhmm(&time).unwrap()));
     assert_eq!(book(&app, &guardian, &p, &time).await.status(), 200);
     // The desk sees both in the day's book: the cancelled one with its reason.
     let res = app.rpc(&desk, "day_book", &[("doctor", &p.doctor), ("day", &p.day)]).await;
@@ -169,7 +173,9 @@ async fn cancelling_needs_a_reason_frees_the_time_and_shows_in_the_day_book_and_
     // The patient's own journal shows it too.
     let card = app.store.appointment(id).await.unwrap().unwrap().card_id;
     let actions: Vec<String> = app.store.audit_for_card(card).await.unwrap().into_iter().map(|e| e.action).collect();
-    assert!(actions.contains(&"appointment.book".to_string()) && actions.contains(&"appointment.cancelled".to_string()));
+    assert!(
+        actions.contains(&"appointment.book".to_string()) && actions.contains(&"appointment.cancelled".to_string())
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -182,7 +188,8 @@ async fn rescheduling_moves_in_one_step_and_never_holds_two_times_or_none() {
     let id: i64 = book(&app, &patient, &p, &a).await.json().await.unwrap();
     assert_eq!(book(&app, &guardian, &p, &b).await.status(), 200);
     // Onto a taken time: refused, and the old time is still held.
-    let res = app.rpc(&patient, "reschedule_appointment", &[("id", &id.to_string()), ("day", &p.day), ("time", &b)]).await;
+    let res =
+        app.rpc(&patient, "reschedule_appointment", &[("id", &id.to_string()), ("day", &p.day), ("time", &b)]).await;
     assert!(matches!(error_of(res).await, AppError::SlotTaken { .. }));
     assert_eq!((live_at(&app, &p, &a).await, live_at(&app, &p, &b).await), (1, 1));
     // Many moves of the same appointment at once, to different free times: it ends on one.
@@ -308,7 +315,13 @@ async fn the_front_desk_books_confirms_and_completes_and_a_guardian_books_for_th
         .rpc(
             &desk,
             "desk_book",
-            &[("doctor", &p.doctor), ("service", &p.service), ("day", &p.day), ("time", &p.times[1]), ("card", &own.to_string())],
+            &[
+                ("doctor", &p.doctor),
+                ("service", &p.service),
+                ("day", &p.day),
+                ("time", &p.times[1]),
+                ("card", &own.to_string()),
+            ],
         )
         .await;
     assert_eq!(res.status(), 200, "{}", res.text().await.unwrap());
@@ -317,11 +330,18 @@ async fn the_front_desk_books_confirms_and_completes_and_a_guardian_books_for_th
         .rpc(
             &desk,
             "desk_book",
-            &[("doctor", &p.doctor), ("service", &p.service), ("day", &p.day), ("time", &p.times[2]), ("card", "999999")],
+            &[
+                ("doctor", &p.doctor),
+                ("service", &p.service),
+                ("day", &p.day),
+                ("time", &p.times[2]),
+                ("card", "999999"),
+            ],
         )
         .await;
     assert_eq!(error_of(res).await, AppError::field("card", Problem::Choice));
-    let day: DayBook = app.rpc(&desk, "day_book", &[("doctor", &p.doctor), ("day", &p.day)]).await.json().await.unwrap();
+    let day: DayBook =
+        app.rpc(&desk, "day_book", &[("doctor", &p.doctor), ("day", &p.day)]).await.json().await.unwrap();
     assert_eq!(day.appointments.len(), 2);
     assert_eq!(day.appointments.iter().map(|a| a.source.as_str()).collect::<Vec<_>>(), ["cabinet", "desk"]);
     let set = |status: &'static str| {
@@ -379,7 +399,10 @@ async fn schedules_are_edited_by_day_copied_week_to_week_and_make_the_free_times
         }
     };
     // A span that ends before it starts is refused.
-    assert_eq!(error_of(form(monday.to_string(), "12:00", "09:00", "").await).await, AppError::field("end", Problem::Time));
+    assert_eq!(
+        error_of(form(monday.to_string(), "12:00", "09:00", "").await).await,
+        AppError::field("end", Problem::Time)
+    );
     assert_eq!(form(monday.to_string(), "09:00", "12:00", "10:00-10:30").await.status(), 200);
     let res = app.rpc(&desk, "copy_schedule_week", &[("doctor", &doctor), ("week", &monday.to_string())]).await;
     assert_eq!(res.status(), 200);
@@ -391,11 +414,31 @@ async fn schedules_are_edited_by_day_copied_week_to_week_and_make_the_free_times
             assert_eq!(hours, ["09:00", "09:30", "10:30", "11:00", "11:30"], "{day}");
         } else {
             // Beyond the cabinet's three-week horizon: the desk's book still has the times.
-            let book: DayBook =
-                app.rpc(&desk, "day_book", &[("doctor", &doctor), ("day", &day.to_string())]).await.json().await.unwrap();
+            let book: DayBook = app
+                .rpc(&desk, "day_book", &[("doctor", &doctor), ("day", &day.to_string())])
+                .await
+                .json()
+                .await
+                .unwrap();
             assert_eq!(book.free.len(), 5, "{day}");
         }
     }
+    // The desk books beyond the cabinet's horizon; the cabinet may not.
+    let far = (next + time::Duration::days(14)).to_string();
+    assert_eq!(form(far.clone(), "09:00", "10:00", "").await.status(), 200);
+    let own = app.store.card_search("иванова анна", None, 1).await.unwrap()[0].card_id.to_string();
+    let res = app
+        .rpc(&patient, "book_appointment", &[("doctor", &doctor), ("service", ""), ("day", &far), ("time", "09:00")])
+        .await;
+    assert!(matches!(error_of(res).await, AppError::SlotTaken { .. }));
+    let res = app
+        .rpc(
+            &desk,
+            "desk_book",
+            &[("doctor", &doctor), ("service", ""), ("day", &far), ("time", "09:00"), ("card", &own)],
+        )
+        .await;
+    assert_eq!(res.status(), 200, "{}", res.text().await.unwrap());
     // Clearing start and end makes a day off.
     assert_eq!(form(monday.to_string(), "", "", "").await.status(), 200);
     let book: DayBook =
@@ -416,7 +459,8 @@ async fn a_patient_joins_a_waitlist_and_the_desk_sees_and_closes_it() {
     let my = mine(&app, &patient).await;
     assert_eq!(my.waitlist.len(), 1);
     assert_eq!(my.waitlist[0].day, None);
-    let day: DayBook = app.rpc(&desk, "day_book", &[("doctor", &p.doctor), ("day", &p.day)]).await.json().await.unwrap();
+    let day: DayBook =
+        app.rpc(&desk, "day_book", &[("doctor", &p.doctor), ("day", &p.day)]).await.json().await.unwrap();
     assert_eq!(day.waitlist.len(), 1);
     assert_eq!(day.waitlist[0].note, "после 17:00");
     let id = day.waitlist[0].id.to_string();

@@ -1,0 +1,197 @@
+import { expect, Page, test, TestInfo } from '@playwright/test';
+import { jsOn, ready, signIn, signOut } from './helpers';
+
+// The two projects run at once on one demo database, so each books with its own patient and
+// doctor: the hydrated one as Иванова with the therapist, the phone without JavaScript as
+// Петров (the guardian's own profile) with the paediatrician.
+const people = (info: TestInfo) =>
+  jsOn(info)
+    ? {
+        patient: 'patient@kabinet.example',
+        patientName: 'Иванова Анна Петровна',
+        specialty: 'Терапевт',
+        doctor: 'Соколов Андрей Викторович',
+        inClinic: 'Приём (осмотр, консультация) врача-терапевта повторный',
+        online: 'Онлайн-консультация врача-терапевта',
+      }
+    : {
+        patient: 'guardian@kabinet.example',
+        patientName: 'Петров Дмитрий Сергеевич',
+        specialty: 'Педиатр',
+        doctor: 'Кузнецова Елена Сергеевна',
+        inClinic: 'Приём (осмотр, консультация) врача-педиатра первичный',
+        online: 'Онлайн-консультация врача-педиатра',
+      };
+
+/** Follows a link and waits until the page is usable (client-side with JavaScript). */
+async function follow(page: Page, info: TestInfo, name: string, exact = false) {
+  await page.getByRole('link', { name, exact }).first().click();
+  await ready(page, info);
+}
+
+/** Chooses the n-th day with free times (the second by default); returns its ISO date. */
+async function chooseDay(page: Page, info: TestInfo, n = 1): Promise<string> {
+  const day = page.locator('.days a:not(.full)').nth(n);
+  const href = (await day.getAttribute('href')) ?? '';
+  await day.click();
+  await expect(page).toHaveURL(/day=\d{4}-\d{2}-\d{2}/);
+  await ready(page, info);
+  return /day=(\d{4}-\d{2}-\d{2})/.exec(href)![1];
+}
+
+/** Presses a free time's button; returns the time. */
+async function pressSlot(page: Page, index: number): Promise<string> {
+  const slot = page.locator('.slots button').nth(index);
+  const time = (await slot.textContent())!.trim();
+  await slot.click();
+  return time;
+}
+
+async function bookService(page: Page, info: TestInfo, who: ReturnType<typeof people>, service: string, slot: number) {
+  await follow(page, info, 'Запись к врачу', true);
+  await expect(page.getByTestId('booking-for')).toHaveText(`Запись для: ${who.patientName}`);
+  // With JavaScript each choice changes the page in place: a mark left on the window stays.
+  if (jsOn(info)) await page.evaluate(() => ((window as unknown as { kept: number }).kept = 1));
+  await follow(page, info, who.specialty, true);
+  await follow(page, info, `Выбрать ${who.doctor}`);
+  const item = page.locator('.service-list li', { hasText: service });
+  await expect(item).toContainText('Цена');
+  await follow(page, info, `Выбрать ${service}`);
+  const day = await chooseDay(page, info);
+  if (jsOn(info)) expect(await page.evaluate(() => (window as unknown as { kept?: number }).kept)).toBe(1);
+  const time = await pressSlot(page, slot);
+  await expect(page).toHaveURL(/\/appointments\?booked=\d+/);
+  await ready(page, info);
+  await expect(page.getByRole('status')).toHaveText('Вы записаны.');
+  return { day, time };
+}
+
+test('a patient books a visit and an online consultation, cancels one and moves the other; the desk sees both', async ({ page }, info) => {
+  test.setTimeout(90_000);
+  const who = people(info);
+  await signIn(page, info, who.patient);
+
+  // An in-clinic visit, with its price.
+  const visit = await bookService(page, info, who, who.inClinic, 0);
+  const visitItem = page.getByTestId('upcoming').locator('li.appointment', { hasText: who.inClinic });
+  await expect(visitItem).toContainText(who.doctor);
+  await expect(visitItem).toContainText(visit.time);
+  await expect(visitItem).toContainText(/Цена: \d[\d\s\u202f]*\u00a0₽/);
+  await expect(visitItem.getByTestId('status')).toHaveText('Записан');
+
+  // An online consultation on the same day, with its video room.
+  const consult = await bookService(page, info, who, who.online, 1);
+  const consultItem = page.getByTestId('upcoming').locator('li.appointment', { hasText: who.online });
+  await expect(consultItem).toContainText('Онлайн-консультация');
+  const video = consultItem.getByRole('link', { name: 'Подключиться к видеоконсультации' });
+  await expect(video).toHaveAttribute('href', /^https:\/\/meet\.jit\.si\/[0-9a-f]{32}$/);
+
+  // Cancel the visit, with a reason.
+  const reason = `Не смогу прийти (${info.project.name})`;
+  await visitItem.getByLabel('Причина отмены').fill(reason);
+  await visitItem.getByRole('button', { name: 'Отменить запись' }).click();
+  await expect(page).toHaveURL(/\/appointments\?cancelled=\d+/);
+  await ready(page, info);
+  await expect(page.getByRole('status')).toHaveText('Запись отменена.');
+  const cancelled = page.getByTestId('past').locator('li.appointment', { hasText: who.inClinic });
+  await expect(cancelled.getByTestId('status')).toHaveText('Отменена');
+  await expect(cancelled).toContainText(`Причина отмены: ${reason}`);
+
+  // Move the consultation to another free time of the same day.
+  await page.getByTestId('upcoming').locator('li.appointment', { hasText: who.online }).getByRole('link', { name: 'Перенести' }).click();
+  await ready(page, info);
+  await expect(page.getByRole('status')).toContainText('Перенос записи');
+  await page.locator(`.days a[href*="day=${consult.day}"]`).click();
+  await ready(page, info);
+  const slots = page.locator('.slots button');
+  const count = await slots.count();
+  let movedTo = '';
+  for (let i = count - 1; i >= 0; i--) {
+    const t = (await slots.nth(i).textContent())!.trim();
+    if (t !== consult.time && t !== visit.time) {
+      movedTo = t;
+      await slots.nth(i).click();
+      break;
+    }
+  }
+  await expect(page).toHaveURL(/\/appointments\?moved=\d+/);
+  await ready(page, info);
+  await expect(page.getByRole('status')).toHaveText('Запись перенесена.');
+  await expect(page.getByTestId('upcoming').locator('li.appointment', { hasText: who.online })).toContainText(movedTo);
+
+  // The registrar sees both in the day's book: the cancellation with its reason on hover,
+  // the consultation at its new time with the move in its history.
+  await signOut(page, info);
+  await signIn(page, info, 'registrar@kabinet.example');
+  await page.goto('/staff/appointments');
+  await ready(page, info);
+  await page.getByLabel('Врач').selectOption({ label: `${who.doctor} — ${who.specialty}` });
+  await page.getByLabel('День').fill(visit.day);
+  await page.getByRole('button', { name: 'Показать' }).click();
+  await ready(page, info);
+  const row = (time: string) => page.locator('table.day-book tbody tr', { hasText: time }).filter({ hasText: who.patientName });
+  await expect(row(visit.time).getByTestId('book-status')).toHaveText('Отменена');
+  await expect(row(visit.time).getByTestId('book-status')).toHaveAttribute('title', reason);
+  await expect(row(movedTo).getByTestId('book-status')).toHaveText('Записан');
+  await row(movedTo).getByRole('link', { name: who.patientName }).click();
+  await ready(page, info);
+  await expect(page.getByRole('heading', { name: 'История записи' })).toBeVisible();
+  await expect(page.locator('table.journal')).toContainText(`Перенесена: ${consult.day} ${consult.time} → ${consult.day} ${movedTo}`);
+});
+
+test('a guardian books for the child from the child’s profile', async ({ page }, info) => {
+  test.setTimeout(60_000);
+  await signIn(page, info, 'guardian@kabinet.example');
+  const answered = jsOn(info) ? page.waitForResponse((r) => r.url().includes('/rpc/switch_profile')) : null;
+  await page.getByLabel('Профиль').selectOption({ label: 'Петрова Мария Дмитриевна (подопечный)' });
+  await page.getByRole('button', { name: 'Переключить профиль' }).click();
+  if (answered) expect((await answered).ok()).toBe(true);
+  await ready(page, info);
+  await follow(page, info, 'Запись к врачу', true);
+  await expect(page.getByTestId('booking-for')).toHaveText('Запись для: Петрова Мария Дмитриевна');
+  // Each project its own doctor: the cardiologist has services, the ultrasound doctor none.
+  if (jsOn(info)) {
+    await follow(page, info, 'Кардиолог', true);
+    await follow(page, info, 'Выбрать Морозов Игорь Павлович');
+    await follow(page, info, 'Выбрать Регистрация электрокардиограммы');
+  } else {
+    await follow(page, info, 'Врач ультразвуковой диагностики', true);
+    await follow(page, info, 'Выбрать Белова Ольга Николаевна');
+    await expect(page.locator('.service-list')).toHaveCount(0);
+  }
+  await chooseDay(page, info);
+  const time = await pressSlot(page, 0);
+  await expect(page).toHaveURL(/\/appointments\?booked=\d+/);
+  await ready(page, info);
+  await expect(page.getByText('Запись для: Петрова Мария Дмитриевна')).toBeVisible();
+  // Both projects book for the same child: find this project's doctor.
+  const doctor = jsOn(info) ? 'Морозов Игорь Павлович' : 'Белова Ольга Николаевна';
+  const item = page.getByTestId('upcoming').locator('li.appointment', { hasText: doctor });
+  await expect(item).toContainText(time);
+});
+
+test('a time taken meanwhile is refused with the nearest free times, not an error page', async ({ page, context }, info) => {
+  test.setTimeout(60_000);
+  const who = jsOn(info)
+    ? { patient: 'patient@kabinet.example', specialty: 'Кардиолог', doctor: 'Морозов Игорь Павлович',
+        service: 'Приём (осмотр, консультация) врача-кардиолога первичный' }
+    : { patient: 'guardian@kabinet.example', specialty: 'Врач ультразвуковой диагностики', doctor: 'Белова Ольга Николаевна',
+        service: null };
+  await signIn(page, info, who.patient);
+  await follow(page, info, 'Запись к врачу', true);
+  await follow(page, info, who.specialty, true);
+  await follow(page, info, `Выбрать ${who.doctor}`);
+  if (who.service) await follow(page, info, `Выбрать ${who.service}`);
+  await chooseDay(page, info, 3);
+  // The same times open in a second tab, which books one of them first.
+  const other = await context.newPage();
+  await other.goto(page.url());
+  await ready(other, info);
+  const time = await pressSlot(other, 0);
+  await expect(other).toHaveURL(/\/appointments\?booked=\d+/);
+  // The first tab still offers that time; pressing it gets a clear answer on the same page.
+  await page.locator('.slots button', { hasText: time }).click();
+  await expect(page.getByRole('alert')).toContainText('Это время только что заняли. Ближайшее свободное время:');
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Запись к врачу');
+  await expect(page.locator('.slots button', { hasText: time })).toHaveCount(0);
+});
