@@ -6,6 +6,7 @@ pub mod account;
 pub mod account_page;
 pub mod booking;
 pub mod card;
+pub mod documents;
 pub mod email;
 #[cfg(feature = "ssr")]
 pub mod markdown;

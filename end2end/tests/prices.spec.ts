@@ -44,7 +44,7 @@ test('the tariff plans the clinic shows can be chosen', async ({ page }, info) =
 test('pages fit a 360 px phone screen', async ({ page }, info) => {
   await page.setViewportSize({ width: 360, height: 740 });
   await signIn(page, info, 'guardian@kabinet.example');
-  for (const path of ['/news', '/prices', '/news/1', '/account']) {
+  for (const path of ['/news', '/prices', '/news/1', '/account', '/booking?doctor=1&service=1', '/appointments']) {
     await goto(page, info, path);
     const width = await page.evaluate(() => document.documentElement.scrollWidth).catch(() => null);
     if (width !== null) expect(width, path).toBeLessThanOrEqual(360);
@@ -63,7 +63,10 @@ test('the registration pages fit a 360 px phone screen', async ({ page }, info) 
     expect(box!.width, path).toBeLessThanOrEqual(360);
   }
   await signIn(page, info, 'registrar@kabinet.example');
-  for (const path of ['/staff/cards?q=%D0%B8', '/staff/cards/new', '/staff/cards/1']) {
+  for (const path of [
+    '/staff/cards?q=%D0%B8', '/staff/cards/new', '/staff/cards/1',
+    '/staff/booking', '/staff/schedule?doctor=1', '/staff/appointments?doctor=1',
+  ]) {
     await goto(page, info, path);
     const width = await page.evaluate(() => document.documentElement.scrollWidth).catch(() => null);
     if (width !== null) expect(width, path).toBeLessThanOrEqual(360);

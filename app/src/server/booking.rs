@@ -607,11 +607,7 @@ pub async fn set_doctor(
     }
     let degree = Some(degree.to_string()).filter(|d| !d.is_empty());
     let audit = staff_audit(state, session, peer, "booking.doctor", format!("staff:{doctor}"));
-    if state.store.set_doctor_online(doctor, online, degree, audit).await? {
-        Ok(())
-    } else {
-        Err(AppError::NotFound)
-    }
+    state.store.set_doctor_online(doctor, online, degree, audit).await?.then_some(()).ok_or(AppError::NotFound)
 }
 
 pub struct LinkForm {
@@ -644,11 +640,12 @@ pub async fn save_link(state: &AppState, session: &SessionRecord, peer: IpAddr, 
         return Err(AppError::field("price", Problem::Required));
     }
     let audit = staff_audit(state, session, peer, "booking.link", format!("staff:{}/service:{service}", f.doctor));
-    if state.store.save_service_link(link, audit).await? {
-        Ok(())
-    } else {
-        Err(AppError::field("service", Problem::Choice))
-    }
+    state
+        .store
+        .save_service_link(link, audit)
+        .await?
+        .then_some(())
+        .ok_or_else(|| AppError::field("service", Problem::Choice))
 }
 
 pub async fn delete_link(
@@ -659,11 +656,7 @@ pub async fn delete_link(
     service: i64,
 ) -> Result<(), AppError> {
     let audit = staff_audit(state, session, peer, "booking.unlink", format!("staff:{doctor}/service:{service}"));
-    if state.store.delete_service_link(doctor, service, audit).await? {
-        Ok(())
-    } else {
-        Err(AppError::NotFound)
-    }
+    state.store.delete_service_link(doctor, service, audit).await?.then_some(()).ok_or(AppError::NotFound)
 }
 
 async fn any_doctor(state: &AppState, doctor: Option<i64>) -> Result<(DoctorRecord, Vec<DoctorView>), AppError> {
@@ -748,11 +741,12 @@ pub async fn save_schedule_day(
         step_min: step,
         breaks: format_breaks(&breaks),
     };
-    if state.store.save_schedule_day(record, audit).await? {
-        Ok(())
-    } else {
-        Err(AppError::field("branch", Problem::Choice))
-    }
+    state
+        .store
+        .save_schedule_day(record, audit)
+        .await?
+        .then_some(())
+        .ok_or_else(|| AppError::field("branch", Problem::Choice))
 }
 
 /// Copies a week's schedule onto the next week (replacing what that week had).
@@ -813,11 +807,12 @@ pub async fn set_status(
     }
     let reason = if to == AppointmentStatus::Cancelled { Some(reason_of(reason)?) } else { None };
     let actor = staff_actor(session, peer);
-    if state.store.change_status(id, a.status, to, reason, &actor, state.now()).await? {
-        Ok(())
-    } else {
-        Err(AppError::Conflict)
-    }
+    state
+        .store
+        .change_status(id, a.status, to, reason, &actor, state.now())
+        .await?
+        .then_some(())
+        .ok_or(AppError::Conflict)
 }
 
 pub async fn desk_book(
@@ -867,9 +862,10 @@ pub async fn history(state: &AppState, id: i64) -> Result<AppointmentHistory, Ap
 }
 
 pub async fn close_waitlist(state: &AppState, session: &SessionRecord, peer: IpAddr, id: i64) -> Result<(), AppError> {
-    if state.store.waitlist_close(id, &staff_actor(session, peer), state.now()).await? {
-        Ok(())
-    } else {
-        Err(AppError::NotFound)
-    }
+    state
+        .store
+        .waitlist_close(id, &staff_actor(session, peer), state.now())
+        .await?
+        .then_some(())
+        .ok_or(AppError::NotFound)
 }

@@ -128,6 +128,15 @@ macro_rules! booking_impl {
                 Ok(())
             }
 
+            /// Journals `audit` when the change was `done`, and commits either way.
+            async fn journal_commit(mut tx: Tx<'_>, done: bool, audit: &AuditEntry) -> StoreResult<bool> {
+                if done {
+                    audit_in(&mut tx, audit).await?;
+                }
+                tx.commit().await.map_err(db_err)?;
+                Ok(done)
+            }
+
             fn when(day: Date, start: u16) -> String {
                 format!("{} {}", format_date(day), format_hhmm(start))
             }
@@ -220,11 +229,7 @@ macro_rules! booking_impl {
                     .map_err(db_err)?
                     .rows_affected()
                         == 1;
-                    if done {
-                        audit_in(&mut tx, &audit).await?;
-                    }
-                    tx.commit().await.map_err(db_err)?;
-                    Ok(done)
+                    journal_commit(tx, done, &audit).await
                 }
 
                 async fn service_links(&self, staff_id: Option<i64>) -> StoreResult<Vec<ServiceLinkRecord>> {
@@ -293,11 +298,7 @@ macro_rules! booking_impl {
                         .map_err(db_err)?
                         .rows_affected()
                         == 1;
-                    if done {
-                        audit_in(&mut tx, &audit).await?;
-                    }
-                    tx.commit().await.map_err(db_err)?;
-                    Ok(done)
+                    journal_commit(tx, done, &audit).await
                 }
 
                 async fn services(&self) -> StoreResult<Vec<(i64, String, String)>> {

@@ -129,7 +129,7 @@ async fn prices(store: &dyn Store) {
     assert_eq!(names, ["Базовый прайс", "ДМС"], "the hidden corporate plan is not offered");
     let base = store.price_list(plans[0].id).await.unwrap();
     assert_eq!(base.iter().map(|s| s.name.as_str()).collect::<Vec<_>>()[0], "Терапия");
-    assert_eq!(base.len(), 5);
+    assert_eq!(base.len(), 6);
     assert_eq!(base[0].items[0].code, "B01.047.001");
     assert_eq!(base[0].items[0].price.0, 220_000);
     let dms = store.price_list(plans[1].id).await.unwrap();
