@@ -8,4 +8,5 @@ pub mod cards;
 pub mod news;
 pub mod onboarding;
 pub mod prices;
+pub mod record;
 pub mod security;

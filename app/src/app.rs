@@ -9,6 +9,7 @@ use crate::pages::{
     news::{NewsArticlePage, NewsListPage},
     not_found::NotFoundPage,
     prices::PricesPage,
+    record::{RecordItemPage, RecordPage},
     register::{DemoMailboxPage, RegisterCodePage, RegisterPage},
     second_factor::SecondFactorPage,
     signin::SignInPage,
@@ -91,6 +92,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("news/:id") view=NewsArticlePage ssr=SsrMode::Async/>
                     <Route path=path!("prices") view=PricesPage ssr=SsrMode::Async/>
                     <Route path=path!("account") view=AccountPage ssr=SsrMode::Async/>
+                    <Route path=path!("record") view=RecordPage ssr=SsrMode::Async/>
+                    <Route path=path!("record/:id") view=RecordItemPage ssr=SsrMode::Async/>
                     <Route path=path!("booking") view=BookingPage ssr=SsrMode::Async/>
                     <Route path=path!("appointments") view=AppointmentsPage ssr=SsrMode::Async/>
                     <Route path=path!("staff/booking") view=StaffBookingPage ssr=SsrMode::Async/>

@@ -16,5 +16,6 @@ pub mod outbox;
 pub mod paths;
 pub mod person;
 pub mod prices;
+pub mod record;
 pub mod security;
 pub mod time_fmt;

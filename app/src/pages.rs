@@ -6,6 +6,7 @@ pub mod cards;
 pub mod news;
 pub mod not_found;
 pub mod prices;
+pub mod record;
 pub mod register;
 pub mod second_factor;
 pub mod signin;

@@ -11,6 +11,8 @@ pub mod cards;
 pub mod onboarding;
 pub mod onboarding_store;
 pub mod profiles;
+pub mod record;
+pub mod record_store;
 pub mod security;
 pub mod security_store;
 pub mod state;

@@ -12,6 +12,8 @@ mod onboarding_impl;
 mod security_impl;
 #[macro_use]
 mod booking_impl;
+#[macro_use]
+mod record_impl;
 mod migrate;
 pub mod postgres;
 pub mod sqlite;

@@ -226,7 +226,108 @@ pub fn seed() -> Seed {
             },
         ],
         booking: booking(),
+        records: records(),
     }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn record(
+    card: &str,
+    kind: &str,
+    days_ago: i64,
+    staff: Option<&str>,
+    icd: Option<(&str, &str)>,
+    title: &str,
+    body: &str,
+    category: Option<&str>,
+) -> SeedRecord {
+    SeedRecord {
+        card: card.into(),
+        kind: kind.into(),
+        days_ago,
+        staff: staff.map(Into::into),
+        icd: icd.map(|(c, t)| (c.into(), t.into())),
+        title: title.into(),
+        body: body.into(),
+        category: category.map(Into::into),
+    }
+}
+
+/// The demo patient's record (visits, a hospital stay, analyses, a telemedicine consultation,
+/// a document she entered herself) and the demo child's.
+fn records() -> Vec<SeedRecord> {
+    vec![
+        record(
+            "ivanova",
+            "outpatient",
+            200,
+            Some("sokolov"),
+            Some(("J06.9", "Острая инфекция верхних дыхательных путей неуточнённая")),
+            "Приём врача-терапевта первичный",
+            "Жалобы: насморк, першение в горле, температура до 37,8 °C в течение двух дней.\nОбъективно: зев гиперемирован, дыхание везикулярное, хрипов нет.\nРекомендовано: обильное питьё, полоскания, контроль температуры; повторный приём при ухудшении.",
+            None,
+        ),
+        record(
+            "ivanova",
+            "outpatient",
+            120,
+            Some("sokolov"),
+            Some(("K29.5", "Хронический гастрит неуточнённый")),
+            "Приём врача-терапевта повторный",
+            "Жалобы: боли в эпигастрии после еды, изжога.\nНазначено: ФГДС, общий анализ крови, диета.\nДиагноз: хронический гастрит, обострение.",
+            None,
+        ),
+        record(
+            "ivanova",
+            "outpatient",
+            118,
+            None,
+            None,
+            "Общий (клинический) анализ крови развёрнутый",
+            "Гемоглобин 128 г/л (норма 120–140), эритроциты 4,3 × 10¹²/л, лейкоциты 6,1 × 10⁹/л, СОЭ 12 мм/ч.\nПоказатели в пределах нормы.",
+            Some("analyses"),
+        ),
+        record(
+            "ivanova",
+            "inpatient",
+            90,
+            Some("morozov"),
+            Some(("I20.8", "Другие формы стенокардии")),
+            "Выписной эпикриз: кардиологическое отделение",
+            "Находилась на лечении 5 дней. Проведены ЭКГ, холтеровское мониторирование, эхокардиография.\nВыписана в удовлетворительном состоянии под наблюдение кардиолога.",
+            Some("conclusion"),
+        ),
+        record(
+            "ivanova",
+            "telemedicine",
+            30,
+            Some("sokolov"),
+            Some(("K29.5", "Хронический гастрит неуточнённый")),
+            "Телемедицинская консультация врача-терапевта",
+            "Консультация по результатам лечения. Самочувствие улучшилось, боли не беспокоят.\nРекомендовано продолжить диету ещё 2 недели.",
+            None,
+        ),
+        record(
+            "ivanova",
+            "patient",
+            10,
+            None,
+            None,
+            "Результаты анализов из другой лаборатории",
+            "Глюкоза натощак 5,1 ммоль/л; холестерин общий 4,9 ммоль/л.",
+            None,
+        ),
+        record(
+            "petrova-maria",
+            "outpatient",
+            45,
+            Some("kuznetsova"),
+            Some(("J02.9", "Острый фарингит неуточнённый")),
+            "Приём врача-педиатра первичный",
+            "Жалобы: боль в горле, температура 38,1 °C.\nНазначено: полоскания, жаропонижающее при температуре выше 38,5 °C.",
+            None,
+        ),
+    ]
 }
 
 fn link(staff: &str, code: &str, mode: VisitMode, rub: i64) -> SeedLink {

@@ -90,6 +90,7 @@ fn Nav(me: Me) -> impl IntoView {
     view! {
         <nav class="tabs" aria-label=t.main_nav>
             {(!me.profiles.is_empty()).then(|| view! {
+                <A href="/record">{t.nav_record}</A>
                 <A href="/booking">{t.nav_booking}</A>
                 <A href="/appointments">{t.nav_appointments}</A>
             })}

@@ -49,6 +49,7 @@ fn action_label(t: &Texts, action: &str) -> String {
             t.act_appointment_status
         }
         "waitlist.add" | "waitlist.close" => t.act_waitlist,
+        "record.open" => t.act_record_open,
         other => return other.to_string(),
     }
     .to_string()

@@ -166,6 +166,22 @@ pub struct Seed {
     pub plans: Vec<SeedPlan>,
     pub sections: Vec<SeedSection>,
     pub booking: SeedBooking,
+    pub records: Vec<SeedRecord>,
+}
+
+/// A medical record of a card, `days_ago` before the seeding day.
+#[derive(Clone, Debug)]
+pub struct SeedRecord {
+    pub card: String,
+    /// "outpatient", "inpatient", "patient" or "telemedicine".
+    pub kind: String,
+    pub days_ago: i64,
+    pub staff: Option<String>,
+    pub icd: Option<(String, String)>,
+    pub title: String,
+    pub body: String,
+    /// "analyses", "examinations" or "conclusion" for a document the clinic sent.
+    pub category: Option<String>,
 }
 
 /// Online booking as the demo clinic set it up.
@@ -278,6 +294,7 @@ pub trait Store:
     super::onboarding_store::OnboardingStore
     + super::security_store::SecurityStore
     + super::booking_store::BookingStore
+    + super::record_store::RecordStore
     + Send
     + Sync
     + 'static

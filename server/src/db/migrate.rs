@@ -19,6 +19,11 @@ pub const SQLITE: &[Migration] = &[
     },
     Migration { version: 5, name: "attach_code", sql: include_str!("../../migrations/sqlite/0005_attach_code.sql") },
     Migration { version: 6, name: "booking", sql: include_str!("../../migrations/sqlite/0006_booking.sql") },
+    Migration {
+        version: 7,
+        name: "medical_record",
+        sql: include_str!("../../migrations/sqlite/0007_medical_record.sql"),
+    },
 ];
 
 pub const POSTGRES: &[Migration] = &[
@@ -32,6 +37,11 @@ pub const POSTGRES: &[Migration] = &[
     },
     Migration { version: 5, name: "attach_code", sql: include_str!("../../migrations/postgres/0005_attach_code.sql") },
     Migration { version: 6, name: "booking", sql: include_str!("../../migrations/postgres/0006_booking.sql") },
+    Migration {
+        version: 7,
+        name: "medical_record",
+        sql: include_str!("../../migrations/postgres/0007_medical_record.sql"),
+    },
 ];
 
 pub const CREATE_TABLE: &str = "CREATE TABLE IF NOT EXISTS schema_migrations (

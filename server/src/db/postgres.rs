@@ -42,3 +42,4 @@ store_impl!(PgStore, Postgres);
 onboarding_impl!(PgStore, Postgres);
 security_impl!(PgStore, Postgres);
 booking_impl!(PgStore, Postgres);
+record_impl!(PgStore, Postgres);

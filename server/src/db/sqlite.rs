@@ -50,3 +50,4 @@ store_impl!(SqliteStore, Sqlite);
 onboarding_impl!(SqliteStore, Sqlite);
 security_impl!(SqliteStore, Sqlite);
 booking_impl!(SqliteStore, Sqlite);
+record_impl!(SqliteStore, Sqlite);

@@ -834,6 +834,41 @@ macro_rules! store_impl {
                     .await
                     .map_err(db_err)?;
                 }
+                let today = time::OffsetDateTime::now_utc().date();
+                for r in &seed.records {
+                    let staff = match &r.staff {
+                        Some(k) => Some(id_of!(format!("staff:{k}"))),
+                        None => None,
+                    };
+                    let (icd_code, icd_text) = r.icd.clone().unzip();
+                    let search = app::domain::record::search_key(&format!(
+                        "{} {} {} {}",
+                        r.title,
+                        r.body,
+                        icd_code.as_deref().unwrap_or(""),
+                        icd_text.as_deref().unwrap_or("")
+                    ));
+                    sqlx::query(
+                        "INSERT INTO medical_record (card_id, kind, visit_date, staff_id, specialty, icd_code, icd_text,
+                             title, body, category, search_text, created_at)
+                         VALUES ($1, $2, $3, $4,
+                             (SELECT specialty FROM staff WHERE id = $4), $5, $6, $7, $8, $9, $10, $11)",
+                    )
+                    .bind(id_of!(format!("card:{}", r.card)))
+                    .bind(&r.kind)
+                    .bind(format_date(today - time::Duration::days(r.days_ago)))
+                    .bind(staff)
+                    .bind(icd_code)
+                    .bind(icd_text)
+                    .bind(&r.title)
+                    .bind(&r.body)
+                    .bind(&r.category)
+                    .bind(search)
+                    .bind(now)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(db_err)?;
+                }
                 tx.commit().await.map_err(db_err)?;
                 Ok(true)
             }

@@ -7,6 +7,7 @@ mod booking;
 mod http;
 mod onboarding;
 mod outbox;
+mod record;
 mod second_factor;
 mod store;
 mod support;

@@ -1,0 +1,88 @@
+//! The medical record of the active profile: the filtered list and one record. A record of
+//! any other card answers `NotFound`, exactly as a record that does not exist.
+
+use super::profiles;
+use super::record_store::{RecordQuery, RecordRow};
+use super::state::AppState;
+use super::store::{AuditEntry, SessionRecord};
+use crate::domain::documents::Category;
+use crate::domain::record::{
+    search_key, RecordDetail, RecordFilter, RecordKind, RecordList, RecordSummary, RECORDS_PER_PAGE,
+};
+use crate::error::AppError;
+use std::net::IpAddr;
+
+fn kind_of(r: &RecordRow) -> RecordKind {
+    RecordKind::parse(&r.kind).unwrap_or(RecordKind::Outpatient)
+}
+
+fn category_of(r: &RecordRow) -> Option<Category> {
+    r.category.as_deref().and_then(Category::parse)
+}
+
+pub async fn list(state: &AppState, session: &SessionRecord, filter: RecordFilter) -> Result<RecordList, AppError> {
+    let me = profiles::me(state, session).await?;
+    let profile = me.active_profile().ok_or(AppError::Forbidden)?;
+    let q = RecordQuery {
+        kind: filter.kind.map(|k| k.as_str().to_string()),
+        from: filter.from,
+        to: filter.to,
+        doctor: filter.doctor,
+        text: Some(search_key(&filter.q)).filter(|t| !t.is_empty()),
+    };
+    let offset = (filter.page - 1) * RECORDS_PER_PAGE;
+    let (rows, total) = state.store.records(profile.card_id, &q, offset, RECORDS_PER_PAGE).await?;
+    let items = rows
+        .iter()
+        .map(|r| RecordSummary {
+            id: r.id,
+            kind: kind_of(r),
+            date: r.visit_date,
+            title: r.title.clone(),
+            doctor: r.doctor_name.clone(),
+            specialty: r.specialty.clone(),
+            icd_code: r.icd_code.clone(),
+            category: category_of(r),
+        })
+        .collect();
+    Ok(RecordList {
+        patient_name: profile.name.clone(),
+        items,
+        total,
+        page: filter.page,
+        pages: ((total + RECORDS_PER_PAGE - 1) / RECORDS_PER_PAGE).max(1),
+        doctors: state.store.record_doctors(profile.card_id).await?,
+    })
+}
+
+/// One record of the active profile; opening it is journalled (by the guardian, for a ward).
+pub async fn open(state: &AppState, session: &SessionRecord, peer: IpAddr, id: i64) -> Result<RecordDetail, AppError> {
+    let me = profiles::me(state, session).await?;
+    let profile = me.active_profile().ok_or(AppError::NotFound)?;
+    let r = state.store.record(profile.card_id, id).await?.ok_or(AppError::NotFound)?;
+    state
+        .store
+        .audit(AuditEntry {
+            at: state.now(),
+            actor_account_id: Some(session.account_id),
+            actor_role: if profile.is_ward { "guardian" } else { "patient" }.into(),
+            card_id: Some(profile.card_id),
+            action: "record.open".into(),
+            object: Some(format!("record:{id}")),
+            origin: peer.to_string(),
+        })
+        .await?;
+    Ok(RecordDetail {
+        id: r.id,
+        patient_name: profile.name.clone(),
+        kind: kind_of(&r),
+        date: r.visit_date,
+        title: r.title.clone(),
+        doctor: r.doctor_name.clone(),
+        specialty: r.specialty.clone(),
+        icd_code: r.icd_code.clone(),
+        icd_text: r.icd_text.clone(),
+        body: r.body.clone(),
+        category: category_of(&r),
+    })
+}

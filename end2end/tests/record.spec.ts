@@ -1,0 +1,35 @@
+import { expect, test } from '@playwright/test';
+import { goto, jsOn, ready, signIn } from './helpers';
+
+test('a patient filters her medical record by kind and text, and opens a record', async ({ page }, info) => {
+  await signIn(page, info, 'patient@kabinet.example');
+  await page.getByRole('link', { name: 'Медкарта', exact: true }).click();
+  await ready(page, info);
+  await expect(page.getByTestId('record-of')).toHaveText('Медкарта: Иванова Анна Петровна');
+  const records = page.getByTestId('records').locator('li');
+  await expect(records).toHaveCount(6);
+  // A kind filter is a link: its address can be bookmarked.
+  await page.getByRole('link', { name: 'Амбулаторно', exact: true }).click();
+  await expect(page).toHaveURL(/\/record\?kind=outpatient$/);
+  await ready(page, info);
+  await expect(records).toHaveCount(3);
+  // The text search keeps the kind.
+  await page.getByLabel('Поиск по тексту').fill('гастрит');
+  await page.getByRole('button', { name: 'Найти' }).click();
+  await expect(page).toHaveURL(/kind=outpatient.*q=/);
+  await ready(page, info);
+  await expect(records).toHaveCount(1);
+  await records.getByRole('link', { name: 'Приём врача-терапевта повторный' }).click();
+  await expect(page).toHaveURL(/\/record\/\d+$/);
+  await ready(page, info);
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Приём врача-терапевта повторный');
+  await expect(page.getByTestId('diagnosis')).toHaveText('K29.5 — Хронический гастрит неуточнённый');
+  // The bookmarked filter works when opened directly.
+  await goto(page, info, '/record?kind=telemedicine');
+  await expect(records).toHaveCount(1);
+  await expect(records).toContainText('Телемедицинская консультация врача-терапевта');
+  if (!jsOn(info)) {
+    const width = await page.evaluate(() => document.documentElement.scrollWidth).catch(() => null);
+    if (width !== null) expect(width).toBeLessThanOrEqual(360);
+  }
+});

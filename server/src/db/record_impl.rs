@@ -1,0 +1,127 @@
+//! `RecordStore` for both backends, expanded like `store_impl!`.
+
+macro_rules! record_impl {
+    ($store:ty, $db:ty) => {
+        mod record {
+            use super::*;
+            use app::domain::person::FullName;
+            use app::server::record_store::*;
+            use app::server::store::StoreResult;
+            use async_trait::async_trait;
+            use $crate::db::{db_err, format_date, parse_date};
+
+            const SELECT: &str = "
+                SELECT r.id, r.card_id, r.kind, r.visit_date, r.staff_id, r.specialty, r.icd_code, r.icd_text,
+                       r.title, r.body, r.category, s.surname AS d_surname, s.name AS d_name, s.patronymic AS d_patronymic
+                FROM medical_record r LEFT JOIN staff s ON s.id = r.staff_id";
+
+            /// The filter's conditions on `$1` (card) to `$6`.
+            const WHERE: &str = "
+                WHERE r.card_id = $1 AND ($2 IS NULL OR r.kind = $2) AND ($3 IS NULL OR r.visit_date >= $3)
+                  AND ($4 IS NULL OR r.visit_date <= $4) AND ($5 IS NULL OR r.staff_id = $5)
+                  AND ($6 IS NULL OR r.search_text LIKE $6 ESCAPE '\\')";
+
+            fn row(r: &DbRow) -> StoreResult<RecordRow> {
+                let date: String = r.try_get("visit_date").map_err(db_err)?;
+                let surname: Option<String> = r.try_get("d_surname").map_err(db_err)?;
+                let doctor_name = match surname {
+                    Some(surname) => Some(
+                        FullName {
+                            surname,
+                            name: r.try_get("d_name").map_err(db_err)?,
+                            patronymic: r.try_get::<Option<String>, _>("d_patronymic").map_err(db_err)?.filter(|p| !p.is_empty()),
+                        }
+                        .full(),
+                    ),
+                    None => None,
+                };
+                Ok(RecordRow {
+                    id: r.try_get("id").map_err(db_err)?,
+                    card_id: r.try_get("card_id").map_err(db_err)?,
+                    kind: r.try_get("kind").map_err(db_err)?,
+                    visit_date: parse_date(&date)?,
+                    staff_id: r.try_get("staff_id").map_err(db_err)?,
+                    doctor_name,
+                    specialty: r.try_get("specialty").map_err(db_err)?,
+                    icd_code: r.try_get("icd_code").map_err(db_err)?,
+                    icd_text: r.try_get("icd_text").map_err(db_err)?,
+                    title: r.try_get("title").map_err(db_err)?,
+                    body: r.try_get("body").map_err(db_err)?,
+                    category: r.try_get("category").map_err(db_err)?,
+                })
+            }
+
+            /// `%text%` for LIKE, with LIKE's own characters escaped.
+            fn like(text: &str) -> String {
+                let escaped = text.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
+                format!("%{escaped}%")
+            }
+
+            #[async_trait]
+            impl RecordStore for $store {
+                async fn records(
+                    &self,
+                    card_id: i64,
+                    q: &RecordQuery,
+                    offset: i64,
+                    limit: i64,
+                ) -> StoreResult<(Vec<RecordRow>, i64)> {
+                    let text = q.text.as_deref().map(like);
+                    let count_sql = format!("SELECT COUNT(*) AS n FROM medical_record r {WHERE}");
+                    let total: i64 = sqlx::query(&count_sql)
+                        .bind(card_id)
+                        .bind(&q.kind)
+                        .bind(q.from.map(format_date))
+                        .bind(q.to.map(format_date))
+                        .bind(q.doctor)
+                        .bind(&text)
+                        .fetch_one(&self.pool)
+                        .await
+                        .and_then(|r| r.try_get("n"))
+                        .map_err(db_err)?;
+                    let sql = format!("{SELECT} {WHERE} ORDER BY r.visit_date DESC, r.id DESC LIMIT $7 OFFSET $8");
+                    let rows = sqlx::query(&sql)
+                        .bind(card_id)
+                        .bind(&q.kind)
+                        .bind(q.from.map(format_date))
+                        .bind(q.to.map(format_date))
+                        .bind(q.doctor)
+                        .bind(&text)
+                        .bind(limit)
+                        .bind(offset)
+                        .fetch_all(&self.pool)
+                        .await
+                        .map_err(db_err)?;
+                    Ok((rows.iter().map(row).collect::<StoreResult<_>>()?, total))
+                }
+
+                async fn record(&self, card_id: i64, id: i64) -> StoreResult<Option<RecordRow>> {
+                    let sql = format!("{SELECT} WHERE r.id = $1 AND r.card_id = $2");
+                    let r = sqlx::query(&sql).bind(id).bind(card_id).fetch_optional(&self.pool).await.map_err(db_err)?;
+                    r.as_ref().map(row).transpose()
+                }
+
+                async fn record_doctors(&self, card_id: i64) -> StoreResult<Vec<(i64, String)>> {
+                    let rows = sqlx::query(
+                        "SELECT DISTINCT s.id, s.surname, s.name, s.patronymic FROM medical_record r
+                         JOIN staff s ON s.id = r.staff_id WHERE r.card_id = $1 ORDER BY s.surname, s.name",
+                    )
+                    .bind(card_id)
+                    .fetch_all(&self.pool)
+                    .await
+                    .map_err(db_err)?;
+                    rows.iter()
+                        .map(|r| {
+                            let name = FullName {
+                                surname: r.try_get("surname").map_err(db_err)?,
+                                name: r.try_get("name").map_err(db_err)?,
+                                patronymic: r.try_get::<Option<String>, _>("patronymic").map_err(db_err)?.filter(|p| !p.is_empty()),
+                            };
+                            Ok((r.try_get("id").map_err(db_err)?, name.full()))
+                        })
+                        .collect()
+                }
+            }
+        }
+    };
+}
