@@ -4,7 +4,7 @@
 use super::profiles;
 use super::record_store::{RecordQuery, RecordRow};
 use super::state::AppState;
-use super::store::{AuditEntry, SessionRecord};
+use super::store::SessionRecord;
 use crate::domain::documents::Category;
 use crate::domain::record::{
     search_key, RecordDetail, RecordFilter, RecordKind, RecordList, RecordSummary, RECORDS_PER_PAGE,
@@ -60,18 +60,8 @@ pub async fn open(state: &AppState, session: &SessionRecord, peer: IpAddr, id: i
     let me = profiles::me(state, session).await?;
     let profile = me.active_profile().ok_or(AppError::NotFound)?;
     let r = state.store.record(profile.card_id, id).await?.ok_or(AppError::NotFound)?;
-    state
-        .store
-        .audit(AuditEntry {
-            at: state.now(),
-            actor_account_id: Some(session.account_id),
-            actor_role: if profile.is_ward { "guardian" } else { "patient" }.into(),
-            card_id: Some(profile.card_id),
-            action: "record.open".into(),
-            object: Some(format!("record:{id}")),
-            origin: peer.to_string(),
-        })
-        .await?;
+    let audit = profiles::audit_in_profile(state, session, peer, profile, "record.open", format!("record:{id}"));
+    state.store.audit(audit).await?;
     Ok(RecordDetail {
         id: r.id,
         patient_name: profile.name.clone(),

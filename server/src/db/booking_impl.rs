@@ -7,7 +7,6 @@ macro_rules! booking_impl {
         mod booking {
             use super::*;
             use app::domain::booking::{format_hhmm, AppointmentStatus, VisitMode};
-            use app::domain::person::FullName;
             use app::server::booking_store::*;
             use app::server::store::{AuditEntry, StoreError, StoreResult};
             use async_trait::async_trait;
@@ -21,16 +20,6 @@ macro_rules! booking_impl {
             fn minutes(r: &DbRow, column: &str) -> StoreResult<u16> {
                 let v: i64 = r.try_get(column).map_err(db_err)?;
                 u16::try_from(v).map_err(|_| StoreError::Corrupt(format!("{column} {v}")))
-            }
-
-            fn name_of(r: &DbRow, prefix: &str) -> StoreResult<String> {
-                let get = |c: &str| r.try_get::<Option<String>, _>(format!("{prefix}{c}").as_str()).map_err(db_err);
-                Ok(FullName {
-                    surname: get("surname")?.unwrap_or_default(),
-                    name: get("name")?.unwrap_or_default(),
-                    patronymic: get("patronymic")?.filter(|p| !p.is_empty()),
-                }
-                .full())
             }
 
             const APPOINTMENT_SELECT: &str = "

@@ -4,7 +4,6 @@ macro_rules! record_impl {
     ($store:ty, $db:ty) => {
         mod record {
             use super::*;
-            use app::domain::person::FullName;
             use app::server::record_store::*;
             use app::server::store::StoreResult;
             use async_trait::async_trait;
@@ -23,18 +22,7 @@ macro_rules! record_impl {
 
             fn row(r: &DbRow) -> StoreResult<RecordRow> {
                 let date: String = r.try_get("visit_date").map_err(db_err)?;
-                let surname: Option<String> = r.try_get("d_surname").map_err(db_err)?;
-                let doctor_name = match surname {
-                    Some(surname) => Some(
-                        FullName {
-                            surname,
-                            name: r.try_get("d_name").map_err(db_err)?,
-                            patronymic: r.try_get::<Option<String>, _>("d_patronymic").map_err(db_err)?.filter(|p| !p.is_empty()),
-                        }
-                        .full(),
-                    ),
-                    None => None,
-                };
+                let doctor_name = Some(name_of(r, "d_")?).filter(|n| !n.trim().is_empty());
                 Ok(RecordRow {
                     id: r.try_get("id").map_err(db_err)?,
                     card_id: r.try_get("card_id").map_err(db_err)?,
@@ -110,16 +98,7 @@ macro_rules! record_impl {
                     .fetch_all(&self.pool)
                     .await
                     .map_err(db_err)?;
-                    rows.iter()
-                        .map(|r| {
-                            let name = FullName {
-                                surname: r.try_get("surname").map_err(db_err)?,
-                                name: r.try_get("name").map_err(db_err)?,
-                                patronymic: r.try_get::<Option<String>, _>("patronymic").map_err(db_err)?.filter(|p| !p.is_empty()),
-                            };
-                            Ok((r.try_get("id").map_err(db_err)?, name.full()))
-                        })
-                        .collect()
+                    rows.iter().map(|r| Ok((r.try_get("id").map_err(db_err)?, name_of(r, "")?))).collect()
                 }
             }
         }

@@ -52,6 +52,18 @@ macro_rules! store_impl {
             Ok(())
         }
 
+        /// "Surname Name Patronymic" from the columns `{prefix}surname`, `{prefix}name` and
+        /// `{prefix}patronymic`; empty when the row has none (a LEFT JOIN that found nothing).
+        fn name_of(r: &DbRow, prefix: &str) -> StoreResult<String> {
+            let get = |c: &str| r.try_get::<Option<String>, _>(format!("{prefix}{c}").as_str()).map_err(db_err);
+            Ok(app::domain::person::FullName {
+                surname: get("surname")?.unwrap_or_default(),
+                name: get("name")?.unwrap_or_default(),
+                patronymic: get("patronymic")?.filter(|p| !p.is_empty()),
+            }
+            .full())
+        }
+
         fn news_record(r: &DbRow) -> Result<NewsRecord, sqlx::Error> {
             Ok(NewsRecord {
                 id: r.try_get("id")?,
