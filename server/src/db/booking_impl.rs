@@ -251,27 +251,7 @@ macro_rules! booking_impl {
                     if !known {
                         return Ok(false);
                     }
-                    sqlx::query(
-                        "INSERT INTO doctor_service (staff_id, service_id, mode, show_price, price_kopecks,
-                             prepayment_kopecks, prepayment_discount_kopecks, round_to_roubles)
-                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
-                         ON CONFLICT (staff_id, service_id) DO UPDATE SET mode = excluded.mode,
-                             show_price = excluded.show_price, price_kopecks = excluded.price_kopecks,
-                             prepayment_kopecks = excluded.prepayment_kopecks,
-                             prepayment_discount_kopecks = excluded.prepayment_discount_kopecks,
-                             round_to_roubles = excluded.round_to_roubles",
-                    )
-                    .bind(l.staff_id)
-                    .bind(l.service_id)
-                    .bind(l.mode.as_str())
-                    .bind(l.show_price)
-                    .bind(l.price)
-                    .bind(l.prepayment)
-                    .bind(l.prepayment_discount)
-                    .bind(l.round_to_roubles)
-                    .execute(&mut *tx)
-                    .await
-                    .map_err(db_err)?;
+                    service_link_in(&mut tx, &l).await?;
                     audit_in(&mut tx, &audit).await?;
                     tx.commit().await.map_err(db_err)?;
                     Ok(true)
@@ -345,23 +325,7 @@ macro_rules! booking_impl {
                     if !known {
                         return Ok(false);
                     }
-                    sqlx::query(
-                        "INSERT INTO schedule_day (staff_id, day, branch_id, start_min, end_min, step_min, breaks)
-                         VALUES ($1, $2, $3, $4, $5, $6, $7)
-                         ON CONFLICT (staff_id, day) DO UPDATE SET branch_id = excluded.branch_id,
-                             start_min = excluded.start_min, end_min = excluded.end_min,
-                             step_min = excluded.step_min, breaks = excluded.breaks",
-                    )
-                    .bind(d.staff_id)
-                    .bind(format_date(d.day))
-                    .bind(d.branch_id)
-                    .bind(i64::from(d.start_min))
-                    .bind(i64::from(d.end_min))
-                    .bind(i64::from(d.step_min))
-                    .bind(&d.breaks)
-                    .execute(&mut *tx)
-                    .await
-                    .map_err(db_err)?;
+                    schedule_day_in(&mut tx, &d).await?;
                     audit_in(&mut tx, &audit).await?;
                     tx.commit().await.map_err(db_err)?;
                     Ok(true)
@@ -398,20 +362,7 @@ macro_rules! booking_impl {
                         .await
                         .map_err(db_err)?;
                     for d in &days {
-                        sqlx::query(
-                            "INSERT INTO schedule_day (staff_id, day, branch_id, start_min, end_min, step_min, breaks)
-                             VALUES ($1, $2, $3, $4, $5, $6, $7)",
-                        )
-                        .bind(staff_id)
-                        .bind(format_date(d.day + shift))
-                        .bind(d.branch_id)
-                        .bind(i64::from(d.start_min))
-                        .bind(i64::from(d.end_min))
-                        .bind(i64::from(d.step_min))
-                        .bind(&d.breaks)
-                        .execute(&mut *tx)
-                        .await
-                        .map_err(db_err)?;
+                        schedule_day_in(&mut tx, &ScheduleDayRecord { day: d.day + shift, ..d.clone() }).await?;
                     }
                     audit_in(&mut tx, &audit).await?;
                     tx.commit().await.map_err(db_err)?;

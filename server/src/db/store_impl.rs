@@ -64,6 +64,54 @@ macro_rules! store_impl {
             .full())
         }
 
+        /// Adds or replaces a doctor–service link inside the caller's transaction.
+        async fn service_link_in(tx: &mut Tx<'_>, l: &app::server::booking_store::ServiceLinkRecord) -> StoreResult<()> {
+            sqlx::query(
+                "INSERT INTO doctor_service (staff_id, service_id, mode, show_price, price_kopecks,
+                     prepayment_kopecks, prepayment_discount_kopecks, round_to_roubles)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+                 ON CONFLICT (staff_id, service_id) DO UPDATE SET mode = excluded.mode,
+                     show_price = excluded.show_price, price_kopecks = excluded.price_kopecks,
+                     prepayment_kopecks = excluded.prepayment_kopecks,
+                     prepayment_discount_kopecks = excluded.prepayment_discount_kopecks,
+                     round_to_roubles = excluded.round_to_roubles",
+            )
+            .bind(l.staff_id)
+            .bind(l.service_id)
+            .bind(l.mode.as_str())
+            .bind(l.show_price)
+            .bind(l.price)
+            .bind(l.prepayment)
+            .bind(l.prepayment_discount)
+            .bind(l.round_to_roubles)
+            .execute(&mut **tx)
+            .await
+            .map_err(db_err)?;
+            Ok(())
+        }
+
+        /// Adds or replaces one day of a doctor's schedule inside the caller's transaction.
+        async fn schedule_day_in(tx: &mut Tx<'_>, d: &app::server::booking_store::ScheduleDayRecord) -> StoreResult<()> {
+            sqlx::query(
+                "INSERT INTO schedule_day (staff_id, day, branch_id, start_min, end_min, step_min, breaks)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7)
+                 ON CONFLICT (staff_id, day) DO UPDATE SET branch_id = excluded.branch_id,
+                     start_min = excluded.start_min, end_min = excluded.end_min,
+                     step_min = excluded.step_min, breaks = excluded.breaks",
+            )
+            .bind(d.staff_id)
+            .bind(format_date(d.day))
+            .bind(d.branch_id)
+            .bind(i64::from(d.start_min))
+            .bind(i64::from(d.end_min))
+            .bind(i64::from(d.step_min))
+            .bind(&d.breaks)
+            .execute(&mut **tx)
+            .await
+            .map_err(db_err)?;
+            Ok(())
+        }
+
         fn news_record(r: &DbRow) -> Result<NewsRecord, sqlx::Error> {
             Ok(NewsRecord {
                 id: r.try_get("id")?,
@@ -813,38 +861,32 @@ macro_rules! store_impl {
                         .map_err(db_err)?;
                 }
                 for l in &booking.links {
-                    sqlx::query(
-                        "INSERT INTO doctor_service (staff_id, service_id, mode, show_price, price_kopecks,
-                             prepayment_kopecks, prepayment_discount_kopecks, round_to_roubles)
-                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-                    )
-                    .bind(id_of!(format!("staff:{}", l.staff)))
-                    .bind(id_of!(format!("service:{}", l.service_code)))
-                    .bind(l.mode.as_str())
-                    .bind(l.show_price)
-                    .bind(l.price)
-                    .bind(l.prepayment)
-                    .bind(l.prepayment_discount)
-                    .bind(l.round_to_roubles)
-                    .execute(&mut *tx)
-                    .await
-                    .map_err(db_err)?;
+                    let link = app::server::booking_store::ServiceLinkRecord {
+                        staff_id: id_of!(format!("staff:{}", l.staff)),
+                        service_id: id_of!(format!("service:{}", l.service_code)),
+                        service_code: l.service_code.clone(),
+                        service_name: String::new(),
+                        mode: l.mode,
+                        show_price: l.show_price,
+                        price: l.price,
+                        prepayment: l.prepayment,
+                        prepayment_discount: l.prepayment_discount,
+                        round_to_roubles: l.round_to_roubles,
+                    };
+                    service_link_in(&mut tx, &link).await?;
                 }
                 for d in &booking.schedule {
-                    sqlx::query(
-                        "INSERT INTO schedule_day (staff_id, day, branch_id, start_min, end_min, step_min, breaks)
-                         VALUES ($1, $2, $3, $4, $5, $6, $7)",
-                    )
-                    .bind(id_of!(format!("staff:{}", d.staff)))
-                    .bind(format_date(d.day))
-                    .bind(id_of!(format!("branch:{}", d.branch)))
-                    .bind(i64::from(d.start_min))
-                    .bind(i64::from(d.end_min))
-                    .bind(i64::from(d.step_min))
-                    .bind(&d.breaks)
-                    .execute(&mut *tx)
-                    .await
-                    .map_err(db_err)?;
+                    let day = app::server::booking_store::ScheduleDayRecord {
+                        staff_id: id_of!(format!("staff:{}", d.staff)),
+                        day: d.day,
+                        branch_id: id_of!(format!("branch:{}", d.branch)),
+                        branch_name: String::new(),
+                        start_min: d.start_min,
+                        end_min: d.end_min,
+                        step_min: d.step_min,
+                        breaks: d.breaks.clone(),
+                    };
+                    schedule_day_in(&mut tx, &day).await?;
                 }
                 let today = time::OffsetDateTime::now_utc().date();
                 for r in &seed.records {
