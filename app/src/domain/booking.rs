@@ -410,6 +410,26 @@ pub struct SlotRef {
     pub start_min: u16,
 }
 
+/// What is wrong with a typed reason or comment.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TextProblem {
+    Missing,
+    TooLong(usize),
+}
+
+/// A cancellation reason (`required`) or a waitlist comment, trimmed; at most `REASON_MAX`
+/// characters.
+pub fn typed_text(value: &str, required: bool) -> Result<String, TextProblem> {
+    let v = value.trim();
+    if required && v.is_empty() {
+        Err(TextProblem::Missing)
+    } else if v.chars().count() > REASON_MAX {
+        Err(TextProblem::TooLong(REASON_MAX))
+    } else {
+        Ok(v.to_string())
+    }
+}
+
 /// Monday of `day`'s week.
 pub fn week_start(day: time::Date) -> time::Date {
     day - time::Duration::days(i64::from(day.weekday().number_days_from_monday()))
@@ -565,6 +585,15 @@ mod tests {
         assert_eq!(parse_breaks(" "), Some(vec![]));
         assert_eq!(parse_breaks("14:00-13:00"), None);
         assert_eq!(parse_breaks("lunch"), None);
+    }
+
+    #[test]
+    fn reasons_are_required_and_comments_are_not_and_both_are_bounded() {
+        assert_eq!(typed_text("  Заболел  ", true), Ok("Заболел".into()));
+        assert_eq!(typed_text(" ", true), Err(TextProblem::Missing));
+        assert_eq!(typed_text(" ", false), Ok(String::new()));
+        assert_eq!(typed_text(&"я".repeat(REASON_MAX), true).map(|s| s.chars().count()), Ok(REASON_MAX));
+        assert_eq!(typed_text(&"я".repeat(REASON_MAX + 1), false), Err(TextProblem::TooLong(REASON_MAX)));
     }
 
     #[test]

@@ -7,6 +7,28 @@ use serde::{Deserialize, Serialize};
 pub struct Kopecks(pub i64);
 
 impl Kopecks {
+    /// Roubles as staff type them ("1500", "1 500,50", "99.5"), up to ten million; empty is
+    /// none; anything else (a third decimal, letters, a sign) is an error.
+    #[allow(clippy::result_unit_err)]
+    pub fn parse_roubles(value: &str) -> Result<Option<Kopecks>, ()> {
+        let v: String =
+            value.chars().filter(|c| !c.is_whitespace() && *c != '\u{202F}').collect::<String>().replace(',', ".");
+        if v.is_empty() {
+            return Ok(None);
+        }
+        let (rub, kop) = v.split_once('.').unwrap_or((&v, ""));
+        let digits = |s: &str| !s.is_empty() && s.chars().all(|c| c.is_ascii_digit());
+        if !digits(rub) || kop.len() > 2 || !(kop.is_empty() || digits(kop)) {
+            return Err(());
+        }
+        let rub: i64 = rub.parse().map_err(|_| ())?;
+        let kop: i64 = if kop.is_empty() { 0 } else { format!("{kop:0<2}").parse().map_err(|_| ())? };
+        if rub > 10_000_000 {
+            return Err(());
+        }
+        Ok(Some(Kopecks(rub * 100 + kop)))
+    }
+
     /// "1 250 ₽" or "1 250,50 ₽": Russian grouping with a narrow no-break space.
     pub fn format_rub(self) -> String {
         let sign = if self.0 < 0 { "-" } else { "" };
@@ -80,6 +102,19 @@ pub fn filter(sections: &[PriceSection], query: &str) -> Vec<PriceSection> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn roubles_read_as_staff_type_them() {
+        for (typed, kopecks) in
+            [("1500", 150_000), ("1 500,50", 150_050), ("99.5", 9_950), ("0", 0), ("10000000", 1_000_000_000)]
+        {
+            assert_eq!(Kopecks::parse_roubles(typed), Ok(Some(Kopecks(kopecks))), "{typed}");
+        }
+        assert_eq!(Kopecks::parse_roubles("  "), Ok(None));
+        for bad in ["-5", "1.234", "abc", ",5", "10000001", "1.x", "+5"] {
+            assert_eq!(Kopecks::parse_roubles(bad), Err(()), "{bad}");
+        }
+    }
 
     fn item(code: &str, service: &str) -> PriceItem {
         PriceItem { code: code.into(), service: service.into(), price: Kopecks(150_000) }

@@ -350,15 +350,17 @@ async fn own_appointment(state: &AppState, who: &Acting, id: i64) -> Result<Appo
     state.store.appointment(id).await?.filter(|a| a.card_id == who.card_id).ok_or(AppError::NotFound)
 }
 
-fn reason_of(reason: &str) -> Result<String, AppError> {
-    let reason = reason.trim();
-    if reason.is_empty() {
-        return Err(AppError::field("reason", Problem::Required));
-    }
-    if reason.chars().count() > REASON_MAX {
-        return Err(AppError::field("reason", Problem::TooLong(REASON_MAX)));
-    }
-    Ok(reason.to_string())
+/// A typed reason or comment, checked by the shared rule; problems name `field`.
+fn text_of(field: &str, value: &str, required: bool) -> Result<String, AppError> {
+    typed_text(value, required).map_err(|p| {
+        AppError::field(
+            field,
+            match p {
+                TextProblem::Missing => Problem::Required,
+                TextProblem::TooLong(n) => Problem::TooLong(n),
+            },
+        )
+    })
 }
 
 pub async fn cancel(
@@ -373,7 +375,7 @@ pub async fn cancel(
     if !a.status.is_active() {
         return Err(AppError::Conflict);
     }
-    let reason = reason_of(reason)?;
+    let reason = text_of("reason", reason, true)?;
     let settings = state.store.booking_settings().await?;
     if !cancellation_open(state.now(), a.starts_at, settings.cancel_close_minutes) {
         return Err(AppError::CancellationClosed);
@@ -467,14 +469,6 @@ pub async fn mine(state: &AppState, session: &SessionRecord) -> Result<MyAppoint
     })
 }
 
-fn note_of(note: &str) -> Result<String, AppError> {
-    let note = note.trim();
-    if note.chars().count() > REASON_MAX {
-        return Err(AppError::field("note", Problem::TooLong(REASON_MAX)));
-    }
-    Ok(note.to_string())
-}
-
 fn optional_day(value: &str) -> Result<Option<Date>, AppError> {
     if value.trim().is_empty() {
         Ok(None)
@@ -497,7 +491,7 @@ pub async fn join_waitlist(
     if day.is_some_and(|d| d < today(state)) {
         return Err(AppError::field("day", Problem::Date));
     }
-    let note = note_of(note)?;
+    let note = text_of("note", note, false)?;
     let actor = patient_actor(session, &who, peer);
     Ok(state.store.waitlist_add(doctor, who.card_id, day, &note, &actor, state.now()).await?)
 }
@@ -549,24 +543,8 @@ fn number_in(field: &str, value: &str, min: i64, max: i64) -> Result<i64, AppErr
     }
 }
 
-/// Roubles as typed ("1500", "1 500,50"), to kopecks; empty is none.
 fn roubles(field: &str, value: &str) -> Result<Option<i64>, AppError> {
-    let v: String =
-        value.chars().filter(|c| !c.is_whitespace() && *c != '\u{202F}').collect::<String>().replace(',', ".");
-    if v.is_empty() {
-        return Ok(None);
-    }
-    let bad = || AppError::field(field, Problem::Range);
-    let (rub, kop) = v.split_once('.').unwrap_or((&v, ""));
-    if kop.len() > 2 || rub.is_empty() {
-        return Err(bad());
-    }
-    let rub: i64 = rub.parse().map_err(|_| bad())?;
-    let kop: i64 = if kop.is_empty() { 0 } else { format!("{kop:0<2}").parse().map_err(|_| bad())? };
-    if !(0..=10_000_000).contains(&rub) {
-        return Err(bad());
-    }
-    Ok(Some(rub * 100 + kop))
+    Kopecks::parse_roubles(value).map(|k| k.map(|k| k.0)).map_err(|()| AppError::field(field, Problem::Range))
 }
 
 pub struct SettingsForm {
@@ -805,7 +783,7 @@ pub async fn set_status(
     if !a.status.can_become(to) {
         return Err(AppError::field("status", Problem::Choice));
     }
-    let reason = if to == AppointmentStatus::Cancelled { Some(reason_of(reason)?) } else { None };
+    let reason = if to == AppointmentStatus::Cancelled { Some(text_of("reason", reason, true)?) } else { None };
     let actor = staff_actor(session, peer);
     state
         .store

@@ -126,6 +126,12 @@ macro_rules! booking_impl {
                 Ok(done)
             }
 
+            /// Whether the row `sql` selects with ($1, $2) exists, inside the caller's transaction.
+            async fn exists_in(tx: &mut Tx<'_>, sql: &str, a: i64, b: i64) -> StoreResult<bool> {
+                let row = sqlx::query(sql).bind(a).bind(b).fetch_optional(&mut **tx).await.map_err(db_err)?;
+                Ok(row.is_some())
+            }
+
             fn when(day: Date, start: u16) -> String {
                 format!("{} {}", format_date(day), format_hhmm(start))
             }
@@ -238,16 +244,14 @@ macro_rules! booking_impl {
 
                 async fn save_service_link(&self, l: ServiceLinkRecord, audit: AuditEntry) -> StoreResult<bool> {
                     let mut tx = self.pool.begin().await.map_err(db_err)?;
-                    let known = sqlx::query(
+                    let known = exists_in(
+                        &mut tx,
                         "SELECT 1 AS one FROM staff s, price_service p
                          WHERE s.id = $1 AND s.specialty IS NOT NULL AND p.id = $2",
+                        l.staff_id,
+                        l.service_id,
                     )
-                    .bind(l.staff_id)
-                    .bind(l.service_id)
-                    .fetch_optional(&mut *tx)
-                    .await
-                    .map_err(db_err)?
-                    .is_some();
+                    .await?;
                     if !known {
                         return Ok(false);
                     }
@@ -313,15 +317,13 @@ macro_rules! booking_impl {
 
                 async fn save_schedule_day(&self, d: ScheduleDayRecord, audit: AuditEntry) -> StoreResult<bool> {
                     let mut tx = self.pool.begin().await.map_err(db_err)?;
-                    let known = sqlx::query(
+                    let known = exists_in(
+                        &mut tx,
                         "SELECT 1 AS one FROM staff s, branch b WHERE s.id = $1 AND s.specialty IS NOT NULL AND b.id = $2",
+                        d.staff_id,
+                        d.branch_id,
                     )
-                    .bind(d.staff_id)
-                    .bind(d.branch_id)
-                    .fetch_optional(&mut *tx)
-                    .await
-                    .map_err(db_err)?
-                    .is_some();
+                    .await?;
                     if !known {
                         return Ok(false);
                     }
