@@ -5,6 +5,7 @@
 pub mod account;
 pub mod booking;
 pub mod cards;
+pub mod documents;
 pub mod news;
 pub mod onboarding;
 pub mod prices;

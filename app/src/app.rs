@@ -6,6 +6,7 @@ use crate::pages::{
     account::AccountPage,
     booking::{AppointmentsPage, BookingPage},
     cards::{StaffCardNewPage, StaffCardPage, StaffCardsPage},
+    documents::{StaffCardDocumentsPage, StaffDocumentsPage, StaffModulesPage, StaffProtocolPage},
     news::{NewsArticlePage, NewsListPage},
     not_found::NotFoundPage,
     prices::PricesPage,
@@ -105,6 +106,10 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("staff/cards") view=StaffCardsPage ssr=SsrMode::Async/>
                     <Route path=path!("staff/cards/new") view=StaffCardNewPage ssr=SsrMode::Async/>
                     <Route path=path!("staff/cards/:id") view=StaffCardPage ssr=SsrMode::Async/>
+                    <Route path=path!("staff/cards/:id/documents") view=StaffCardDocumentsPage ssr=SsrMode::Async/>
+                    <Route path=path!("staff/cards/:id/records/:record") view=StaffProtocolPage ssr=SsrMode::Async/>
+                    <Route path=path!("staff/documents") view=StaffDocumentsPage ssr=SsrMode::Async/>
+                    <Route path=path!("staff/modules") view=StaffModulesPage ssr=SsrMode::Async/>
                     <Route path=path!("staff/news/new") view=StaffNewsNewPage ssr=SsrMode::Async/>
                     <Route path=path!("staff/news/:id") view=StaffNewsPage ssr=SsrMode::Async/>
                     <Route path=path!("staff/news/:id/edit") view=StaffNewsEditPage ssr=SsrMode::Async/>

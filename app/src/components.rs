@@ -3,3 +3,4 @@
 pub mod errors;
 pub mod lang_switch;
 pub mod layout;
+pub mod upload;

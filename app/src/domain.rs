@@ -6,8 +6,10 @@ pub mod account;
 pub mod account_page;
 pub mod booking;
 pub mod card;
+pub mod delivery;
 pub mod documents;
 pub mod email;
+pub mod files;
 #[cfg(feature = "ssr")]
 pub mod markdown;
 pub mod news;

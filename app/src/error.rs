@@ -30,6 +30,12 @@ pub enum Problem {
     Range,
     TotpWrong,
     EmailUnavailable,
+    /// A file of a type the portal does not take (decided by its content).
+    FileType,
+    /// A file over the limit, in MB.
+    FileTooLarge(u64),
+    /// More files than one upload takes.
+    TooManyFiles(usize),
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -87,6 +93,18 @@ pub enum AppError {
     /// Too close to the start to cancel or move in the cabinet: call the clinic.
     #[error("cancellation closed")]
     CancellationClosed,
+    /// The rules refuse to send this to the cabinet, for these reasons.
+    #[error("cannot send")]
+    CannotSend { reasons: Vec<crate::domain::documents::Refusal> },
+    /// A protocol older than the clinic's edit window.
+    #[error("edit window closed")]
+    EditWindowClosed { hours: i64 },
+    /// The date of birth typed at a document's gate does not match the card.
+    #[error("birth date wrong")]
+    BirthDateWrong,
+    /// Too many wrong dates of birth: the gate stays locked until the phone is confirmed.
+    #[error("gate blocked")]
+    GateBlocked,
     #[error("rate limited")]
     RateLimited { retry_after_secs: i64 },
     #[error("internal error {reference}")]
@@ -116,6 +134,8 @@ impl AppError {
             AppError::AttachCodeInvalid | AppError::NoContact => 422,
             AppError::SlotTaken { .. } => 409,
             AppError::BookingLimit { .. } | AppError::CancellationClosed => 422,
+            AppError::CannotSend { .. } | AppError::EditWindowClosed { .. } | AppError::BirthDateWrong => 422,
+            AppError::GateBlocked => 423,
             AppError::RateLimited { .. } => 429,
             AppError::Internal { .. } => 500,
             AppError::Unavailable => 503,
@@ -159,6 +179,13 @@ impl AppError {
             }
             AppError::BookingLimit { max } => (t.err_booking_limit)(*max),
             AppError::CancellationClosed => t.err_cancellation_closed.into(),
+            AppError::CannotSend { reasons } => {
+                let why: Vec<&str> = reasons.iter().map(|r| t.docs.refusal(*r)).collect();
+                format!("{}: {}.", t.docs.err_cannot_send, why.join(", "))
+            }
+            AppError::EditWindowClosed { hours } => (t.docs.err_edit_window)(*hours),
+            AppError::BirthDateWrong => t.docs.err_birth_date_wrong.into(),
+            AppError::GateBlocked => t.docs.err_gate_blocked.into(),
             AppError::RateLimited { retry_after_secs } => (t.err_rate_limited)((retry_after_secs + 59).max(60) / 60),
             AppError::Internal { reference } => (t.err_internal)(reference),
             AppError::Unavailable => t.err_unavailable.into(),
@@ -184,6 +211,9 @@ impl AppError {
             Problem::Range => t.problem_range.into(),
             Problem::TotpWrong => t.problem_totp_wrong.into(),
             Problem::EmailUnavailable => t.problem_email_unavailable.into(),
+            Problem::FileType => t.docs.problem_file_type.into(),
+            Problem::FileTooLarge(mb) => (t.docs.problem_file_too_large)(mb),
+            Problem::TooManyFiles(n) => (t.docs.problem_too_many_files)(n),
         })
     }
 }

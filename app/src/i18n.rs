@@ -8,6 +8,9 @@
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
+mod documents;
+pub use documents::DocTexts;
+
 pub const LANG_COOKIE: &str = "kabinet_lang";
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -441,6 +444,8 @@ pub struct Texts {
     pub record_category: &'static str,
     pub record_diagnosis: &'static str,
     pub act_record_open: &'static str,
+    /// Documents: uploads, delivery, the date-of-birth gate, protocols.
+    pub docs: &'static DocTexts,
 }
 
 fn minutes_ru(n: i64) -> &'static str {
@@ -850,6 +855,7 @@ pub static RU: Texts = Texts {
     record_category: "Категория",
     record_diagnosis: "Диагноз (МКБ-10)",
     act_record_open: "Просмотр записи медкарты",
+    docs: &documents::DOCS_RU,
 };
 
 pub static EN: Texts = Texts {
@@ -1251,6 +1257,7 @@ pub static EN: Texts = Texts {
     record_category: "Category",
     record_diagnosis: "Diagnosis (ICD-10)",
     act_record_open: "Medical record opened",
+    docs: &documents::DOCS_EN,
 };
 
 /// Makes the request's language available to every component.

@@ -3,6 +3,7 @@
 pub mod account;
 pub mod booking;
 pub mod cards;
+pub mod documents;
 pub mod news;
 pub mod not_found;
 pub mod prices;

@@ -36,6 +36,12 @@ pub struct Settings {
     /// `KABINET_VIDEO_LINK_MINUTES`: how long before an online consultation its link shows
     /// (default 15).
     pub video_link_minutes: i64,
+    /// Where uploaded files and their converted copies are kept.
+    pub files_dir: PathBuf,
+    /// Run the document delivery worker in this process (tests drive it themselves).
+    pub document_worker: bool,
+    /// The LibreOffice program that converts office documents to PDF.
+    pub soffice: String,
 }
 
 impl std::fmt::Debug for Settings {
@@ -56,6 +62,9 @@ impl std::fmt::Debug for Settings {
             .field("video_base_url", &self.video_base_url)
             .field("video_link_minutes", &self.video_link_minutes)
             .field("worker_threads", &self.worker_threads)
+            .field("files_dir", &self.files_dir)
+            .field("document_worker", &self.document_worker)
+            .field("soffice", &self.soffice)
             .finish()
     }
 }
@@ -131,6 +140,9 @@ impl Settings {
                 }
                 None => 15,
             },
+            files_dir: get("KABINET_FILES_DIR").map(PathBuf::from).unwrap_or_else(|| PathBuf::from("data/files")),
+            document_worker: !matches!(get("KABINET_DOCUMENT_WORKER").as_deref(), Some("0" | "off" | "false" | "no")),
+            soffice: get("KABINET_SOFFICE").filter(|s| !s.trim().is_empty()).unwrap_or_else(|| "soffice".into()),
         })
     }
 

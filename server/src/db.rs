@@ -14,6 +14,8 @@ mod security_impl;
 mod booking_impl;
 #[macro_use]
 mod record_impl;
+#[macro_use]
+mod document_impl;
 mod migrate;
 pub mod postgres;
 pub mod sqlite;

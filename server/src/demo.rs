@@ -227,6 +227,7 @@ pub fn seed() -> Seed {
         ],
         booking: booking(),
         records: records(),
+        cabinet_module: true,
     }
 }
 

@@ -2,8 +2,11 @@
 //! app. `build()` returns a bound, ready-to-run `Application`; tests start it on port 0.
 
 pub mod config;
+pub mod convert;
 pub mod db;
+pub mod delivery;
 pub mod demo;
+pub mod files;
 pub mod mail;
 mod middleware;
 mod routes;
@@ -29,6 +32,8 @@ pub struct ServerState {
     pub app: AppState,
     pub assets: Assets,
     pub settings: Arc<Settings>,
+    pub files: files::FileStore,
+    pub converter: convert::Converter,
 }
 
 impl FromRef<ServerState> for LeptosOptions {
@@ -44,6 +49,8 @@ pub struct Application {
     mail: Option<MailWorker>,
     /// The text-message worker's parts (the development provider records messages).
     sms: (Arc<dyn Store>, Clock),
+    /// The document delivery worker, unless turned off (`KABINET_DOCUMENT_WORKER=0`).
+    documents: Option<delivery::Worker>,
 }
 
 struct MailWorker {
@@ -97,7 +104,23 @@ pub async fn build_with_store(settings: Settings, store: Arc<dyn Store>, clock: 
         clock,
     };
     let (leptos_options, assets) = front_end(&settings.site_root);
-    let state = ServerState { leptos_options, app: app_state, assets, settings: Arc::new(settings.clone()) };
+    let files = files::FileStore::open(&settings.files_dir)
+        .with_context(|| format!("KABINET_FILES_DIR {}", settings.files_dir.display()))?;
+    let converter = convert::Converter { soffice: settings.soffice.clone(), work_root: settings.files_dir.join("tmp") };
+    let documents = settings.document_worker.then(|| delivery::Worker {
+        store: app_state.store.clone(),
+        files: files.clone(),
+        converter: converter.clone(),
+        clock: app_state.clock.clone(),
+    });
+    let state = ServerState {
+        leptos_options,
+        app: app_state,
+        assets,
+        settings: Arc::new(settings.clone()),
+        files,
+        converter,
+    };
 
     let context = {
         let state = state.clone();
@@ -114,7 +137,7 @@ pub async fn build_with_store(settings: Settings, store: Arc<dyn Store>, clock: 
     let router = middleware::wrap(router, state.clone()).with_state(state);
 
     let listener = TcpListener::bind(settings.addr).await.with_context(|| format!("binding {}", settings.addr))?;
-    Ok(Application { listener, router, mail, sms })
+    Ok(Application { listener, router, mail, sms, documents })
 }
 
 /// The page routes, generated once per process. Generating them runs the app with resource
@@ -168,6 +191,9 @@ impl Application {
         }
         let (store, clock) = self.sms;
         mail::spawn_worker(store, app::server::store::Channel::Sms, Arc::new(mail::DevSms), clock);
+        if let Some(worker) = self.documents {
+            worker.spawn();
+        }
         let listener = self.listener.tap_io(|tcp| {
             let _ = tcp.set_nodelay(true);
         });

@@ -14,6 +14,8 @@ use std::path::Path;
 use tower_http::services::{ServeDir, ServeFile};
 use tower_http::set_header::SetResponseHeaderLayer;
 
+mod files;
+
 pub fn router(site_root: &Path, context: impl Fn() + Clone + Send + Sync + 'static) -> Router<ServerState> {
     let rpc = post(move |req: Request<Body>| {
         let context = context.clone();
@@ -21,6 +23,7 @@ pub fn router(site_root: &Path, context: impl Fn() + Clone + Send + Sync + 'stat
     });
     Router::new()
         .route("/rpc/{*name}", rpc)
+        .merge(files::router())
         .route("/lang", post(set_language))
         .route("/healthz", get(|| async { "ok" }))
         .route("/readyz", get(ready))

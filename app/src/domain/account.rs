@@ -48,6 +48,10 @@ impl Roles {
     pub fn can_manage_cards(&self) -> bool {
         self.has(Role::Registrar) || self.has(Role::Head)
     }
+    /// Reading protocols, and so uploading and sending documents: clinicians and the head.
+    pub fn can_read_protocols(&self) -> bool {
+        self.has(Role::Clinician) || self.has(Role::Head)
+    }
     /// Online booking settings, schedules and the appointment book: the front desk and the head.
     pub fn can_manage_booking(&self) -> bool {
         self.has(Role::Registrar) || self.has(Role::Head)

@@ -53,6 +53,94 @@ pub enum Refusal {
     Semd,
     /// Category Other is never sent, whenever it was uploaded.
     OtherCategory,
+    /// The clinic has not enabled the cabinet module.
+    ModuleDisabled,
+    /// A ward's file that would land with a guardian, but no guardian can receive it.
+    NoAbleGuardian,
+}
+
+impl Refusal {
+    pub const ALL: [Refusal; 14] = [
+        Refusal::TooLarge,
+        Refusal::SurnameMissing,
+        Refusal::NameMissing,
+        Refusal::BirthDateMissing,
+        Refusal::RefusedPdProcessing,
+        Refusal::AnonymousVisit,
+        Refusal::LandlinePhone,
+        Refusal::ForeignPhone,
+        Refusal::NoDiagnosis,
+        Refusal::OtherBeforeModule,
+        Refusal::Semd,
+        Refusal::OtherCategory,
+        Refusal::ModuleDisabled,
+        Refusal::NoAbleGuardian,
+    ];
+
+    /// The code stored with a file that was not sent.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Refusal::TooLarge => "too_large",
+            Refusal::SurnameMissing => "surname_missing",
+            Refusal::NameMissing => "name_missing",
+            Refusal::BirthDateMissing => "birth_date_missing",
+            Refusal::RefusedPdProcessing => "refused_pd",
+            Refusal::AnonymousVisit => "anonymous",
+            Refusal::LandlinePhone => "landline",
+            Refusal::ForeignPhone => "foreign",
+            Refusal::NoDiagnosis => "no_diagnosis",
+            Refusal::OtherBeforeModule => "other_before_module",
+            Refusal::Semd => "semd",
+            Refusal::OtherCategory => "other_category",
+            Refusal::ModuleDisabled => "module_disabled",
+            Refusal::NoAbleGuardian => "no_able_guardian",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|r| r.as_str() == s)
+    }
+}
+
+/// What the rules read about the card a file lands in (the patient's, a ward's, or the guardian's).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CardFacts {
+    pub has_surname: bool,
+    pub has_name: bool,
+    pub has_birth_date: bool,
+    pub refused_pd_processing: bool,
+    pub phone: Option<PhoneKind>,
+}
+
+/// What the rules read about the upload a file is part of.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct UploadFacts {
+    pub category: Category,
+    pub anonymous_visit: bool,
+    pub has_icd_diagnosis: bool,
+    pub module_enabled: bool,
+    pub before_module: bool,
+}
+
+impl FileFacts {
+    /// The facts of one file of size `size` (a SEMD or not) in this upload, landing in `card`.
+    pub fn of(card: &CardFacts, upload: &UploadFacts, size: u64, is_semd: bool) -> Self {
+        FileFacts {
+            size,
+            category: upload.category,
+            has_surname: card.has_surname,
+            has_name: card.has_name,
+            has_birth_date: card.has_birth_date,
+            refused_pd_processing: card.refused_pd_processing,
+            anonymous_visit: upload.anonymous_visit,
+            phone: card.phone,
+            is_protocol_or_conclusion: upload.category == Category::Conclusion,
+            has_icd_diagnosis: upload.has_icd_diagnosis,
+            module_enabled: upload.module_enabled,
+            before_module: upload.before_module || !upload.module_enabled,
+            is_semd,
+        }
+    }
 }
 
 /// What the rules read about one file and the card it is sent from.
@@ -70,6 +158,8 @@ pub struct FileFacts {
     /// The file is an examination protocol or a doctor's conclusion (these need an ICD code).
     pub is_protocol_or_conclusion: bool,
     pub has_icd_diagnosis: bool,
+    /// The clinic has enabled the cabinet module.
+    pub module_enabled: bool,
     /// Uploaded before the clinic enabled the cabinet module.
     pub before_module: bool,
     /// A structured electronic medical document: it travels by its own channel.
@@ -96,6 +186,7 @@ pub fn refusals(f: &FileFacts) -> Vec<Refusal> {
     refuse(f.before_module && f.category == Category::Other, Refusal::OtherBeforeModule);
     refuse(f.is_semd, Refusal::Semd);
     refuse(f.category == Category::Other && !f.before_module, Refusal::OtherCategory);
+    refuse(!f.module_enabled && f.category != Category::Other, Refusal::ModuleDisabled);
     out
 }
 
@@ -118,7 +209,7 @@ pub enum GuardianRefusal {
     ForeignPhone,
 }
 
-fn guardian_refusal(g: &PersonFacts) -> Option<GuardianRefusal> {
+pub fn guardian_refusal(g: &PersonFacts) -> Option<GuardianRefusal> {
     if g.refused_pd_processing {
         Some(GuardianRefusal::RefusedPdProcessing)
     } else if g.phone == Some(PhoneKind::Landline) {
@@ -176,6 +267,7 @@ mod tests {
             phone: Some(PhoneKind::Mobile),
             is_protocol_or_conclusion: false,
             has_icd_diagnosis: false,
+            module_enabled: true,
             before_module: false,
             is_semd: false,
         }
@@ -221,6 +313,16 @@ mod tests {
             ("Analyses before the module", FileFacts { before_module: true, ..sendable() }, vec![]),
             ("SEMD", FileFacts { is_semd: true, ..sendable() }, vec![Semd]),
             (
+                "module not enabled: nothing is sent",
+                FileFacts { module_enabled: false, before_module: true, ..sendable() },
+                vec![ModuleDisabled],
+            ),
+            (
+                "module not enabled, Other: the Other reason alone",
+                FileFacts { module_enabled: false, before_module: true, category: Category::Other, ..sendable() },
+                vec![OtherBeforeModule],
+            ),
+            (
                 "an anonymous foreigner's oversized conclusion without ICD",
                 FileFacts {
                     size: MAX_FILE_BYTES * 2,
@@ -249,6 +351,9 @@ mod tests {
         }
         for c in Category::ALL {
             assert_eq!(Category::parse(c.as_str()), Some(c));
+        }
+        for r in Refusal::ALL {
+            assert_eq!(Refusal::parse(r.as_str()), Some(r));
         }
     }
 

@@ -1,6 +1,7 @@
 //! The medical record ("Медкарта"): its kinds of records, the filter that lives in the URL, and
 //! what the pages show.
 
+use crate::domain::delivery::{Gate, RecordFiles};
 use crate::domain::documents::Category;
 use crate::domain::paths::percent_encode;
 use crate::domain::time_fmt::parse_iso_date;
@@ -108,6 +109,8 @@ pub struct RecordSummary {
     pub specialty: Option<String>,
     pub icd_code: Option<String>,
     pub category: Option<Category>,
+    /// Behind the date-of-birth gate.
+    pub locked: bool,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -134,6 +137,9 @@ pub struct RecordDetail {
     pub icd_text: Option<String>,
     pub body: String,
     pub category: Option<Category>,
+    /// Closed: the text and files are not sent until the gate opens.
+    pub gate: Gate,
+    pub files: Option<RecordFiles>,
 }
 
 #[cfg(test)]

@@ -2,10 +2,14 @@
 //! links and a plain GET form), so a filtered view is bookmarkable and works without JavaScript;
 //! and one record on its own address.
 
+use crate::api::documents::{AskResend, GateAnswer};
 use crate::api::record::{get_record, get_record_list};
-use crate::components::errors::{ErrorPanel, Loading};
+use crate::components::errors::{last_error, ErrorPanel, FieldError, FormError, Loading};
+use crate::components::upload::{upload_error_from_query, UploadForm};
+use crate::domain::delivery::{FileStatus, Gate, RecordFiles};
 use crate::domain::documents::Category;
-use crate::domain::record::{RecordFilter, RecordKind, RecordList};
+use crate::domain::files::{format_size, Preview};
+use crate::domain::record::{RecordDetail, RecordFilter, RecordKind, RecordList};
 use crate::domain::time_fmt::format_date;
 use crate::i18n::{use_lang, use_texts, Texts};
 use leptos::prelude::*;
@@ -30,6 +34,24 @@ pub fn category_label(t: &Texts, c: Category) -> &'static str {
     }
 }
 
+/// "Распечатать": shown once the page is hydrated (printing needs the browser's script); the
+/// print stylesheet shapes the page either way, so the browser's own print works without it.
+#[component]
+pub fn PrintButton() -> impl IntoView {
+    let t = use_texts();
+    let hydrated = RwSignal::new(false);
+    Effect::new(move |_| hydrated.set(true));
+    move || {
+        hydrated.get().then(|| {
+            view! {
+                <button type="button" class="no-print" on:click=move |_| {
+                    let _ = window().print();
+                }>{t.docs.print}</button>
+            }
+        })
+    }
+}
+
 #[component]
 pub fn RecordPage() -> impl IntoView {
     let t = use_texts();
@@ -50,6 +72,10 @@ pub fn RecordPage() -> impl IntoView {
     view! {
         <Title text=t.nav_record/>
         <h1>{t.nav_record}</h1>
+        <p class="actions no-print">
+            <a class="button" href="/record/export.pdf" download>{t.docs.export_pdf}</a>
+            <PrintButton/>
+        </p>
         <Suspense fallback=Loading>
             {move || Suspend::new(async move {
                 match data.await {
@@ -58,6 +84,36 @@ pub fn RecordPage() -> impl IntoView {
                 }
             })}
         </Suspense>
+        <OwnUpload/>
+    }
+}
+
+/// The patient adds their own document (PDF, JPG, PNG): it shows under "Entered by patient".
+#[component]
+fn OwnUpload() -> impl IntoView {
+    let t = use_texts();
+    let query = use_query_map();
+    let initial_error = upload_error_from_query(query.get_untracked().get("upload_error"));
+    let uploaded = query.get_untracked().get("uploaded").is_some();
+    let error = RwSignal::new(None);
+    let open = initial_error.is_some() || uploaded;
+    view! {
+        <details class="panel no-print" open=open>
+            <summary>{t.docs.own_upload_title}</summary>
+            {uploaded.then(|| view! { <p class="notice" role="status">{t.docs.uploaded}</p> })}
+            <UploadForm action="/record/upload".to_string() done="/record".to_string() initial_error error>
+                <p class="hint" id="own-files-hint">{t.docs.own_upload_hint}</p>
+                <label for="own-title">{t.docs.doc_title}</label>
+                <input id="own-title" name="title" type="text" required maxlength="200"/>
+                <FieldError error=Signal::derive(move || error.get()) field="title"/>
+                <label for="own-date">{t.docs.visit_date}</label>
+                <input id="own-date" name="visit_date" type="date" required/>
+                <FieldError error=Signal::derive(move || error.get()) field="visit_date"/>
+                <label for="own-files">{t.docs.files}</label>
+                <input id="own-files" name="files" type="file" multiple required accept="application/pdf,image/jpeg,image/png" aria-describedby="own-files-hint"/>
+                <button type="submit" class="primary">{t.docs.add_document}</button>
+            </UploadForm>
+        </details>
     }
 }
 
@@ -115,6 +171,7 @@ fn RecordListView(list: RecordList, filter: RecordFilter) -> impl IntoView {
                     })}
                     {r.icd_code.clone().map(|c| view! { <span class="badge">{c}</span> })}
                     {r.category.map(|c| view! { <span class="badge">{category_label(t, c)}</span> })}
+                    {r.locked.then(|| view! { <span class="badge status-scheduled">{t.docs.gate_locked_badge}</span> })}
                 </li>
             }).collect_view()}
         </ul>
@@ -131,37 +188,132 @@ fn RecordListView(list: RecordList, filter: RecordFilter) -> impl IntoView {
 #[component]
 pub fn RecordItemPage() -> impl IntoView {
     let t = use_texts();
-    let lang = use_lang();
     let params = use_params_map();
     let id = Memo::new(move |_| params.read().get("id").and_then(|s| s.parse::<i64>().ok()).unwrap_or(0));
-    let data = Resource::new(move || id.get(), get_record);
+    let gate = ServerAction::<GateAnswer>::new();
+    let resend = ServerAction::<AskResend>::new();
+    let data = Resource::new(move || (id.get(), gate.version().get(), resend.version().get()), |(id, ..)| get_record(id));
     view! {
         <Title text=t.nav_record/>
-        <p><a href="/record">{t.nav_record}</a></p>
+        <p class="no-print"><a href="/record">{t.nav_record}</a></p>
         <Suspense fallback=Loading>
             {move || Suspend::new(async move {
                 match data.await {
                     Err(e) => view! { <ErrorPanel error=e/> }.into_any(),
-                    Ok(r) => view! {
-                        <article class="record">
-                            <h1>{r.title.clone()}</h1>
-                            <dl class="facts">
-                                <dt>{t.patient_label}</dt><dd>{r.patient_name.clone()}</dd>
-                                <dt>{t.record_date}</dt><dd>{format_date(r.date, lang)}</dd>
-                                <dt>{t.record_kind}</dt><dd>{kind_label(t, r.kind)}</dd>
-                                {r.doctor.clone().map(|d| view! { <dt>{t.step_doctor}</dt><dd>{d}</dd> })}
-                                {r.specialty.clone().map(|s| view! { <dt>{t.step_specialty}</dt><dd>{s}</dd> })}
-                                {r.category.map(|c| view! { <dt>{t.record_category}</dt><dd>{category_label(t, c)}</dd> })}
-                                {r.icd_code.clone().map(|c| view! {
-                                    <dt>{t.record_diagnosis}</dt>
-                                    <dd data-testid="diagnosis">{format!("{c} — {}", r.icd_text.clone().unwrap_or_default())}</dd>
-                                })}
-                            </dl>
-                            <div class="record-body">{r.body.clone()}</div>
-                        </article>
-                    }.into_any(),
+                    Ok(r) => view! { <RecordView r gate resend/> }.into_any(),
                 }
             })}
         </Suspense>
+    }
+}
+
+#[component]
+fn RecordView(r: RecordDetail, gate: ServerAction<GateAnswer>, resend: ServerAction<AskResend>) -> impl IntoView {
+    let t = use_texts();
+    let lang = use_lang();
+    let gate_error = last_error(gate.value());
+    let record_id = r.id.to_string();
+    view! {
+        <article class="record">
+            <h1>{r.title.clone()}</h1>
+            <dl class="facts">
+                <dt>{t.patient_label}</dt><dd>{r.patient_name.clone()}</dd>
+                <dt>{t.record_date}</dt><dd>{format_date(r.date, lang)}</dd>
+                <dt>{t.record_kind}</dt><dd>{kind_label(t, r.kind)}</dd>
+                {r.doctor.clone().map(|d| view! { <dt>{t.step_doctor}</dt><dd>{d}</dd> })}
+                {r.specialty.clone().map(|s| view! { <dt>{t.step_specialty}</dt><dd>{s}</dd> })}
+                {r.category.map(|c| view! { <dt>{t.record_category}</dt><dd>{category_label(t, c)}</dd> })}
+                {r.icd_code.clone().map(|c| view! {
+                    <dt>{t.record_diagnosis}</dt>
+                    <dd data-testid="diagnosis">{format!("{c} — {}", r.icd_text.clone().unwrap_or_default())}</dd>
+                })}
+            </dl>
+            {match r.gate {
+                Gate::Open => view! {
+                    <div class="record-body">{r.body.clone()}</div>
+                    {r.files.clone().map(|files| view! { <RecordFilesView files record=r.id resend/> })}
+                    <PrintButton/>
+                }.into_any(),
+                Gate::AskBirthDate => view! {
+                    <section class="panel" data-testid="gate">
+                        <h2>{t.docs.gate_title}</h2>
+                        <p>{t.docs.gate_text}</p>
+                        <ActionForm action=gate attr:class="stack">
+                            <input type="hidden" name="record" value=record_id.clone()/>
+                            <label for="gate-birth-date">{t.docs.gate_birth_date}</label>
+                            <input id="gate-birth-date" name="birth_date" type="date" required aria-describedby="birth_date-error"/>
+                            <FieldError error=gate_error field="birth_date"/>
+                            <FormError error=gate_error/>
+                            <button type="submit" class="primary">{t.docs.gate_open}</button>
+                        </ActionForm>
+                    </section>
+                }.into_any(),
+                Gate::Blocked => view! {
+                    <p class="notice warning" role="alert" data-testid="gate-blocked">{t.docs.gate_blocked}</p>
+                }.into_any(),
+            }}
+        </article>
+    }
+}
+
+/// The record's files: delivered ones open (a preview for images and PDF) and download; the
+/// others say they did not arrive, and the clinic can be asked to send them again.
+#[component]
+fn RecordFilesView(files: RecordFiles, record: i64, resend: ServerAction<AskResend>) -> impl IntoView {
+    let t = use_texts();
+    let lang = use_lang();
+    let resend_error = last_error(resend.value());
+    let from_clinic = files.from_clinic;
+    view! {
+        <section class="record-files" aria-labelledby="files-heading">
+            <h2 id="files-heading">{t.docs.files}</h2>
+            {from_clinic.then(|| view! { <p data-testid="delivery-status">{t.docs.status(files.status)}</p> })}
+            <ul class="files">
+                {files.files.into_iter().map(|f| {
+                    let href = format!("/files/{}", f.id);
+                    let inline = format!("/files/{}?inline=1", f.id);
+                    match f.status {
+                        FileStatus::Delivered => view! {
+                            <li data-testid="record-file">
+                                <span class="file-name">{f.name.clone()}</span>
+                                <span class="meta">{format_size(f.size, lang)}</span>
+                                {match f.preview() {
+                                    Preview::Image => view! { <img class="preview" src=inline.clone() alt=f.name.clone()/> }.into_any(),
+                                    Preview::Pdf => view! {
+                                        <iframe class="preview no-print" src=inline.clone() title=f.name.clone()></iframe>
+                                    }.into_any(),
+                                    Preview::None => ().into_any(),
+                                }}
+                                <a href=inline.clone() target="_blank" rel="noopener">{t.docs.open_file}</a>
+                                <a href=href download>{t.docs.download}</a>
+                            </li>
+                        }.into_any(),
+                        FileStatus::Queued => view! {
+                            <li data-testid="record-file"><span class="file-name">{f.name.clone()}</span> <span class="badge">{t.docs.st_queued_file}</span></li>
+                        }.into_any(),
+                        _ => view! {
+                            <li data-testid="record-file">
+                                <span class="file-name">{f.name.clone()}</span>
+                                <span class="badge status-withdrawn">{t.docs.not_arrived}</span>
+                                {if f.resend_requested {
+                                    view! { <span class="meta">{t.docs.resend_asked}</span> }.into_any()
+                                } else if from_clinic {
+                                    view! {
+                                        <ActionForm action=resend attr:class="inline-form no-print">
+                                            <input type="hidden" name="record" value=record.to_string()/>
+                                            <input type="hidden" name="file" value=f.id.to_string()/>
+                                            <button type="submit">{t.docs.ask_resend}</button>
+                                        </ActionForm>
+                                    }.into_any()
+                                } else {
+                                    ().into_any()
+                                }}
+                            </li>
+                        }.into_any(),
+                    }
+                }).collect_view()}
+            </ul>
+            <FormError error=resend_error/>
+        </section>
     }
 }

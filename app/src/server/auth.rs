@@ -68,7 +68,15 @@ pub fn require_session() -> Result<SessionRecord, AppError> {
 /// The caller's session if it holds a staff role that passes `allowed`, else `Forbidden`.
 /// Staff without a second factor are refused while the clinic requires one.
 pub fn require_staff(allowed: impl Fn(&crate::domain::account::Roles) -> bool) -> Result<SessionRecord, AppError> {
-    let session = require_session()?;
+    staff_session(&request_context()?, allowed)
+}
+
+/// As `require_staff`, for handlers outside server functions (file uploads and downloads).
+pub fn staff_session(
+    ctx: &RequestContext,
+    allowed: impl Fn(&crate::domain::account::Roles) -> bool,
+) -> Result<SessionRecord, AppError> {
+    let session = ctx.session.clone().ok_or(AppError::Unauthenticated)?;
     if !allowed(&session.roles) {
         return Err(AppError::Forbidden);
     }

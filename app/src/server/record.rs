@@ -1,7 +1,8 @@
 //! The medical record of the active profile: the filtered list and one record. A record of
 //! any other card answers `NotFound`, exactly as a record that does not exist.
 
-use super::profiles;
+use super::{documents, profiles};
+use crate::domain::delivery::Gate;
 use super::record_store::{RecordQuery, RecordRow};
 use super::state::AppState;
 use super::store::SessionRecord;
@@ -29,6 +30,7 @@ pub async fn list(state: &AppState, session: &SessionRecord, filter: RecordFilte
         to: filter.to,
         doctor: filter.doctor,
         text: Some(search_key(&filter.q)).filter(|t| !t.is_empty()),
+        sent_only: true,
     };
     let offset = (filter.page - 1) * RECORDS_PER_PAGE;
     let (rows, total) = state.store.records(profile.card_id, &q, offset, RECORDS_PER_PAGE).await?;
@@ -43,6 +45,7 @@ pub async fn list(state: &AppState, session: &SessionRecord, filter: RecordFilte
             specialty: r.specialty.clone(),
             icd_code: r.icd_code.clone(),
             category: category_of(r),
+            locked: r.dob_gate && r.dob_unlocked_at.is_none(),
         })
         .collect();
     Ok(RecordList {
@@ -59,9 +62,11 @@ pub async fn list(state: &AppState, session: &SessionRecord, filter: RecordFilte
 pub async fn open(state: &AppState, session: &SessionRecord, peer: IpAddr, id: i64) -> Result<RecordDetail, AppError> {
     let me = profiles::me(state, session).await?;
     let profile = me.active_profile().ok_or(AppError::NotFound)?;
-    let r = state.store.record(profile.card_id, id).await?.ok_or(AppError::NotFound)?;
+    let r = state.store.record(profile.card_id, id, true).await?.ok_or(AppError::NotFound)?;
     let audit = profiles::audit_in_profile(state, session, peer, profile, "record.open", format!("record:{id}"));
     state.store.audit(audit).await?;
+    let gate = documents::gate_of(state, profile.card_id, r.dob_gate, r.dob_unlocked_at.is_some()).await?;
+    let open = gate == Gate::Open;
     Ok(RecordDetail {
         id: r.id,
         patient_name: profile.name.clone(),
@@ -70,9 +75,11 @@ pub async fn open(state: &AppState, session: &SessionRecord, peer: IpAddr, id: i
         title: r.title.clone(),
         doctor: r.doctor_name.clone(),
         specialty: r.specialty.clone(),
-        icd_code: r.icd_code.clone(),
-        icd_text: r.icd_text.clone(),
-        body: r.body.clone(),
+        icd_code: r.icd_code.clone().filter(|_| open),
+        icd_text: r.icd_text.clone().filter(|_| open),
+        body: if open { r.body.clone() } else { String::new() },
         category: category_of(&r),
+        gate,
+        files: if open { documents::record_files(state, r.id).await? } else { None },
     })
 }

@@ -20,6 +20,14 @@ pub struct RecordRow {
     pub title: String,
     pub body: String,
     pub category: Option<String>,
+    pub created_at: i64,
+    /// When the cabinet started showing it (none: the clinic's only).
+    pub sent_at: Option<i64>,
+    pub author_account_id: Option<i64>,
+    pub dob_gate: bool,
+    pub dob_unlocked_at: Option<i64>,
+    /// It shows an upload's files (else it is a written record: a protocol).
+    pub has_upload: bool,
 }
 
 /// The list's filter, as the store applies it.
@@ -31,6 +39,8 @@ pub struct RecordQuery {
     pub doctor: Option<i64>,
     /// Lower-case text to find in the title, text, diagnosis or doctor's name.
     pub text: Option<String>,
+    /// Only what the cabinet shows (the patient's view); staff see every record.
+    pub sent_only: bool,
 }
 
 #[async_trait]
@@ -43,8 +53,9 @@ pub trait RecordStore: Send + Sync {
         offset: i64,
         limit: i64,
     ) -> StoreResult<(Vec<RecordRow>, i64)>;
-    /// The record if it belongs to the card (else none, whether or not it exists).
-    async fn record(&self, card_id: i64, id: i64) -> StoreResult<Option<RecordRow>>;
-    /// The doctors who wrote the card's records: (staff id, name).
+    /// The record if it belongs to the card (else none, whether or not it exists); with
+    /// `sent_only`, only if the cabinet shows it.
+    async fn record(&self, card_id: i64, id: i64, sent_only: bool) -> StoreResult<Option<RecordRow>>;
+    /// The doctors who wrote the card's records the cabinet shows: (staff id, name).
     async fn record_doctors(&self, card_id: i64) -> StoreResult<Vec<(i64, String)>>;
 }

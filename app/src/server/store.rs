@@ -167,6 +167,8 @@ pub struct Seed {
     pub sections: Vec<SeedSection>,
     pub booking: SeedBooking,
     pub records: Vec<SeedRecord>,
+    /// The cabinet module is enabled as the seed loads.
+    pub cabinet_module: bool,
 }
 
 /// A medical record of a card, `days_ago` before the seeding day.
@@ -295,6 +297,7 @@ pub trait Store:
     + super::security_store::SecurityStore
     + super::booking_store::BookingStore
     + super::record_store::RecordStore
+    + super::document_store::DocumentStore
     + Send
     + Sync
     + 'static

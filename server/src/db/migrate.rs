@@ -24,6 +24,7 @@ pub const SQLITE: &[Migration] = &[
         name: "medical_record",
         sql: include_str!("../../migrations/sqlite/0007_medical_record.sql"),
     },
+    Migration { version: 8, name: "documents", sql: include_str!("../../migrations/sqlite/0008_documents.sql") },
 ];
 
 pub const POSTGRES: &[Migration] = &[
@@ -42,6 +43,7 @@ pub const POSTGRES: &[Migration] = &[
         name: "medical_record",
         sql: include_str!("../../migrations/postgres/0007_medical_record.sql"),
     },
+    Migration { version: 8, name: "documents", sql: include_str!("../../migrations/postgres/0008_documents.sql") },
 ];
 
 pub const CREATE_TABLE: &str = "CREATE TABLE IF NOT EXISTS schema_migrations (

@@ -43,3 +43,4 @@ onboarding_impl!(PgStore, Postgres);
 security_impl!(PgStore, Postgres);
 booking_impl!(PgStore, Postgres);
 record_impl!(PgStore, Postgres);
+document_impl!(PgStore, Postgres);

@@ -11,14 +11,16 @@ macro_rules! record_impl {
 
             const SELECT: &str = "
                 SELECT r.id, r.card_id, r.kind, r.visit_date, r.staff_id, r.specialty, r.icd_code, r.icd_text,
-                       r.title, r.body, r.category, s.surname AS d_surname, s.name AS d_name, s.patronymic AS d_patronymic
+                       r.title, r.body, r.category, r.created_at, r.sent_at, r.author_account_id, r.dob_gate,
+                       r.dob_unlocked_at, EXISTS (SELECT 1 FROM document_upload u WHERE u.record_id = r.id) AS has_upload,
+                       s.surname AS d_surname, s.name AS d_name, s.patronymic AS d_patronymic
                 FROM medical_record r LEFT JOIN staff s ON s.id = r.staff_id";
 
             /// The filter's conditions on `$1` (card) to `$6`.
             const WHERE: &str = "
                 WHERE r.card_id = $1 AND ($2 IS NULL OR r.kind = $2) AND ($3 IS NULL OR r.visit_date >= $3)
                   AND ($4 IS NULL OR r.visit_date <= $4) AND ($5 IS NULL OR r.staff_id = $5)
-                  AND ($6 IS NULL OR r.search_text LIKE $6 ESCAPE '\\')";
+                  AND ($6 IS NULL OR r.search_text LIKE $6 ESCAPE '\\') AND ($7 = FALSE OR r.sent_at IS NOT NULL)";
 
             fn row(r: &DbRow) -> StoreResult<RecordRow> {
                 let date: String = r.try_get("visit_date").map_err(db_err)?;
@@ -36,6 +38,12 @@ macro_rules! record_impl {
                     title: r.try_get("title").map_err(db_err)?,
                     body: r.try_get("body").map_err(db_err)?,
                     category: r.try_get("category").map_err(db_err)?,
+                    created_at: r.try_get("created_at").map_err(db_err)?,
+                    sent_at: r.try_get("sent_at").map_err(db_err)?,
+                    author_account_id: r.try_get("author_account_id").map_err(db_err)?,
+                    dob_gate: r.try_get("dob_gate").map_err(db_err)?,
+                    dob_unlocked_at: r.try_get("dob_unlocked_at").map_err(db_err)?,
+                    has_upload: r.try_get("has_upload").map_err(db_err)?,
                 })
             }
 
@@ -63,11 +71,12 @@ macro_rules! record_impl {
                         .bind(q.to.map(format_date))
                         .bind(q.doctor)
                         .bind(&text)
+                        .bind(q.sent_only)
                         .fetch_one(&self.pool)
                         .await
                         .and_then(|r| r.try_get("n"))
                         .map_err(db_err)?;
-                    let sql = format!("{SELECT} {WHERE} ORDER BY r.visit_date DESC, r.id DESC LIMIT $7 OFFSET $8");
+                    let sql = format!("{SELECT} {WHERE} ORDER BY r.visit_date DESC, r.id DESC LIMIT $8 OFFSET $9");
                     let rows = sqlx::query(&sql)
                         .bind(card_id)
                         .bind(&q.kind)
@@ -75,6 +84,7 @@ macro_rules! record_impl {
                         .bind(q.to.map(format_date))
                         .bind(q.doctor)
                         .bind(&text)
+                        .bind(q.sent_only)
                         .bind(limit)
                         .bind(offset)
                         .fetch_all(&self.pool)
@@ -83,16 +93,16 @@ macro_rules! record_impl {
                     Ok((rows.iter().map(row).collect::<StoreResult<_>>()?, total))
                 }
 
-                async fn record(&self, card_id: i64, id: i64) -> StoreResult<Option<RecordRow>> {
-                    let sql = format!("{SELECT} WHERE r.id = $1 AND r.card_id = $2");
-                    let r = sqlx::query(&sql).bind(id).bind(card_id).fetch_optional(&self.pool).await.map_err(db_err)?;
+                async fn record(&self, card_id: i64, id: i64, sent_only: bool) -> StoreResult<Option<RecordRow>> {
+                    let sql = format!("{SELECT} WHERE r.id = $1 AND r.card_id = $2 AND ($3 = FALSE OR r.sent_at IS NOT NULL)");
+                    let r = sqlx::query(&sql).bind(id).bind(card_id).bind(sent_only).fetch_optional(&self.pool).await.map_err(db_err)?;
                     r.as_ref().map(row).transpose()
                 }
 
                 async fn record_doctors(&self, card_id: i64) -> StoreResult<Vec<(i64, String)>> {
                     let rows = sqlx::query(
                         "SELECT DISTINCT s.id, s.surname, s.name, s.patronymic FROM medical_record r
-                         JOIN staff s ON s.id = r.staff_id WHERE r.card_id = $1 ORDER BY s.surname, s.name",
+                         JOIN staff s ON s.id = r.staff_id WHERE r.card_id = $1 AND r.sent_at IS NOT NULL ORDER BY s.surname, s.name",
                     )
                     .bind(card_id)
                     .fetch_all(&self.pool)

@@ -51,3 +51,4 @@ onboarding_impl!(SqliteStore, Sqlite);
 security_impl!(SqliteStore, Sqlite);
 booking_impl!(SqliteStore, Sqlite);
 record_impl!(SqliteStore, Sqlite);
+document_impl!(SqliteStore, Sqlite);

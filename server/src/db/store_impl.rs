@@ -904,9 +904,9 @@ macro_rules! store_impl {
                     ));
                     sqlx::query(
                         "INSERT INTO medical_record (card_id, kind, visit_date, staff_id, specialty, icd_code, icd_text,
-                             title, body, category, search_text, created_at)
+                             title, body, category, search_text, created_at, sent_at)
                          VALUES ($1, $2, $3, $4,
-                             (SELECT specialty FROM staff WHERE id = $4), $5, $6, $7, $8, $9, $10, $11)",
+                             (SELECT specialty FROM staff WHERE id = $4), $5, $6, $7, $8, $9, $10, $11, $11)",
                     )
                     .bind(id_of!(format!("card:{}", r.card)))
                     .bind(&r.kind)
@@ -922,6 +922,13 @@ macro_rules! store_impl {
                     .execute(&mut *tx)
                     .await
                     .map_err(db_err)?;
+                }
+                if seed.cabinet_module {
+                    sqlx::query("UPDATE clinic SET cabinet_module_enabled_at = $1")
+                        .bind(now)
+                        .execute(&mut *tx)
+                        .await
+                        .map_err(db_err)?;
                 }
                 tx.commit().await.map_err(db_err)?;
                 Ok(true)

@@ -17,7 +17,10 @@ pub async fn security_headers(State(state): State<ServerState>, req: Request, ne
     // same-origin: forms without JavaScript return to their page via the Referer; no other
     // site ever learns a cabinet URL.
     set(h, header::REFERRER_POLICY, "same-origin");
-    set(h, header::X_FRAME_OPTIONS, "DENY");
+    // A file shown inside a page (a PDF preview) allows its own origin; nothing else is framed.
+    if !h.contains_key(header::X_FRAME_OPTIONS) {
+        set(h, header::X_FRAME_OPTIONS, "DENY");
+    }
     set(h, HeaderName::from_static("cross-origin-opener-policy"), "same-origin");
     set(h, HeaderName::from_static("cross-origin-resource-policy"), "same-origin");
     set(h, HeaderName::from_static("permissions-policy"), "camera=(), microphone=(), geolocation=(), payment=()");

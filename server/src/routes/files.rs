@@ -1,0 +1,240 @@
+//! File routes, outside server functions because they stream: the clinic's upload-and-send and
+//! the patient's own upload (multipart, streamed to disk), a file's bytes (as an attachment, or
+//! inline for a preview, behind the same access checks), and the whole record as PDF.
+//!
+//! A plain form post (no JavaScript) is answered with a redirect back to its page, carrying the
+//! error in the query; a script (Accept: application/json) gets the status and the `AppError`.
+
+use crate::files::{self, Limits};
+use crate::ServerState;
+use app::domain::documents::{MAX_FILES_PER_UPLOAD, MAX_FILE_BYTES};
+use app::domain::files::{content_disposition, MediaType, Preview};
+use app::error::AppError;
+use app::i18n::Lang;
+use app::server::auth::{self, RequestContext};
+use app::server::documents::{self, OwnUploadForm, UploadForm};
+use axum::body::Body;
+use axum::extract::{DefaultBodyLimit, Extension, Multipart, Path, Query, Request, State};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::Router;
+use std::collections::HashMap;
+use std::sync::OnceLock;
+use tower::ServiceExt;
+
+/// The clinic keeps larger files than it may send: a file over 16 MB is stored, and the rules
+/// mark it "cannot be sent". Anything over this refuses the request.
+pub const CLINIC_FILE_MAX: u64 = 64 * 1024 * 1024;
+
+const CLINIC_LIMITS: Limits =
+    Limits { max_files: MAX_FILES_PER_UPLOAD, max_file_bytes: CLINIC_FILE_MAX, allowed: &MediaType::ALL };
+const PATIENT_LIMITS: Limits =
+    Limits { max_files: MAX_FILES_PER_UPLOAD, max_file_bytes: MAX_FILE_BYTES, allowed: &MediaType::PATIENT_UPLOADS };
+
+pub fn router() -> Router<ServerState> {
+    // axum's 2 MB default applies elsewhere; here the whole body may hold nine large files.
+    let body_cap = DefaultBodyLimit::max((MAX_FILES_PER_UPLOAD as u64 * CLINIC_FILE_MAX + (1 << 20)) as usize);
+    Router::new()
+        .route("/staff/cards/{id}/documents/upload", post(clinic_upload).layer(body_cap))
+        .route("/record/upload", post(own_upload).layer(body_cap))
+        .route("/files/{id}", get(file))
+        .route("/record/export.pdf", get(export_pdf))
+}
+
+fn wants_json(headers: &HeaderMap) -> bool {
+    headers.get(header::ACCEPT).and_then(|v| v.to_str().ok()).is_some_and(|a| a.contains("application/json"))
+}
+
+fn lang_of(headers: &HeaderMap) -> Lang {
+    headers.get(header::COOKIE).and_then(|v| v.to_str().ok()).map(Lang::from_cookie_header).unwrap_or_default()
+}
+
+fn percent(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+/// The answer to an upload: JSON for scripts, a redirect back to `page` for plain forms.
+fn answer(result: Result<i64, AppError>, json: bool, page: &str) -> Response {
+    let status = |e: &AppError| StatusCode::from_u16(e.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    match (result, json) {
+        (Ok(id), true) => axum::Json(serde_json::json!({ "upload": id })).into_response(),
+        (Err(e), true) => (status(&e), axum::Json(e)).into_response(),
+        (Ok(_), false) => redirect(&format!("{page}?uploaded=1")),
+        (Err(e), false) => {
+            let body = serde_json::to_string(&e).unwrap_or_default();
+            redirect(&format!("{page}?upload_error={}", percent(&body)))
+        }
+    }
+}
+
+fn redirect(to: &str) -> Response {
+    (StatusCode::SEE_OTHER, [(header::LOCATION, to.to_string())]).into_response()
+}
+
+fn field<'a>(fields: &'a HashMap<String, String>, name: &str) -> &'a str {
+    fields.get(name).map(String::as_str).unwrap_or("")
+}
+
+async fn clinic_upload(
+    State(state): State<ServerState>,
+    Extension(ctx): Extension<RequestContext>,
+    Path(card_id): Path<i64>,
+    headers: HeaderMap,
+    multipart: Multipart,
+) -> Response {
+    let page = format!("/staff/cards/{card_id}/documents");
+    let result = async {
+        let session = auth::staff_session(&ctx, |r| r.can_read_protocols())?;
+        let received = files::receive(&state.files, multipart, CLINIC_LIMITS).await?;
+        let f = &received.fields;
+        // With JavaScript each file has its own tick ("send_0"…); without, one for all.
+        let per_file = f.contains_key("per_file");
+        let send = (0..received.files.len())
+            .map(|i| if per_file { f.contains_key(&format!("send_{i}")) } else { f.contains_key("send_all") })
+            .collect();
+        let form = UploadForm {
+            category: field(f, "category").into(),
+            title: field(f, "title").into(),
+            visit_date: field(f, "visit_date").into(),
+            doctor: field(f, "doctor").into(),
+            icd_code: field(f, "icd_code").into(),
+            icd_text: field(f, "icd_text").into(),
+            anonymous: f.contains_key("anonymous"),
+            guardian: field(f, "guardian").into(),
+            send,
+        };
+        let result = documents::clinic_upload(&state.app, &session, ctx.peer, card_id, form, received.files.clone()).await;
+        if result.is_err() {
+            files::discard(&state.files, &received.files).await;
+        }
+        result
+    }
+    .await;
+    answer(result, wants_json(&headers), &page)
+}
+
+async fn own_upload(
+    State(state): State<ServerState>,
+    Extension(ctx): Extension<RequestContext>,
+    headers: HeaderMap,
+    multipart: Multipart,
+) -> Response {
+    let result = async {
+        let session = ctx.session.clone().ok_or(AppError::Unauthenticated)?;
+        let received = files::receive(&state.files, multipart, PATIENT_LIMITS).await?;
+        let form = OwnUploadForm {
+            title: field(&received.fields, "title").into(),
+            visit_date: field(&received.fields, "visit_date").into(),
+        };
+        let result = documents::own_upload(&state.app, &session, ctx.peer, form, received.files.clone()).await;
+        if result.is_err() {
+            files::discard(&state.files, &received.files).await;
+        }
+        result
+    }
+    .await;
+    answer(result, wants_json(&headers), "/record")
+}
+
+#[derive(serde::Deserialize)]
+struct FileQuery {
+    /// Shown in the page (images, PDF) rather than downloaded.
+    inline: Option<String>,
+    /// Staff: the delivered copy rather than the original.
+    copy: Option<String>,
+}
+
+fn error_text(e: &AppError, headers: &HeaderMap) -> Response {
+    let status = StatusCode::from_u16(e.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    let text = e.message(lang_of(headers).texts());
+    (status, [(header::CONTENT_TYPE, "text/plain; charset=utf-8")], text).into_response()
+}
+
+/// A file's bytes. Served as an attachment in a sandbox, or inline for a preview of an image
+/// or PDF, always with the type the server decided and `nosniff`.
+async fn file(
+    State(state): State<ServerState>,
+    Extension(ctx): Extension<RequestContext>,
+    Path(id): Path<i64>,
+    Query(q): Query<FileQuery>,
+    req: Request,
+) -> Response {
+    let headers = req.headers().clone();
+    let served = async {
+        let session = ctx.session.clone().ok_or(AppError::Unauthenticated)?;
+        documents::fetch_file(&state.app, &session, ctx.peer, id, q.copy.is_some()).await
+    }
+    .await;
+    let served = match served {
+        Ok(s) => s,
+        Err(e) => return error_text(&e, &headers),
+    };
+    let Some(path) = state.files.path(&served.stored_name) else {
+        return error_text(&auth::internal("stored name"), &headers);
+    };
+    let inline = q.inline.is_some() && served.media_type.preview() != Preview::None;
+    let mut res = match tower_http::services::ServeFile::new(path).oneshot(req).await {
+        Ok(r) => r.map(Body::new),
+        Err(e) => return error_text(&auth::internal(e), &headers),
+    };
+    if res.status() == StatusCode::NOT_FOUND {
+        tracing::error!(file_id = id, "stored file missing");
+        return error_text(&AppError::NotFound, &headers);
+    }
+    let h = res.headers_mut();
+    let set = |h: &mut HeaderMap, name: header::HeaderName, value: &str| {
+        if let Ok(v) = HeaderValue::from_str(value) {
+            h.insert(name, v);
+        }
+    };
+    set(h, header::CONTENT_TYPE, served.media_type.mime());
+    set(h, header::CONTENT_DISPOSITION, &content_disposition(&served.name, inline));
+    set(h, header::CACHE_CONTROL, "private, no-store");
+    if inline {
+        set(h, header::CONTENT_SECURITY_POLICY, "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; frame-ancestors 'self'");
+        set(h, header::X_FRAME_OPTIONS, "SAMEORIGIN");
+    } else {
+        set(h, header::CONTENT_SECURITY_POLICY, "default-src 'none'; sandbox; frame-ancestors 'none'");
+    }
+    h.remove(header::LAST_MODIFIED);
+    res
+}
+
+/// One export at a time: LibreOffice is heavy on two cores.
+fn export_gate() -> &'static tokio::sync::Semaphore {
+    static GATE: OnceLock<tokio::sync::Semaphore> = OnceLock::new();
+    GATE.get_or_init(|| tokio::sync::Semaphore::new(1))
+}
+
+async fn export_pdf(State(state): State<ServerState>, Extension(ctx): Extension<RequestContext>, headers: HeaderMap) -> Response {
+    let lang = lang_of(&headers);
+    let result = async {
+        let session = ctx.session.clone().ok_or(AppError::Unauthenticated)?;
+        let html = app::server::export::record_html(&state.app, &session, ctx.peer, lang).await?;
+        let _turn = export_gate().acquire().await.map_err(auth::internal)?;
+        state.converter.html_to_pdf(&html).await.map_err(auth::internal)
+    }
+    .await;
+    match result {
+        Ok(pdf) => {
+            let name = format!("{}.pdf", lang.texts().nav_record);
+            (
+                [
+                    (header::CONTENT_TYPE, "application/pdf".to_string()),
+                    (header::CONTENT_DISPOSITION, content_disposition(&name, false)),
+                    (header::CACHE_CONTROL, "private, no-store".into()),
+                    (header::CONTENT_SECURITY_POLICY, "default-src 'none'; sandbox".into()),
+                ],
+                pdf,
+            )
+                .into_response()
+        }
+        Err(e) => error_text(&e, &headers),
+    }
+}
