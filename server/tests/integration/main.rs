@@ -4,6 +4,7 @@
 mod access;
 mod attach;
 mod booking;
+mod documents;
 mod http;
 mod onboarding;
 mod outbox;

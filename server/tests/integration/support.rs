@@ -96,6 +96,8 @@ pub struct TestApp {
     pub clock: TestClock,
     pub store: Arc<dyn Store>,
     pub db: TestDb,
+    /// KABINET_FILES_DIR of this server.
+    pub files: tempfile::TempDir,
 }
 
 /// All test servers run on one runtime with one worker thread, as `kabinet serve` does by
@@ -130,6 +132,8 @@ async fn spawn_app_with(site_root: &std::path::Path, env: &[(&str, &str)]) -> Te
         _ => sqlite_db(),
     };
     let clock = TestClock::new();
+    let files = tempfile::tempdir().expect("files dir");
+    let files_dir = files.path().to_string_lossy().to_string();
     let (url, server_clock) = (db.url.clone(), clock.as_fn());
     // Started from a plain thread: `block_on` takes futures that are not provably `Send`.
     let (base, store) = std::thread::spawn(move || {
@@ -140,6 +144,7 @@ async fn spawn_app_with(site_root: &std::path::Path, env: &[(&str, &str)]) -> Te
                 "KABINET_ADDR" => Some("127.0.0.1:0".into()),
                 "KABINET_DATABASE_URL" => Some(url.clone()),
                 "KABINET_SITE_ROOT" => Some(site_root.clone()),
+                "KABINET_FILES_DIR" => Some(files_dir.clone()),
                 other => env.iter().find(|(k, _)| k == other).map(|(_, v)| v.clone()),
             })
             .expect("settings");
@@ -151,7 +156,7 @@ async fn spawn_app_with(site_root: &std::path::Path, env: &[(&str, &str)]) -> Te
     })
     .join()
     .expect("server started");
-    TestApp { base, clock, store, db }
+    TestApp { base, clock, store, db, files }
 }
 
 impl TestApp {
@@ -165,6 +170,18 @@ impl TestApp {
         } else {
             let mut c = sqlx::PgConnection::connect(&self.db.url).await.expect("postgres");
             sqlx::query(sql).execute(&mut c).await.expect("raw sql");
+        }
+    }
+
+    /// One number from the app's database (a count, an id), behind the app's back.
+    pub async fn scalar(&self, sql: &str) -> i64 {
+        use sqlx::{Connection, Row};
+        if self.db.url.starts_with("sqlite:") {
+            let mut c = sqlx::SqliteConnection::connect(&self.db.url).await.expect("sqlite");
+            sqlx::query(sql).fetch_one(&mut c).await.expect("scalar").try_get::<i64, _>(0).expect("i64")
+        } else {
+            let mut c = sqlx::PgConnection::connect(&self.db.url).await.expect("postgres");
+            sqlx::query(sql).fetch_one(&mut c).await.expect("scalar").try_get::<i64, _>(0).expect("i64")
         }
     }
 
