@@ -15,6 +15,7 @@ test('a guardian switches to the child’s profile and back', async ({ page }, i
   await expect(select.locator('option')).toHaveText([
     'Петров Дмитрий Сергеевич (мой профиль)',
     'Петрова Мария Дмитриевна (подопечный)',
+    'Петров Иван Дмитриевич (подопечный)',
   ]);
   await expect(select.locator('option:checked')).toHaveText('Петров Дмитрий Сергеевич (мой профиль)');
   await select.selectOption({ label: 'Петрова Мария Дмитриевна (подопечный)' });

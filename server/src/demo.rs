@@ -14,7 +14,7 @@ pub const PASSWORD: &str = "kabinet-demo";
 /// (e-mail, who it is) for the README and the `demo` command's output.
 pub const ACCOUNTS: [(&str, &str); 6] = [
     ("patient@kabinet.example", "пациент: Иванова Анна Петровна"),
-    ("guardian@kabinet.example", "опекун: Петров Дмитрий Сергеевич, подопечная Петрова Мария"),
+    ("guardian@kabinet.example", "опекун: Петров Дмитрий Сергеевич, подопечные Петрова Мария и Петров Иван"),
     ("doctor@kabinet.example", "врач-терапевт: Соколов Андрей Викторович"),
     ("registrar@kabinet.example", "регистратор: Никитина Марина Алексеевна"),
     ("editor@kabinet.example", "редактор новостей: Фёдорова Наталья Игоревна"),
@@ -123,6 +123,19 @@ pub fn seed() -> Seed {
                 incapacitated: false,
                 consents_signed: true,
             },
+            SeedCard {
+                key: "petrov-ivan".into(),
+                surname: "Петров".into(),
+                name: "Иван".into(),
+                patronymic: Some("Дмитриевич".into()),
+                birth_date: date!(2019 - 10 - 07),
+                sex: Sex::Male,
+                phone: None,
+                phone_confirmed: false,
+                email: None,
+                incapacitated: false,
+                consents_signed: true,
+            },
             // Not registered yet: try "Registration / change password" with this card.
             SeedCard {
                 key: "novikova".into(),
@@ -138,7 +151,10 @@ pub fn seed() -> Seed {
                 consents_signed: true,
             },
         ],
-        guardianships: vec![("petrov".into(), "petrova-maria".into())],
+        guardianships: vec![
+            ("petrov".into(), "petrova-maria".into()),
+            ("petrov".into(), "petrov-ivan".into()),
+        ],
         accounts: vec![
             account("patient@kabinet.example", &hash(), Some("ivanova"), None),
             account("guardian@kabinet.example", &hash(), Some("petrov"), None),
