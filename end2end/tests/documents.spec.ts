@@ -42,14 +42,21 @@ async function openDocuments(page: Page, info: TestInfo, surname: string, fullNa
 }
 
 async function uploadAndSend(page: Page, info: TestInfo, category: string, title: string, files: ReturnType<typeof pdf>[]) {
-  await page.getByLabel('Категория').selectOption({ label: category });
-  await page.getByLabel('Название документа').fill(title);
-  await page.getByLabel('Файлы', { exact: true }).setInputFiles(files);
+  const form = page.getByRole('region', { name: 'Загрузить документы' });
+  await form.getByLabel('Категория').selectOption({ label: category });
+  await form.getByLabel('Название документа').fill(title);
+  await form.getByLabel('Файлы', { exact: true }).setInputFiles(files);
   if (jsOn(info)) {
     // Each file gets its own tick; one the rules refuse is unticked and says why.
-    await expect(page.getByTestId('chosen-files').locator('li')).toHaveCount(files.length);
+    const chosen = form.getByTestId('chosen-files').locator('li');
+    await expect(chosen).toHaveCount(files.length);
+    for (const f of files.filter((f) => f.buffer.length > MB16)) {
+      const tick = chosen.filter({ hasText: f.name });
+      await expect(tick.getByRole('checkbox')).not.toBeChecked();
+      await expect(tick).toContainText('файл больше 16 МБ');
+    }
   }
-  await page.getByRole('button', { name: 'Загрузить и отправить' }).click();
+  await form.getByRole('button', { name: 'Загрузить и отправить' }).click();
   await expect(page).toHaveURL(/\/documents\?uploaded=1$/);
   await ready(page, info);
   await expect(page.getByText('Документы загружены.')).toBeVisible();

@@ -68,6 +68,10 @@ async fn patients_get_forbidden_on_staff_pages_and_functions() {
         "/staff/schedule",
         "/staff/appointments",
         "/staff/appointments/1",
+        "/staff/documents",
+        "/staff/cards/1/documents",
+        "/staff/cards/1/records/1",
+        "/staff/modules",
     ] {
         let res = app.get(&patient, path).await;
         assert_eq!(res.status(), 403, "{path}");
@@ -92,6 +96,16 @@ async fn patients_get_forbidden_on_staff_pages_and_functions() {
         ("appointment_history", vec![("id", "1")]),
         ("desk_reschedule", vec![("id", "1"), ("day", "2026-11-23"), ("time", "10:00")]),
         ("close_waitlist", vec![("id", "1"), ("doctor", "1"), ("day", "")]),
+        ("document_card_search", vec![("query", "Иванова")]),
+        ("card_documents", vec![("id", "1")]),
+        ("document_resend", vec![("card", "1"), ("file", "1")]),
+        ("gate_reset", vec![("card", "1")]),
+        ("modules", vec![]),
+        ("enable_cabinet_module", vec![]),
+        (
+            "protocol_save",
+            vec![("card", "1"), ("kind", "outpatient"), ("visit_date", "2026-01-01"), ("title", "x"), ("icd_code", ""), ("icd_text", ""), ("body", "y")],
+        ),
     ] {
         let res = app.rpc(&patient, name, &form).await;
         assert_eq!(res.status(), 403, "{name}");
@@ -101,6 +115,12 @@ async fn patients_get_forbidden_on_staff_pages_and_functions() {
     assert_eq!(app.get(&doctor, "/staff").await.status(), 200);
     assert_eq!(app.get(&doctor, "/staff/news").await.status(), 403);
     assert_eq!(app.get(&doctor, "/staff/appointments").await.status(), 403);
+    assert_eq!(app.get(&doctor, "/staff/modules").await.status(), 403);
+    assert_eq!(app.get(&doctor, "/staff/documents").await.status(), 200);
+    // A registrar keeps the front desk, but does not read protocols.
+    let registrar = app.signed_in("registrar@kabinet.example").await;
+    assert_eq!(app.get(&registrar, "/staff/cards/1/documents").await.status(), 403);
+    assert_eq!(app.rpc(&registrar, "card_documents", &[("id", "1")]).await.status(), 403);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
