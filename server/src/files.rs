@@ -103,7 +103,10 @@ pub async fn receive(store: &FileStore, mut multipart: Multipart, limits: Limits
                         while let Some(chunk) = field.chunk().await.map_err(|_| AppError::Validation(Vec::new()))? {
                             size += chunk.len() as u64;
                             if size > limits.max_file_bytes {
-                                return Err(AppError::field("files", Problem::FileTooLarge(limits.max_file_bytes >> 20)));
+                                return Err(AppError::field(
+                                    "files",
+                                    Problem::FileTooLarge(limits.max_file_bytes >> 20),
+                                ));
                             }
                             if head.len() < SNIFF_BYTES {
                                 head.extend_from_slice(&chunk[..chunk.len().min(SNIFF_BYTES - head.len())]);

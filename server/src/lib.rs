@@ -113,14 +113,8 @@ pub async fn build_with_store(settings: Settings, store: Arc<dyn Store>, clock: 
         converter: converter.clone(),
         clock: app_state.clock.clone(),
     });
-    let state = ServerState {
-        leptos_options,
-        app: app_state,
-        assets,
-        settings: Arc::new(settings.clone()),
-        files,
-        converter,
-    };
+    let state =
+        ServerState { leptos_options, app: app_state, assets, settings: Arc::new(settings.clone()), files, converter };
 
     let context = {
         let state = state.clone();

@@ -2,6 +2,10 @@
 //! date-of-birth gate (patients and guardians, and staff who lift it), protocols and the
 //! cabinet module. Uploads and file bytes stream through the server crate's own routes.
 
+// A server function's arguments are its form's fields; the protocol form has nine (the
+// attribute must be at module level to reach the generated code).
+#![allow(clippy::too_many_arguments)]
+
 use crate::domain::card::CardSummary;
 use crate::error::AppError;
 use leptos::prelude::*;
@@ -122,7 +126,6 @@ pub async fn enable_cabinet_module() -> Result<(), AppError> {
 
 /// Writes a protocol; with `send` ("Отправить и напечатать") it is sent and opened for print.
 #[server(prefix = "/rpc", endpoint = "protocol_save")]
-#[allow(clippy::too_many_arguments)]
 pub async fn protocol_save(
     card: i64,
     id: Option<i64>,

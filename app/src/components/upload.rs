@@ -63,7 +63,12 @@ mod hydrated {
     use wasm_bindgen::closure::Closure;
     use wasm_bindgen::JsCast;
 
-    pub fn send(form: web_sys::HtmlFormElement, progress: RwSignal<Option<u32>>, error: RwSignal<Option<AppError>>, done: String) {
+    pub fn send(
+        form: web_sys::HtmlFormElement,
+        progress: RwSignal<Option<u32>>,
+        error: RwSignal<Option<AppError>>,
+        done: String,
+    ) {
         let fail = move |e: AppError| {
             progress.set(None);
             error.set(Some(e));

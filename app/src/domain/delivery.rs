@@ -203,7 +203,10 @@ pub enum RouteView {
     /// Not a ward: the card itself.
     Own,
     WardProfile,
-    Guardian { card_id: i64, name: String },
+    Guardian {
+        card_id: i64,
+        name: String,
+    },
     Choose(Vec<(i64, String)>),
     Nobody(Vec<(String, crate::domain::documents::GuardianRefusal)>),
 }
@@ -244,7 +247,11 @@ mod tests {
                 vec![Delivered, Delivered, CannotSend, Delivered],
                 UploadStatus::DeliveredSome { delivered: 3, total: 4 },
             ),
-            ("one of two, one failed", vec![NotSent, Delivered], UploadStatus::DeliveredSome { delivered: 1, total: 2 }),
+            (
+                "one of two, one failed",
+                vec![NotSent, Delivered],
+                UploadStatus::DeliveredSome { delivered: 1, total: 2 },
+            ),
             ("none, one could be resent", vec![CannotSend, NotSent], UploadStatus::NotSent),
             ("none, all refused", vec![CannotSend, CannotSend], UploadStatus::CannotSend),
             ("nothing ticked", vec![NotSent], UploadStatus::NotSent),

@@ -217,10 +217,8 @@ pub fn clean_name(raw: &str) -> String {
 /// `Content-Disposition` for a download (`attachment`) or an in-page view (`inline`): an ASCII
 /// fallback and the UTF-8 name percent-encoded (RFC 6266, RFC 8187).
 pub fn content_disposition(name: &str, inline: bool) -> String {
-    let fallback: String = name
-        .chars()
-        .map(|c| if c.is_ascii_alphanumeric() || "._- ".contains(c) { c } else { '_' })
-        .collect();
+    let fallback: String =
+        name.chars().map(|c| if c.is_ascii_alphanumeric() || "._- ".contains(c) { c } else { '_' }).collect();
     let encoded: String = name
         .bytes()
         .map(|b| match b {
@@ -271,7 +269,11 @@ mod tests {
             ("any other zip", b"PK\x03\x04.....notes.txt".to_vec(), None),
             ("doc", ole, Some(MediaType::Doc)),
             ("xls", xls, Some(MediaType::Xls)),
-            ("semd", b"\xEF\xBB\xBF  <?xml version=\"1.0\"?>\n<ClinicalDocument xmlns=\"urn:hl7-org:v3\">".to_vec(), Some(MediaType::Semd)),
+            (
+                "semd",
+                b"\xEF\xBB\xBF  <?xml version=\"1.0\"?>\n<ClinicalDocument xmlns=\"urn:hl7-org:v3\">".to_vec(),
+                Some(MediaType::Semd),
+            ),
             ("other xml", b"<?xml version=\"1.0\"?><html/>".to_vec(), None),
             ("an executable named .pdf", b"MZ\x90\0\x03\0\0\0".to_vec(), None),
             ("html", b"<!doctype html><script>".to_vec(), None),

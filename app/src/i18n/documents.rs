@@ -265,7 +265,8 @@ pub static DOCS_EN: DocTexts = DocTexts {
     icd_text: "Diagnosis: text",
     anonymous_visit: "Anonymous visit",
     files: "Files",
-    files_hint: "At most 9 files at a time, each at most 16 MB. DOC, DOCX, XLSX become PDF, images WEBP; the original is kept.",
+    files_hint:
+        "At most 9 files at a time, each at most 16 MB. DOC, DOCX, XLSX become PDF, images WEBP; the original is kept.",
     send_to_cabinet: "Send to the cabinet",
     upload_and_send: "Upload and send",
     uploading: "Uploading…",
@@ -318,7 +319,9 @@ pub static DOCS_EN: DocTexts = DocTexts {
     send_and_print: "Send and print",
     edit_protocol: "Edit",
     protocol_sent: "Sent to the cabinet",
-    protocol_locked: |h| format!("More than {h} hours have passed since the protocol was created: it cannot be edited."),
+    protocol_locked: |h| {
+        format!("More than {h} hours have passed since the protocol was created: it cannot be edited.")
+    },
     modules_title: "Modules",
     cabinet_module: "Patient cabinet",
     module_enabled_on: "Enabled",

@@ -23,8 +23,23 @@ fn consent_label(t: &Texts, k: ConsentKind) -> &'static str {
     }
 }
 
-/// Search by the start of the name (and the date of birth): a plain GET form, so the results
-/// have an address and work without JavaScript.
+/// The card search: the start of the name and the date of birth, as a plain GET form to
+/// `action`, so the results have an address and work without JavaScript.
+#[component]
+pub(crate) fn CardSearchForm(action: &'static str, q: String, birth: String) -> impl IntoView {
+    let t = use_texts();
+    view! {
+        <form method="get" action=action class="stack search-form" role="search">
+            <label for="q">{t.search_by_name}</label>
+            <input id="q" name="q" type="search" value=q/>
+            <label for="birth_date">{t.birth_date}</label>
+            <input id="birth_date" name="birth_date" type="date" value=birth/>
+            <button type="submit">{t.find}</button>
+        </form>
+    }
+}
+
+/// Search by the start of the name (and the date of birth).
 #[component]
 pub fn StaffCardsPage() -> impl IntoView {
     let t = use_texts();
@@ -38,13 +53,7 @@ pub fn StaffCardsPage() -> impl IntoView {
         <RequireStaff allowed=Roles::can_manage_cards view=move |_| view! {
             <h1>{t.nav_cards}</h1>
             <p><a class="button primary" href="/staff/cards/new">{t.new_card}</a></p>
-            <form method="get" action="/staff/cards" class="stack search-form" role="search">
-                <label for="q">{t.search_by_name}</label>
-                <input id="q" name="q" type="search" value=q()/>
-                <label for="birth_date">{t.birth_date}</label>
-                <input id="birth_date" name="birth_date" type="date" value=birth()/>
-                <button type="submit">{t.find}</button>
-            </form>
+            <CardSearchForm action="/staff/cards" q=q() birth=birth()/>
             <Suspense fallback=Loading>
                 {move || Suspend::new(async move {
                     let searched = !q().trim().is_empty() || !birth().is_empty();

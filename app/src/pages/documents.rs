@@ -4,8 +4,7 @@
 //! protocols ("Отправить и напечатать"), and, for the head, enable the cabinet module.
 
 use crate::api::documents::{
-    document_card_search, get_card_documents, get_modules, DocumentResend, EnableCabinetModule, GateReset,
-    ProtocolSave,
+    document_card_search, get_card_documents, get_modules, DocumentResend, EnableCabinetModule, GateReset, ProtocolSave,
 };
 use crate::components::errors::{last_error, ErrorPanel, FieldError, FormError, Loading};
 use crate::components::upload::{upload_error_from_query, UploadForm};
@@ -16,6 +15,7 @@ use crate::domain::files::format_size;
 use crate::domain::record::RecordKind;
 use crate::domain::time_fmt::{format_date, format_datetime};
 use crate::i18n::{clinic_offset, use_lang, use_texts, Texts};
+use crate::pages::cards::CardSearchForm;
 use crate::pages::record::{category_label, kind_label, PrintButton};
 use crate::pages::staff::RequireStaff;
 use leptos::prelude::*;
@@ -53,14 +53,8 @@ pub fn StaffDocumentsPage() -> impl IntoView {
         <RequireStaff allowed=Roles::can_read_protocols view=move |_| view! {
             <h1>{t.docs.nav_documents}</h1>
             <p class="lead">{t.docs.documents_intro}</p>
-            <form method="get" action="/staff/documents" class="stack search-form" role="search">
-                <p class="hint">{t.docs.find_card_hint}</p>
-                <label for="q">{t.search_by_name}</label>
-                <input id="q" name="q" type="search" value=q()/>
-                <label for="birth_date">{t.birth_date}</label>
-                <input id="birth_date" name="birth_date" type="date" value=birth()/>
-                <button type="submit">{t.find}</button>
-            </form>
+            <p class="hint">{t.docs.find_card_hint}</p>
+            <CardSearchForm action="/staff/documents" q=q() birth=birth()/>
             <Suspense fallback=Loading>
                 {move || Suspend::new(async move {
                     let searched = !q().trim().is_empty() || !birth().is_empty();
@@ -376,7 +370,12 @@ fn UploadItem(u: StaffUpload, card: i64, resend: ServerAction<DocumentResend>) -
 const PROTOCOL_KINDS: [RecordKind; 3] = [RecordKind::Outpatient, RecordKind::Inpatient, RecordKind::Telemedicine];
 
 #[component]
-fn ProtocolForm(card: i64, existing: Option<StaffProtocol>, today: time::Date, protocol: ServerAction<ProtocolSave>) -> impl IntoView {
+fn ProtocolForm(
+    card: i64,
+    existing: Option<StaffProtocol>,
+    today: time::Date,
+    protocol: ServerAction<ProtocolSave>,
+) -> impl IntoView {
     let t = use_texts();
     let error = last_error(protocol.value());
     let p = existing.clone();
@@ -414,7 +413,12 @@ fn ProtocolForm(card: i64, existing: Option<StaffProtocol>, today: time::Date, p
 }
 
 #[component]
-fn ProtocolsSection(card: i64, protocols: Vec<StaffProtocol>, today: time::Date, protocol: ServerAction<ProtocolSave>) -> impl IntoView {
+fn ProtocolsSection(
+    card: i64,
+    protocols: Vec<StaffProtocol>,
+    today: time::Date,
+    protocol: ServerAction<ProtocolSave>,
+) -> impl IntoView {
     let t = use_texts();
     let lang = use_lang();
     view! {

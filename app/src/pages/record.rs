@@ -192,7 +192,8 @@ pub fn RecordItemPage() -> impl IntoView {
     let id = Memo::new(move |_| params.read().get("id").and_then(|s| s.parse::<i64>().ok()).unwrap_or(0));
     let gate = ServerAction::<GateAnswer>::new();
     let resend = ServerAction::<AskResend>::new();
-    let data = Resource::new(move || (id.get(), gate.version().get(), resend.version().get()), |(id, ..)| get_record(id));
+    let data =
+        Resource::new(move || (id.get(), gate.version().get(), resend.version().get()), |(id, ..)| get_record(id));
     view! {
         <Title text=t.nav_record/>
         <p class="no-print"><a href="/record">{t.nav_record}</a></p>

@@ -157,7 +157,14 @@ pub trait DocumentStore: Send + Sync {
     async fn retry_file(&self, id: i64, next_attempt_at: i64) -> StoreResult<()>;
     /// Puts a file that was not sent back in the queue with `status` and `reasons` (the rules
     /// as they read now); false when it was delivered or queued already.
-    async fn requeue_file(&self, id: i64, status: &str, reasons: &str, now: i64, audit: AuditEntry) -> StoreResult<bool>;
+    async fn requeue_file(
+        &self,
+        id: i64,
+        status: &str,
+        reasons: &str,
+        now: i64,
+        audit: AuditEntry,
+    ) -> StoreResult<bool>;
     /// The patient asks the clinic to send a file again.
     async fn request_resend(&self, id: i64, now: i64, audit: AuditEntry) -> StoreResult<bool>;
 
@@ -176,7 +183,21 @@ pub trait DocumentStore: Send + Sync {
         audit: AuditEntry,
     ) -> StoreResult<i64>;
     /// Updates a protocol of `card_id` that was not sent; false when there is none.
-    async fn update_protocol(&self, card_id: i64, id: i64, p: &ProtocolInput, now: i64, audit: AuditEntry) -> StoreResult<bool>;
+    async fn update_protocol(
+        &self,
+        card_id: i64,
+        id: i64,
+        p: &ProtocolInput,
+        now: i64,
+        audit: AuditEntry,
+    ) -> StoreResult<bool>;
     /// Shows a protocol in the cabinet (behind the gate when `dob_gate`).
-    async fn send_protocol(&self, card_id: i64, id: i64, dob_gate: bool, now: i64, audit: AuditEntry) -> StoreResult<bool>;
+    async fn send_protocol(
+        &self,
+        card_id: i64,
+        id: i64,
+        dob_gate: bool,
+        now: i64,
+        audit: AuditEntry,
+    ) -> StoreResult<bool>;
 }

@@ -11,12 +11,11 @@ use super::state::AppState;
 use super::store::{AuditEntry, SessionRecord};
 use crate::domain::account::Role;
 use crate::domain::delivery::{
-    needs_dob_gate, CardDocuments, RouteView, protocol_editable, upload_status, FileStatus, Gate, PatientFile, Reason, RecordFiles, StaffFile,
-    StaffProtocol, StaffUpload, DOB_TRIES,
+    needs_dob_gate, protocol_editable, upload_status, CardDocuments, FileStatus, Gate, PatientFile, Reason,
+    RecordFiles, RouteView, StaffFile, StaffProtocol, StaffUpload, DOB_TRIES,
 };
 use crate::domain::documents::{
-    refusals, route, CardFacts, Category, FileFacts, PersonFacts, Refusal, Route, UploadFacts,
-    MAX_FILES_PER_UPLOAD,
+    refusals, route, CardFacts, Category, FileFacts, PersonFacts, Refusal, Route, UploadFacts, MAX_FILES_PER_UPLOAD,
 };
 use crate::domain::files::{delivered_name, MediaType};
 use crate::domain::person::{guardianship_is_valid, FullName, PhoneKind};
@@ -70,7 +69,14 @@ fn staff_role(session: &SessionRecord) -> String {
     if session.roles.has(Role::Clinician) { "clinician" } else { "head" }.into()
 }
 
-fn staff_audit(state: &AppState, session: &SessionRecord, peer: IpAddr, card_id: i64, action: &str, object: String) -> AuditEntry {
+fn staff_audit(
+    state: &AppState,
+    session: &SessionRecord,
+    peer: IpAddr,
+    card_id: i64,
+    action: &str,
+    object: String,
+) -> AuditEntry {
     AuditEntry {
         at: state.now(),
         actor_account_id: Some(session.account_id),
@@ -137,10 +143,9 @@ async fn routing(
     let name = |id: i64| guardians.iter().find(|g| g.card_id == id).map(name_of).unwrap_or_default();
     Ok(match route(&person_of(card), &facts, chosen) {
         Route::WardProfile => (RouteView::WardProfile, Some(card.clone())),
-        Route::Guardian(id) => (
-            RouteView::Guardian { card_id: id, name: name(id) },
-            guardians.iter().find(|g| g.card_id == id).cloned(),
-        ),
+        Route::Guardian(id) => {
+            (RouteView::Guardian { card_id: id, name: name(id) }, guardians.iter().find(|g| g.card_id == id).cloned())
+        }
         Route::Choose(ids) => (RouteView::Choose(ids.iter().map(|id| (*id, name(*id))).collect()), None),
         Route::Nobody(reasons) => (RouteView::Nobody(reasons.into_iter().map(|(id, r)| (name(id), r)).collect()), None),
     })
@@ -260,7 +265,8 @@ pub async fn clinic_upload(
         .into_iter()
         .enumerate()
         .map(|(i, f)| {
-            let mut reasons = refusals(&FileFacts::of(&target_facts, &upload_facts, f.size, f.media_type == MediaType::Semd));
+            let mut reasons =
+                refusals(&FileFacts::of(&target_facts, &upload_facts, f.size, f.media_type == MediaType::Semd));
             if target.is_none() {
                 reasons.push(Refusal::NoAbleGuardian);
             }
@@ -406,16 +412,18 @@ fn staff_upload(u: &UploadRow) -> StaffUpload {
 
 /// The staff documents page of a card: routing, the facts for the reasons shown before upload,
 /// the uploads with each file's state, and the card's protocols. Opening it is journalled.
-pub async fn card_documents(state: &AppState, session: &SessionRecord, peer: IpAddr, card_id: i64) -> Result<CardDocuments, AppError> {
+pub async fn card_documents(
+    state: &AppState,
+    session: &SessionRecord,
+    peer: IpAddr,
+    card_id: i64,
+) -> Result<CardDocuments, AppError> {
     let now = state.now();
     let c = card(state, card_id).await?;
     let (route, target) = routing(state, &c, None).await?;
     let settings = state.store.document_settings().await?;
     let uploads = state.store.uploads_of_card(card_id).await?;
-    let (records, _) = state
-        .store
-        .records(card_id, &super::record_store::RecordQuery::default(), 0, 200)
-        .await?;
+    let (records, _) = state.store.records(card_id, &super::record_store::RecordQuery::default(), 0, 200).await?;
     let protocols = records
         .into_iter()
         .filter(|r| !r.has_upload && r.author_account_id.is_some())
@@ -464,7 +472,11 @@ pub async fn record_files(state: &AppState, record_id: i64) -> Result<Option<Rec
             let delivered = f.converted_type.as_deref().and_then(MediaType::parse_mime).unwrap_or(original);
             PatientFile {
                 id: f.id,
-                name: if f.converted_type.is_some() { delivered_name(&f.original_name, original) } else { f.original_name.clone() },
+                name: if f.converted_type.is_some() {
+                    delivered_name(&f.original_name, original)
+                } else {
+                    f.original_name.clone()
+                },
                 media_type: delivered,
                 size: f.size,
                 status: FileStatus::parse(&f.status).unwrap_or(FileStatus::NotSent),
@@ -503,8 +515,13 @@ pub async fn fetch_file(
 ) -> Result<ServedFile, AppError> {
     let f = state.store.file(file_id).await?.ok_or(AppError::NotFound)?;
     let original = MediaType::parse_mime(&f.media_type).ok_or_else(|| internal(format!("file {file_id}: type")))?;
-    let copy = |f: &super::document_store::FileRow| match (&f.converted_name, f.converted_type.as_deref().and_then(MediaType::parse_mime)) {
-        (Some(name), Some(t)) => ServedFile { stored_name: name.clone(), name: delivered_name(&f.original_name, original), media_type: t },
+    let copy = |f: &super::document_store::FileRow| match (
+        &f.converted_name,
+        f.converted_type.as_deref().and_then(MediaType::parse_mime),
+    ) {
+        (Some(name), Some(t)) => {
+            ServedFile { stored_name: name.clone(), name: delivered_name(&f.original_name, original), media_type: t }
+        }
         _ => ServedFile { stored_name: f.stored_name.clone(), name: f.original_name.clone(), media_type: original },
     };
     if session.roles.can_read_protocols() {
@@ -528,7 +545,8 @@ pub async fn fetch_file(
     if gate_of(state, f.record_card_id, f.dob_gate, f.dob_unlocked_at.is_some()).await? != Gate::Open {
         return Err(AppError::NotFound);
     }
-    let audit = profiles::audit_in_profile(state, session, peer, profile, "document.download", format!("file:{file_id}"));
+    let audit =
+        profiles::audit_in_profile(state, session, peer, profile, "document.download", format!("file:{file_id}"));
     state.store.audit(audit).await?;
     Ok(copy(&f))
 }
@@ -556,13 +574,21 @@ pub async fn answer_gate(
     let c = card(state, profile.card_id).await?;
     let now = state.now();
     if typed == c.birth_date {
-        let audit = profiles::audit_in_profile(state, session, peer, &profile, "record.unlock", format!("record:{record_id}"));
+        let audit =
+            profiles::audit_in_profile(state, session, peer, &profile, "record.unlock", format!("record:{record_id}"));
         state.store.unlock_gate(record_id, now, audit).await?;
         return Ok(());
     }
     let key = dob_key(profile.card_id);
     let locked = state.store.throttle_failure(&key, now, DOB_LOCK_SECS, DOB_TRIES, DOB_LOCK_SECS).await?;
-    let audit = profiles::audit_in_profile(state, session, peer, &profile, "record.unlock_failed", format!("record:{record_id}"));
+    let audit = profiles::audit_in_profile(
+        state,
+        session,
+        peer,
+        &profile,
+        "record.unlock_failed",
+        format!("record:{record_id}"),
+    );
     state.store.audit(audit).await?;
     if locked.is_some() {
         tracing::warn!(card_id = profile.card_id, "date-of-birth gate locked after wrong answers");
@@ -582,7 +608,8 @@ pub async fn ask_resend(state: &AppState, session: &SessionRecord, peer: IpAddr,
     if f.status == FileStatus::Delivered.as_str() {
         return Err(AppError::Conflict);
     }
-    let audit = profiles::audit_in_profile(state, session, peer, profile, "document.resend_asked", format!("file:{file_id}"));
+    let audit =
+        profiles::audit_in_profile(state, session, peer, profile, "document.resend_asked", format!("file:{file_id}"));
     state.store.request_resend(file_id, state.now(), audit).await?;
     Ok(())
 }
@@ -638,7 +665,10 @@ pub async fn unlock_card_gate(
     card(state, card_id).await?;
     state.store.throttle_clear(&dob_key(card_id)).await?;
     if phone_confirmed {
-        state.store.confirm_phone(card_id, staff_audit(state, session, peer, card_id, "card.phone_confirmed", "card".into())).await?;
+        state
+            .store
+            .confirm_phone(card_id, staff_audit(state, session, peer, card_id, "card.phone_confirmed", "card".into()))
+            .await?;
     } else {
         state.store.audit(staff_audit(state, session, peer, card_id, "record.gate_reset", "card".into())).await?;
     }
@@ -717,7 +747,11 @@ pub async fn create_protocol(
     Ok(state.store.create_protocol(card_id, staff_id, session.account_id, &input, state.now(), audit).await?)
 }
 
-async fn editable_protocol(state: &AppState, card_id: i64, id: i64) -> Result<super::record_store::RecordRow, AppError> {
+async fn editable_protocol(
+    state: &AppState,
+    card_id: i64,
+    id: i64,
+) -> Result<super::record_store::RecordRow, AppError> {
     let r = state.store.record(card_id, id, false).await?.ok_or(AppError::NotFound)?;
     if r.has_upload || r.author_account_id.is_none() {
         return Err(AppError::NotFound);
@@ -750,7 +784,13 @@ pub async fn update_protocol(
 
 /// "Отправить и напечатать": shows the protocol in the cabinet, if the rules allow it (an ICD
 /// diagnosis, the card's facts), behind the gate when the phone is unconfirmed.
-pub async fn send_protocol(state: &AppState, session: &SessionRecord, peer: IpAddr, card_id: i64, id: i64) -> Result<(), AppError> {
+pub async fn send_protocol(
+    state: &AppState,
+    session: &SessionRecord,
+    peer: IpAddr,
+    card_id: i64,
+    id: i64,
+) -> Result<(), AppError> {
     let r = state.store.record(card_id, id, false).await?.ok_or(AppError::NotFound)?;
     if r.has_upload || r.author_account_id.is_none() {
         return Err(AppError::NotFound);

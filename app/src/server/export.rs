@@ -41,7 +41,12 @@ fn category_label(t: &Texts, c: Category) -> &'static str {
 const EXPORT_MAX: i64 = 1000;
 
 /// The record as an HTML document in `lang`; the export is journalled.
-pub async fn record_html(state: &AppState, session: &SessionRecord, peer: IpAddr, lang: Lang) -> Result<String, AppError> {
+pub async fn record_html(
+    state: &AppState,
+    session: &SessionRecord,
+    peer: IpAddr,
+    lang: Lang,
+) -> Result<String, AppError> {
     let t = lang.texts();
     let me = profiles::me(state, session).await?;
     let profile = me.active_profile().ok_or(AppError::Forbidden)?.clone();

@@ -1,11 +1,11 @@
 //! The medical record of the active profile: the filtered list and one record. A record of
 //! any other card answers `NotFound`, exactly as a record that does not exist.
 
-use super::{documents, profiles};
-use crate::domain::delivery::Gate;
 use super::record_store::{RecordQuery, RecordRow};
 use super::state::AppState;
 use super::store::SessionRecord;
+use super::{documents, profiles};
+use crate::domain::delivery::Gate;
 use crate::domain::documents::Category;
 use crate::domain::record::{
     search_key, RecordDetail, RecordFilter, RecordKind, RecordList, RecordSummary, RECORDS_PER_PAGE,

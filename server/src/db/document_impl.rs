@@ -114,14 +114,10 @@ macro_rules! document_impl {
                 }
 
                 async fn enable_cabinet_module(&self, at: i64, audit: AuditEntry) -> StoreResult<()> {
-                    let mut tx = self.pool.begin().await.map_err(db_err)?;
-                    sqlx::query("UPDATE clinic SET cabinet_module_enabled_at = COALESCE(cabinet_module_enabled_at, $1)")
-                        .bind(at)
-                        .execute(&mut *tx)
-                        .await
-                        .map_err(db_err)?;
-                    audit_in(&mut tx, &audit).await?;
-                    tx.commit().await.map_err(db_err)
+                    let change = sqlx::query("UPDATE clinic SET cabinet_module_enabled_at = COALESCE(cabinet_module_enabled_at, $1)")
+                        .bind(at);
+                    write_audited(&self.pool, change, &audit).await?;
+                    Ok(())
                 }
 
                 async fn create_upload(&self, u: NewUpload) -> StoreResult<(i64, i64)> {
@@ -336,8 +332,7 @@ macro_rules! document_impl {
                 }
 
                 async fn requeue_file(&self, id: i64, status: &str, reasons: &str, now: i64, audit: AuditEntry) -> StoreResult<bool> {
-                    let mut tx = self.pool.begin().await.map_err(db_err)?;
-                    let done = sqlx::query(
+                    let change = sqlx::query(
                         "UPDATE document_file SET status = $2, reasons = $3, next_attempt_at = $4, lease_until = 0,
                              attempts = 0
                          WHERE id = $1 AND status IN ('not_sent', 'cannot_send')",
@@ -345,55 +340,36 @@ macro_rules! document_impl {
                     .bind(id)
                     .bind(status)
                     .bind(reasons)
-                    .bind(now)
-                    .execute(&mut *tx)
-                    .await
-                    .map_err(db_err)?
-                    .rows_affected();
-                    audit_in(&mut tx, &audit).await?;
-                    tx.commit().await.map_err(db_err)?;
+                    .bind(now);
+                    let done = write_audited(&self.pool, change, &audit).await?;
                     Ok(done > 0)
                 }
 
                 async fn request_resend(&self, id: i64, now: i64, audit: AuditEntry) -> StoreResult<bool> {
-                    let mut tx = self.pool.begin().await.map_err(db_err)?;
-                    let done = sqlx::query(
+                    let change = sqlx::query(
                         "UPDATE document_file SET resend_requested_at = COALESCE(resend_requested_at, $2)
                          WHERE id = $1 AND status <> 'delivered'",
                     )
                     .bind(id)
-                    .bind(now)
-                    .execute(&mut *tx)
-                    .await
-                    .map_err(db_err)?
-                    .rows_affected();
-                    audit_in(&mut tx, &audit).await?;
-                    tx.commit().await.map_err(db_err)?;
+                    .bind(now);
+                    let done = write_audited(&self.pool, change, &audit).await?;
                     Ok(done > 0)
                 }
 
                 async fn unlock_gate(&self, record_id: i64, now: i64, audit: AuditEntry) -> StoreResult<()> {
-                    let mut tx = self.pool.begin().await.map_err(db_err)?;
-                    sqlx::query("UPDATE medical_record SET dob_unlocked_at = COALESCE(dob_unlocked_at, $2) WHERE id = $1")
+                    let change = sqlx::query("UPDATE medical_record SET dob_unlocked_at = COALESCE(dob_unlocked_at, $2) WHERE id = $1")
                         .bind(record_id)
-                        .bind(now)
-                        .execute(&mut *tx)
-                        .await
-                        .map_err(db_err)?;
-                    audit_in(&mut tx, &audit).await?;
-                    tx.commit().await.map_err(db_err)
+                        .bind(now);
+                    write_audited(&self.pool, change, &audit).await?;
+                    Ok(())
                 }
 
                 async fn confirm_phone(&self, card_id: i64, audit: AuditEntry) -> StoreResult<()> {
-                    let mut tx = self.pool.begin().await.map_err(db_err)?;
-                    sqlx::query("UPDATE patient_card SET phone_confirmed = $2 WHERE id = $1")
+                    let change = sqlx::query("UPDATE patient_card SET phone_confirmed = $2 WHERE id = $1")
                         .bind(card_id)
-                        .bind(true)
-                        .execute(&mut *tx)
-                        .await
-                        .map_err(db_err)?;
-                    audit_in(&mut tx, &audit).await?;
-                    tx.commit().await.map_err(db_err)
+                        .bind(true);
+                    write_audited(&self.pool, change, &audit).await?;
+                    Ok(())
                 }
 
                 async fn create_protocol(
@@ -433,8 +409,7 @@ macro_rules! document_impl {
                 }
 
                 async fn update_protocol(&self, card_id: i64, id: i64, p: &ProtocolInput, now: i64, audit: AuditEntry) -> StoreResult<bool> {
-                    let mut tx = self.pool.begin().await.map_err(db_err)?;
-                    let done = sqlx::query(
+                    let change = sqlx::query(
                         "UPDATE medical_record SET kind = $3, visit_date = $4, icd_code = $5, icd_text = $6, title = $7,
                              body = $8, search_text = $9, updated_at = $10
                          WHERE id = $1 AND card_id = $2 AND sent_at IS NULL",
@@ -448,32 +423,21 @@ macro_rules! document_impl {
                     .bind(&p.title)
                     .bind(&p.body)
                     .bind(&p.search_text)
-                    .bind(now)
-                    .execute(&mut *tx)
-                    .await
-                    .map_err(db_err)?
-                    .rows_affected();
-                    audit_in(&mut tx, &audit).await?;
-                    tx.commit().await.map_err(db_err)?;
+                    .bind(now);
+                    let done = write_audited(&self.pool, change, &audit).await?;
                     Ok(done > 0)
                 }
 
                 async fn send_protocol(&self, card_id: i64, id: i64, dob_gate: bool, now: i64, audit: AuditEntry) -> StoreResult<bool> {
-                    let mut tx = self.pool.begin().await.map_err(db_err)?;
-                    let done = sqlx::query(
+                    let change = sqlx::query(
                         "UPDATE medical_record SET sent_at = $3, dob_gate = $4
                          WHERE id = $1 AND card_id = $2 AND sent_at IS NULL",
                     )
                     .bind(id)
                     .bind(card_id)
                     .bind(now)
-                    .bind(dob_gate)
-                    .execute(&mut *tx)
-                    .await
-                    .map_err(db_err)?
-                    .rows_affected();
-                    audit_in(&mut tx, &audit).await?;
-                    tx.commit().await.map_err(db_err)?;
+                    .bind(dob_gate);
+                    let done = write_audited(&self.pool, change, &audit).await?;
                     Ok(done > 0)
                 }
             }

@@ -35,6 +35,19 @@ macro_rules! store_impl {
             Ok(())
         }
 
+        /// Runs one change and its journal line in one transaction; returns the rows changed.
+        async fn write_audited<'q>(
+            pool: &sqlx::Pool<$db>,
+            change: sqlx::query::Query<'q, $db, <$db as sqlx::Database>::Arguments<'q>>,
+            audit: &AuditEntry,
+        ) -> StoreResult<u64> {
+            let mut tx = pool.begin().await.map_err(db_err)?;
+            let changed = change.execute(&mut *tx).await.map_err(db_err)?.rows_affected();
+            audit_in(&mut tx, audit).await?;
+            tx.commit().await.map_err(db_err)?;
+            Ok(changed)
+        }
+
         /// Queues a message inside the caller's transaction, so it stands or falls with the change.
         async fn enqueue_in(tx: &mut Tx<'_>, channel: Channel, mail: &NewMail, now: i64) -> StoreResult<()> {
             sqlx::query(

@@ -109,7 +109,8 @@ async fn clinic_upload(
             guardian: field(f, "guardian").into(),
             send,
         };
-        let result = documents::clinic_upload(&state.app, &session, ctx.peer, card_id, form, received.files.clone()).await;
+        let result =
+            documents::clinic_upload(&state.app, &session, ctx.peer, card_id, form, received.files.clone()).await;
         if result.is_err() {
             files::discard(&state.files, &received.files).await;
         }
@@ -197,7 +198,11 @@ async fn file(
     set(h, header::CONTENT_DISPOSITION, &content_disposition(&served.name, inline));
     set(h, header::CACHE_CONTROL, "private, no-store");
     if inline {
-        set(h, header::CONTENT_SECURITY_POLICY, "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; frame-ancestors 'self'");
+        set(
+            h,
+            header::CONTENT_SECURITY_POLICY,
+            "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; frame-ancestors 'self'",
+        );
         set(h, header::X_FRAME_OPTIONS, "SAMEORIGIN");
     } else {
         set(h, header::CONTENT_SECURITY_POLICY, "default-src 'none'; sandbox; frame-ancestors 'none'");
@@ -212,7 +217,11 @@ fn export_gate() -> &'static tokio::sync::Semaphore {
     GATE.get_or_init(|| tokio::sync::Semaphore::new(1))
 }
 
-async fn export_pdf(State(state): State<ServerState>, Extension(ctx): Extension<RequestContext>, headers: HeaderMap) -> Response {
+async fn export_pdf(
+    State(state): State<ServerState>,
+    Extension(ctx): Extension<RequestContext>,
+    headers: HeaderMap,
+) -> Response {
     let lang = lang_of(&headers);
     let result = async {
         let session = ctx.session.clone().ok_or(AppError::Unauthenticated)?;

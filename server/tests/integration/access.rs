@@ -104,7 +104,15 @@ async fn patients_get_forbidden_on_staff_pages_and_functions() {
         ("enable_cabinet_module", vec![]),
         (
             "protocol_save",
-            vec![("card", "1"), ("kind", "outpatient"), ("visit_date", "2026-01-01"), ("title", "x"), ("icd_code", ""), ("icd_text", ""), ("body", "y")],
+            vec![
+                ("card", "1"),
+                ("kind", "outpatient"),
+                ("visit_date", "2026-01-01"),
+                ("title", "x"),
+                ("icd_code", ""),
+                ("icd_text", ""),
+                ("body", "y"),
+            ],
         ),
     ] {
         let res = app.rpc(&patient, name, &form).await;

@@ -112,7 +112,13 @@ async fn a_nine_file_batch_ends_with_each_files_status_and_its_converted_copy() 
         ("broken.docx", truncated_docx()),
         ("not ticked.pdf", pdf(2048)),
     ];
-    let res = upload(&app, &doctor, card, batch("Обследование брюшной полости", "examinations", files, &[0, 1, 2, 3, 4, 5, 6, 7])).await;
+    let res = upload(
+        &app,
+        &doctor,
+        card,
+        batch("Обследование брюшной полости", "examinations", files, &[0, 1, 2, 3, 4, 5, 6, 7]),
+    )
+    .await;
     assert_eq!(res.status(), 200, "{}", res.text().await.unwrap());
     delivered(&app).await;
 
@@ -141,7 +147,11 @@ async fn a_nine_file_batch_ends_with_each_files_status_and_its_converted_copy() 
     // The patient sees the record with its category and the delivered copies.
     let patient = app.signed_in("patient@kabinet.example").await;
     let list: RecordList = app
-        .rpc(&patient, "record_list", &[("kind", ""), ("from", ""), ("to", ""), ("doctor", ""), ("q", "брюшной"), ("page", "")])
+        .rpc(
+            &patient,
+            "record_list",
+            &[("kind", ""), ("from", ""), ("to", ""), ("doctor", ""), ("q", "брюшной"), ("page", "")],
+        )
         .await
         .json()
         .await
@@ -176,10 +186,14 @@ async fn a_nine_file_batch_ends_with_each_files_status_and_its_converted_copy() 
     assert!(docs.uploads[0].files.iter().find(|f| f.name == "broken.docx").unwrap().resend_requested);
     // Sending the unticked file again delivers it; nothing is duplicated.
     let unticked = by_name("not ticked.pdf").id;
-    let res = app.rpc(&doctor, "document_resend", &[("card", &card.to_string()), ("file", &unticked.to_string())]).await;
+    let res =
+        app.rpc(&doctor, "document_resend", &[("card", &card.to_string()), ("file", &unticked.to_string())]).await;
     assert_eq!(res.status(), 200);
     delivered(&app).await;
-    assert_eq!(documents(&app, &doctor, card).await.uploads[0].status, UploadStatus::DeliveredSome { delivered: 7, total: 9 });
+    assert_eq!(
+        documents(&app, &doctor, card).await.uploads[0].status,
+        UploadStatus::DeliveredSome { delivered: 7, total: 9 }
+    );
     assert_eq!(app.scalar("SELECT COUNT(*) FROM document_upload").await, 1);
     assert_eq!(app.scalar("SELECT COUNT(*) FROM document_file").await, 9);
     // 9 originals and 5 converted copies (the PDFs need none) on disk.
@@ -235,7 +249,11 @@ async fn over_the_limits_a_request_is_refused_whole_and_nothing_is_stored() {
     assert_eq!(res.status(), 200);
     delivered(&app).await;
     let list: RecordList = app
-        .rpc(&patient, "record_list", &[("kind", "patient"), ("from", ""), ("to", ""), ("doctor", ""), ("q", "выписка"), ("page", "")])
+        .rpc(
+            &patient,
+            "record_list",
+            &[("kind", "patient"), ("from", ""), ("to", ""), ("doctor", ""), ("q", "выписка"), ("page", "")],
+        )
         .await
         .json()
         .await
@@ -311,7 +329,8 @@ async fn files_answer_only_their_reader_and_the_date_of_birth_gate_holds_for_dir
     let child = card_of(&app, "петрова мария").await;
     let patient_card = card_of(&app, "иванова анна").await;
     // The child's card has no confirmed phone: her documents open with her date of birth.
-    for (title, card) in [("Анализ крови ребёнка", child), ("Анализ Ивановой", patient_card)] {
+    for (title, card) in [("Анализ крови ребёнка", child), ("Анализ Ивановой", patient_card)]
+    {
         let res = upload(&app, &doctor, card, batch(title, "analyses", vec![("blood.pdf", pdf(3000))], &[0])).await;
         assert_eq!(res.status(), 200);
     }
@@ -404,8 +423,11 @@ async fn a_wards_files_land_with_the_guardian_when_the_ward_is_not_fully_named()
     let guardian_card = card_of(&app, "петров дмитрий").await;
     app.raw_sql(&format!("UPDATE patient_card SET name = '' WHERE id = {child}")).await;
     let docs = documents(&app, &doctor, child).await;
-    assert!(matches!(docs.route, app::domain::delivery::RouteView::Guardian { card_id, .. } if card_id == guardian_card));
-    let res = upload(&app, &doctor, child, batch("Справка для опекуна", "conclusion", vec![("a.pdf", pdf(500))], &[0])).await;
+    assert!(
+        matches!(docs.route, app::domain::delivery::RouteView::Guardian { card_id, .. } if card_id == guardian_card)
+    );
+    let res =
+        upload(&app, &doctor, child, batch("Справка для опекуна", "conclusion", vec![("a.pdf", pdf(500))], &[0])).await;
     assert_eq!(res.status(), 200);
     // A conclusion needs an ICD diagnosis: refused, with the reason, before anything is sent.
     delivered(&app).await;
@@ -421,7 +443,11 @@ async fn a_wards_files_land_with_the_guardian_when_the_ward_is_not_fully_named()
     // It is in the guardian's own record (his phone is confirmed: no gate).
     let guardian = app.signed_in("guardian@kabinet.example").await;
     let list: RecordList = app
-        .rpc(&guardian, "record_list", &[("kind", ""), ("from", ""), ("to", ""), ("doctor", ""), ("q", "опекуна"), ("page", "")])
+        .rpc(
+            &guardian,
+            "record_list",
+            &[("kind", ""), ("from", ""), ("to", ""), ("doctor", ""), ("q", "опекуна"), ("page", "")],
+        )
         .await
         .json()
         .await
@@ -484,7 +510,16 @@ async fn protocols_are_sent_with_a_diagnosis_and_locked_after_the_edit_window() 
         .rpc(
             &doctor2,
             "protocol_save",
-            &[("card", &c), ("id", &id.to_string()), ("kind", "outpatient"), ("visit_date", &today), ("title", "x"), ("icd_code", "I10"), ("icd_text", ""), ("body", "y")],
+            &[
+                ("card", &c),
+                ("id", &id.to_string()),
+                ("kind", "outpatient"),
+                ("visit_date", &today),
+                ("title", "x"),
+                ("icd_code", "I10"),
+                ("icd_text", ""),
+                ("body", "y"),
+            ],
         )
         .await;
     assert_eq!(error_of(res).await, AppError::EditWindowClosed { hours: 24 });
@@ -493,7 +528,16 @@ async fn protocols_are_sent_with_a_diagnosis_and_locked_after_the_edit_window() 
         .rpc(
             &doctor2,
             "protocol_save",
-            &[("card", &c), ("kind", "outpatient"), ("visit_date", &today), ("title", "Повторный осмотр"), ("icd_code", "I10"), ("icd_text", "Гипертензия"), ("body", "Давление 130/85."), ("send", "1")],
+            &[
+                ("card", &c),
+                ("kind", "outpatient"),
+                ("visit_date", &today),
+                ("title", "Повторный осмотр"),
+                ("icd_code", "I10"),
+                ("icd_text", "Гипертензия"),
+                ("body", "Давление 130/85."),
+                ("send", "1"),
+            ],
         )
         .await;
     assert_eq!(res.status(), 200);
