@@ -50,6 +50,18 @@ fn action_label(t: &Texts, action: &str) -> String {
         }
         "waitlist.add" | "waitlist.close" => t.act_waitlist,
         "record.open" => t.act_record_open,
+        "document.upload" => t.docs.act_upload,
+        "document.list" => t.act_card_open,
+        "document.download" => t.docs.act_download,
+        "document.delivered" => t.docs.act_delivered,
+        "document.resend" => t.docs.act_resend,
+        "document.resend_asked" => t.docs.act_resend_asked,
+        "document.own_upload" => t.docs.act_own_upload,
+        "record.unlock" => t.docs.act_unlock,
+        "record.unlock_failed" => t.docs.act_unlock_failed,
+        "record.gate_reset" | "card.phone_confirmed" => t.docs.gate_reset,
+        "record.create" | "record.update" | "record.send" => t.docs.act_protocol,
+        "record.export" => t.docs.act_export,
         other => return other.to_string(),
     }
     .to_string()

@@ -257,7 +257,7 @@ async fn guardian_switches_to_the_ward_and_it_is_journalled() {
     let c = app.signed_in("guardian@kabinet.example").await;
     let me: Option<app::domain::account::Me> = app.rpc(&c, "current_user", &[]).await.json().await.unwrap();
     let me = me.unwrap();
-    assert_eq!(me.profiles.len(), 2);
+    assert_eq!(me.profiles.len(), 3, "his own and his two children's");
     let ward = me.profiles.iter().find(|p| p.is_ward).unwrap().clone();
     assert_eq!(ward.name, "Петрова Мария Дмитриевна");
 

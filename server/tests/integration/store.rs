@@ -51,8 +51,9 @@ async fn accounts_and_sessions(store: &dyn Store) {
 
     let overview = store.account_overview(rec.account_id).await.unwrap();
     assert_eq!(overview.own_card.as_ref().unwrap().surname, "Петров");
-    assert_eq!(overview.wards.len(), 1);
+    assert_eq!(overview.wards.len(), 2);
     assert_eq!(overview.wards[0].name, "Мария");
+    assert_eq!(overview.wards[1].name, "Иван");
     store.set_active_card(s.session_id, overview.wards[0].card_id).await.unwrap();
     let s2 = store.session(&"a".repeat(64), now + 20, now - 1800).await.unwrap().unwrap();
     assert_eq!(s2.active_card_id, Some(overview.wards[0].card_id));
