@@ -319,7 +319,13 @@ async fn a_worker_killed_mid_batch_and_restarted_finishes_it_with_no_duplicates(
     // 5 originals and 4 converted copies, no leftovers beside them.
     let names = stored_files(&app);
     assert_eq!(names.len(), 9, "{names:?}");
-    assert_eq!(names.iter().filter(|n| n.starts_with('c')).count(), 4);
+    // Converted copies are named c{file id}.{ext}; originals are random hex without a dot.
+    let copies = names.iter().filter(|n| n.contains('.')).count();
+    assert_eq!(copies, 4, "{names:?}");
+    assert!(names
+        .iter()
+        .filter(|n| n.contains('.'))
+        .all(|n| n.starts_with('c') && n[1..n.find('.').unwrap()].parse::<i64>().is_ok()));
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
