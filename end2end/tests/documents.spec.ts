@@ -74,9 +74,10 @@ async function waitForStatus(page: Page, info: TestInfo, title: string, status: 
 }
 
 test('a clinician sends a batch; the patient reads it delivered 3 of 4, and the sender sees why not the fourth', async ({ page, browser }, info) => {
+  // The patient is Петров Дмитрий in his own profile: Иванова's record is counted by record.spec.
   const title = unique('Обследование', info);
   await signIn(page, info, 'doctor@kabinet.example');
-  await openDocuments(page, info, 'Иванова', 'Иванова Анна Петровна');
+  await openDocuments(page, info, 'Петров Дмитрий', 'Петров Дмитрий Сергеевич');
   await expect(page.getByTestId('eligibility')).toContainText('можно отправить');
   await uploadAndSend(page, info, 'Обследования', title, [
     fixture('letter.docx'),
@@ -89,7 +90,7 @@ test('a clinician sends a batch; the patient reads it delivered 3 of 4, and the 
     'файл больше 16 МБ',
   );
 
-  const patient = await other(browser, info, 'patient@kabinet.example');
+  const patient = await other(browser, info, 'guardian@kabinet.example');
   await patient.getByRole('link', { name: 'Медкарта', exact: true }).click();
   await ready(patient, info);
   await patient.getByRole('link', { name: 'Амбулаторно', exact: true }).click();
