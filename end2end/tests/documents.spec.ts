@@ -39,6 +39,10 @@ async function openDocuments(page: Page, info: TestInfo, surname: string, fullNa
   await page.getByRole('link', { name: fullName }).click();
   await expect(page).toHaveURL(/\/staff\/cards\/\d+\/documents$/);
   await ready(page, info);
+  if (!jsOn(info)) {
+    // The no-JavaScript project runs on a 360 px phone: nothing may scroll sideways.
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(360);
+  }
 }
 
 async function uploadAndSend(page: Page, info: TestInfo, category: string, title: string, files: ReturnType<typeof pdf>[]) {
