@@ -623,22 +623,16 @@ pub async fn resend(state: &AppState, session: &SessionRecord, peer: IpAddr, fil
         return Err(AppError::Conflict);
     }
     let target = card(state, f.record_card_id).await?;
-    let upload = state
-        .store
-        .uploads_of_card(f.upload_card_id)
-        .await?
-        .into_iter()
-        .find(|u| u.id == f.upload_id)
-        .ok_or(AppError::NotFound)?;
-    let record = state.store.record(f.record_card_id, upload.record_id, false).await?.ok_or(AppError::NotFound)?;
+    // The upload's record holds its category and diagnosis, written in the upload's transaction.
+    let record = state.store.record(f.record_card_id, f.record_id, false).await?.ok_or(AppError::NotFound)?;
     let settings = state.store.document_settings().await?;
     let anonymous = state.store.upload_anonymous(f.upload_id).await?;
     let facts = UploadFacts {
-        category: upload.category.as_deref().and_then(Category::parse).unwrap_or(Category::Other),
+        category: record.category.as_deref().and_then(Category::parse).unwrap_or(Category::Other),
         anonymous_visit: anonymous,
         has_icd_diagnosis: record.icd_code.is_some(),
         module_enabled: settings.module_enabled_at.is_some(),
-        before_module: settings.module_enabled_at.is_none_or(|at| upload.created_at < at),
+        before_module: settings.module_enabled_at.is_none_or(|at| record.created_at < at),
     };
     let media = MediaType::parse_mime(&f.media_type).unwrap_or(MediaType::Pdf);
     let refused = refusals(&FileFacts::of(&facts_of(&target), &facts, f.size as u64, media == MediaType::Semd));
