@@ -16,6 +16,13 @@ use std::time::Duration;
 #[async_trait]
 pub trait MailTransport: Send + Sync + 'static {
     async fn send(&self, mail: &OutboxMail) -> Result<(), String>;
+
+    /// Whether the outbox row is this transport's only delivery, so its codes must stay
+    /// readable there after "sending" (the development SMS provider, read in the demo
+    /// mailbox). Any real transport delivers elsewhere: the row keeps no code once sent.
+    fn delivers_into_outbox(&self) -> bool {
+        false
+    }
 }
 
 pub struct SmtpMailer {
@@ -68,7 +75,7 @@ pub async fn drain(
     for message in store.outbox_lease_due(channel, now, now + LEASE_SECS, 20).await? {
         match transport.send(&message).await {
             Ok(()) => {
-                store.outbox_mark_sent(message.id, now).await?;
+                store.outbox_mark_sent(message.id, now, transport.delivers_into_outbox()).await?;
                 sent += 1;
             }
             Err(error) => {
@@ -100,8 +107,8 @@ pub fn spawn_worker(
     })
 }
 
-/// The development SMS provider: the message stays recorded in the outbox (where the demo
-/// mailbox shows it) and is marked delivered; nothing leaves the machine. A real SMS provider
+/// The development SMS provider: the message stays recorded in the outbox, code included
+/// (where the demo mailbox shows it), and is marked delivered; nothing leaves the machine. A real SMS provider
 /// implements `MailTransport` (one message to one recipient) as `SmtpMailer` does for e-mail.
 pub struct DevSms;
 
@@ -111,5 +118,9 @@ impl MailTransport for DevSms {
         // The number and the text are personal data: the log names the outbox row only.
         tracing::info!(outbox_id = sms.id, "sms recorded by the development provider");
         Ok(())
+    }
+
+    fn delivers_into_outbox(&self) -> bool {
+        true
     }
 }

@@ -87,9 +87,11 @@ pub async fn issue(
     let code = generate();
     let hours = state.config.attach_code_ttl_secs / 3600;
     let t = Lang::Ru.texts();
+    // The code is a secret: once sent, the outbox keeps the message without it.
+    let shown = crate::domain::outbox::secret(&grouped(&code));
     let (subject, body) = match channel {
-        Channel::Sms => (String::new(), (t.sms_attach_body)(&grouped(&code), hours)),
-        Channel::Email => (t.mail_attach_subject.to_string(), (t.mail_attach_body)(&grouped(&code), hours)),
+        Channel::Sms => (String::new(), (t.sms_attach_body)(&shown, hours)),
+        Channel::Email => (t.mail_attach_subject.to_string(), (t.mail_attach_body)(&shown, hours)),
     };
     let now = state.now();
     state

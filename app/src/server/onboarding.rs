@@ -10,6 +10,7 @@ use crate::domain::onboarding::{
     check_password, consents_complete, display_code, generate_code, names_match, normalize_code, PasswordProblem,
     CODE_MAX_FAILURES, CODE_TTL_SECS,
 };
+use crate::domain::outbox::secret;
 use crate::error::{AppError, Problem};
 use crate::i18n::Lang;
 use std::net::IpAddr;
@@ -133,7 +134,8 @@ pub async fn request_code(state: &AppState, peer: IpAddr, req: CodeRequest, lang
     let mail = NewMail {
         recipient: email.to_string(),
         subject: t.mail_code_subject.into(),
-        body: (t.mail_code_body)(&display_code(&code), &link),
+        // The code and its link are secrets: once sent, the outbox keeps neither.
+        body: (t.mail_code_body)(&secret(&display_code(&code)), &secret(&link)),
     };
     state
         .store

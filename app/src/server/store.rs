@@ -362,7 +362,9 @@ pub trait Store:
         lease_until: i64,
         limit: i64,
     ) -> StoreResult<Vec<OutboxMail>>;
-    async fn outbox_mark_sent(&self, id: i64, now: i64) -> StoreResult<()>;
+    /// Marks a message sent; its secret parts (codes) are blanked from the kept body unless
+    /// `keep_secrets` (a development transport whose only delivery is the outbox row itself).
+    async fn outbox_mark_sent(&self, id: i64, now: i64, keep_secrets: bool) -> StoreResult<()>;
     /// Records a failed attempt and when to try again.
     async fn outbox_mark_failed(&self, id: i64, next_attempt_at: i64, error: &str) -> StoreResult<()>;
     /// The newest messages, for the demo mailbox.

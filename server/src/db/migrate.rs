@@ -25,6 +25,11 @@ pub const SQLITE: &[Migration] = &[
         sql: include_str!("../../migrations/sqlite/0007_medical_record.sql"),
     },
     Migration { version: 8, name: "documents", sql: include_str!("../../migrations/sqlite/0008_documents.sql") },
+    Migration {
+        version: 10,
+        name: "outbox_secrets",
+        sql: include_str!("../../migrations/sqlite/0010_outbox_secrets.sql"),
+    },
 ];
 
 pub const POSTGRES: &[Migration] = &[
@@ -44,6 +49,11 @@ pub const POSTGRES: &[Migration] = &[
         sql: include_str!("../../migrations/postgres/0007_medical_record.sql"),
     },
     Migration { version: 8, name: "documents", sql: include_str!("../../migrations/postgres/0008_documents.sql") },
+    Migration {
+        version: 10,
+        name: "outbox_secrets",
+        sql: include_str!("../../migrations/postgres/0010_outbox_secrets.sql"),
+    },
 ];
 
 pub const CREATE_TABLE: &str = "CREATE TABLE IF NOT EXISTS schema_migrations (

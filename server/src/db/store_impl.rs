@@ -49,15 +49,18 @@ macro_rules! store_impl {
         }
 
         /// Queues a message inside the caller's transaction, so it stands or falls with the change.
+        /// Secret parts marked in the body are kept only until the message is sent.
         async fn enqueue_in(tx: &mut Tx<'_>, channel: Channel, mail: &NewMail, now: i64) -> StoreResult<()> {
+            let (body, after_send) = app::domain::outbox::split_secrets(&mail.body);
             sqlx::query(
-                "INSERT INTO outbox (channel, recipient, subject, body, created_at, next_attempt_at)
-                 VALUES ($1, $2, $3, $4, $5, $5)",
+                "INSERT INTO outbox (channel, recipient, subject, body, body_after_send, created_at, next_attempt_at)
+                 VALUES ($1, $2, $3, $4, $5, $6, $6)",
             )
             .bind(channel.as_str())
             .bind(&mail.recipient)
             .bind(&mail.subject)
-            .bind(&mail.body)
+            .bind(body)
+            .bind(after_send)
             .bind(now)
             .execute(&mut **tx)
             .await
@@ -581,13 +584,15 @@ macro_rules! store_impl {
             }
 
             async fn outbox_enqueue(&self, mail: NewMail, now: i64) -> StoreResult<i64> {
+                let (body, after_send) = app::domain::outbox::split_secrets(&mail.body);
                 sqlx::query(
-                    "INSERT INTO outbox (channel, recipient, subject, body, created_at, next_attempt_at)
-                     VALUES ('email', $1, $2, $3, $4, $4) RETURNING id",
+                    "INSERT INTO outbox (channel, recipient, subject, body, body_after_send, created_at, next_attempt_at)
+                     VALUES ('email', $1, $2, $3, $4, $5, $5) RETURNING id",
                 )
                 .bind(&mail.recipient)
                 .bind(&mail.subject)
-                .bind(&mail.body)
+                .bind(body)
+                .bind(after_send)
                 .bind(now)
                 .fetch_one(&self.pool)
                 .await
@@ -616,8 +621,15 @@ macro_rules! store_impl {
                 .map_err(db_err)
             }
 
-            async fn outbox_mark_sent(&self, id: i64, now: i64) -> StoreResult<()> {
-                sqlx::query("UPDATE outbox SET sent_at = $2, leased_until = NULL, last_error = NULL WHERE id = $1")
+            async fn outbox_mark_sent(&self, id: i64, now: i64, keep_secrets: bool) -> StoreResult<()> {
+                let sql = if keep_secrets {
+                    "UPDATE outbox SET sent_at = $2, leased_until = NULL, last_error = NULL WHERE id = $1"
+                } else {
+                    "UPDATE outbox SET sent_at = $2, leased_until = NULL, last_error = NULL,
+                         body = COALESCE(body_after_send, body), body_after_send = NULL
+                     WHERE id = $1"
+                };
+                sqlx::query(sql)
                     .bind(id)
                     .bind(now)
                     .execute(&self.pool)

@@ -364,6 +364,8 @@ async fn an_smtp_outage_during_registration_delays_the_code_but_loses_nothing() 
     let queued = mail_to(&app, NEW_PATIENT).await;
     assert_eq!(queued.len(), 1);
     assert!(queued[0].sent_at.is_none() && queued[0].attempts >= 1, "{queued:?}");
+    // Unsent, the outbox still holds the code (the demo mailbox shows it then).
+    let code = code_in(&queued[0]);
     // It comes back; time passes beyond the retry delay; the message arrives once.
     let sink = SmtpSink::start(port, maildir.path());
     app.clock.advance(30 * 60);
@@ -381,8 +383,46 @@ async fn an_smtp_outage_during_registration_delays_the_code_but_loses_nothing() 
     sink.stop();
     assert_eq!(received.len(), 1, "arrived");
     assert_eq!(received_after.len(), 1, "and only once");
-    let code = latest_code(&app, NEW_PATIENT).await;
     assert!(body_of(&received[0]).contains(&code), "the received message carries the code: {}", received[0]);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn once_a_code_is_sent_the_outbox_keeps_the_message_without_it() {
+    let port = free_port();
+    let maildir = tempfile::tempdir().unwrap();
+    let sink = SmtpSink::start(port, maildir.path());
+    let smtp = format!("smtp://127.0.0.1:{port}");
+    let app = spawn_app_with_env(&[("KABINET_SMTP_URL", &smtp)]).await;
+    assert_eq!(request_code(&app, &app.client(), &NEW_PATIENT_FORM).await.status(), 200);
+    let mut received = Vec::new();
+    for _ in 0..60 {
+        received = sink.messages();
+        if !received.is_empty() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(250)).await;
+    }
+    assert_eq!(received.len(), 1, "the worker sent the code");
+    let sent_text = body_of(&received[0]);
+    let code_line = sent_text.lines().find(|l| l.contains("код:")).expect("a code line");
+    let code = code_line.rsplit(' ').next().unwrap().trim().to_string();
+    assert_eq!(code.len(), 9, "{sent_text}");
+    assert!(sent_text.contains(&format!("code={}", code.replace('-', ""))), "the link went out whole");
+    let mut kept = mail_to(&app, NEW_PATIENT).await;
+    for _ in 0..20 {
+        if kept[0].sent_at.is_some() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(250)).await;
+        kept = mail_to(&app, NEW_PATIENT).await;
+    }
+    let row = &kept[0];
+    assert!(row.sent_at.is_some(), "marked sent");
+    assert!(!row.body.contains(&code) && !row.body.contains(&code.replace('-', "")), "{}", row.body);
+    assert!(!row.body.contains("code="), "nor the link that carries it: {}", row.body);
+    assert!(row.body.contains("Ваш проверочный код: •••"), "the rest of the message stays: {}", row.body);
+    assert!(!row.body.contains(['\u{E000}', '\u{E001}']), "no marks are stored");
+    sink.stop();
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

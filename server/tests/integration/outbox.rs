@@ -4,7 +4,7 @@
 use crate::support::{pg_db, sqlite_db};
 use app::server::store::{Channel, NewMail};
 use app::server::Store;
-use kabinet_server::mail::{drain_once, SmtpMailer};
+use kabinet_server::mail::{drain_once, DevSms, SmtpMailer};
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
@@ -140,6 +140,57 @@ async fn mail_survives_an_smtp_outage_and_arrives_once_on_postgres() {
     if let Some(db) = pg_db().await {
         let store = kabinet_server::db::open(&db.url).await.unwrap();
         story(&*store).await;
+    }
+}
+
+/// A message with a secret part: sent whole, kept without the secret once sent; the
+/// development SMS provider, whose only delivery is the outbox row, keeps it.
+async fn secrets_after_sending(store: &dyn Store) {
+    use app::domain::outbox::secret;
+    let dir = tempfile::tempdir().unwrap();
+    let port = free_port();
+    let sink = SmtpSink::start(port, dir.path());
+    let mailer = SmtpMailer::new(&format!("smtp://127.0.0.1:{port}"), "Клиника <no-reply@kabinet.example>").unwrap();
+    let now = 1_800_000_000;
+    let body = format!("Ваш код: {}\nСсылка: {}", secret("482 913 007"), secret("http://x/r?code=482913007"));
+    let id = store
+        .outbox_enqueue(NewMail { recipient: "patient@kabinet.example".into(), subject: "Код".into(), body }, now)
+        .await
+        .unwrap();
+    let unsent = store.outbox_recent(10).await.unwrap().into_iter().find(|m| m.id == id).unwrap();
+    assert_eq!(unsent.body, "Ваш код: 482 913 007\nСсылка: http://x/r?code=482913007", "unsent: whole, unmarked");
+    assert_eq!(drain_once(store, &mailer, now).await.unwrap(), 1);
+    let received = body_of(&sink.messages()[0]);
+    assert!(received.contains("482 913 007") && received.contains("code=482913007"), "{received}");
+    let sent = store.outbox_recent(10).await.unwrap().into_iter().find(|m| m.id == id).unwrap();
+    assert!(sent.sent_at.is_some());
+    assert_eq!(sent.body, "Ваш код: •••\nСсылка: •••");
+    sink.stop();
+
+    // The development SMS provider: the row is the delivery, so the code stays.
+    let body = format!("Код привязки: {}", secret("111 222 333"));
+    let id = store
+        .outbox_enqueue(NewMail { recipient: "+79161234567".into(), subject: String::new(), body }, now)
+        .await
+        .unwrap();
+    assert_eq!(kabinet_server::mail::drain(store, Channel::Email, &DevSms, now).await.unwrap(), 1);
+    let recorded = store.outbox_recent(10).await.unwrap().into_iter().find(|m| m.id == id).unwrap();
+    assert!(recorded.sent_at.is_some());
+    assert_eq!(recorded.body, "Код привязки: 111 222 333");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_sent_message_keeps_no_code_in_the_outbox_on_sqlite() {
+    let db = sqlite_db();
+    let store = kabinet_server::db::open(&db.url).await.unwrap();
+    secrets_after_sending(&*store).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_sent_message_keeps_no_code_in_the_outbox_on_postgres() {
+    if let Some(db) = pg_db().await {
+        let store = kabinet_server::db::open(&db.url).await.unwrap();
+        secrets_after_sending(&*store).await;
     }
 }
 
