@@ -20,11 +20,26 @@ pub const SESSION_IDLE_SECS: i64 = 30 * 60;
 /// Absolute expiry of a session (SECURITY.md: 12 h).
 pub const SESSION_MAX_SECS: i64 = 12 * 60 * 60;
 
-/// Sign-in throttling: failures counted per e-mail and per peer address within the window.
+/// Sign-in throttling per peer address: a lock after many failures within the window.
 pub const SIGN_IN_WINDOW_SECS: i64 = 15 * 60;
-pub const SIGN_IN_LIMIT_PER_EMAIL: i64 = 5;
 pub const SIGN_IN_LIMIT_PER_ADDRESS: i64 = 20;
 pub const SIGN_IN_LOCKOUT_SECS: i64 = 15 * 60;
+/// Per e-mail there is no lock an attacker could impose on the owner (NIST SP 800-63B-4
+/// § 3.2.2): after the free failures each further one makes the next attempt wait, 1 s
+/// doubling up to 15 min; the owner is told once per episode and can always set a new password
+/// by e-mail, which signs them in and ends the episode. A day after it began the count restarts.
+pub const SIGN_IN_FREE_FAILURES_PER_EMAIL: i64 = 5;
+pub const SIGN_IN_EMAIL_WINDOW_SECS: i64 = 24 * 60 * 60;
+pub const SIGN_IN_MAX_DELAY_SECS: i64 = 15 * 60;
+
+/// How long the next sign-in for an e-mail waits after its `failures`-th failure in a row.
+pub fn sign_in_delay(failures: i64) -> i64 {
+    if failures < SIGN_IN_FREE_FAILURES_PER_EMAIL {
+        return 0;
+    }
+    let doublings = (failures - SIGN_IN_FREE_FAILURES_PER_EMAIL).min(30);
+    (1_i64 << doublings).min(SIGN_IN_MAX_DELAY_SECS)
+}
 
 /// What the middleware learnt about a request before any handler runs.
 #[derive(Clone, Debug)]
@@ -155,7 +170,14 @@ fn decoy_hash() -> &'static str {
     DECOY.get_or_init(|| hash_password_blocking("decoy password that matches nothing"))
 }
 
-/// Verifies on a blocking thread; a missing hash verifies against the decoy and fails.
+/// Computes the decoy hash now (at start), so that the first unknown e-mail does not pay for it.
+pub fn prepare_decoy() {
+    decoy_hash();
+}
+
+/// Verifies on a blocking thread; a missing hash verifies against the decoy and fails. The
+/// hash is always computed before the answer is decided: whether an account (or a code)
+/// exists must not show in how long the answer takes.
 pub async fn verify_password(password: String, phc: Option<String>) -> Result<bool, AppError> {
     tokio::task::spawn_blocking(move || {
         let (phc, real) = match phc {
@@ -163,7 +185,8 @@ pub async fn verify_password(password: String, phc: Option<String>) -> Result<bo
             None => (decoy_hash().to_string(), false),
         };
         let parsed = PasswordHash::new(&phc).map_err(internal)?;
-        Ok(real && argon2().verify_password(password.as_bytes(), &parsed).is_ok())
+        let matches = argon2().verify_password(password.as_bytes(), &parsed).is_ok();
+        Ok(matches && real)
     })
     .await
     .map_err(internal)?
@@ -230,14 +253,16 @@ pub async fn sign_in(state: &AppState, peer: IpAddr, email: &str, password: Stri
     check_throttle(state, &by_address).await?;
     check_throttle(state, &by_email).await?;
 
-    let record = match Email::parse(email) {
-        Ok(e) => state.store.sign_in_record(&e).await?,
-        Err(_) => None,
+    let parsed = Email::parse(email).ok();
+    let record = match &parsed {
+        Some(e) => state.store.sign_in_record(e).await?,
+        None => None,
     };
     let (account, phc) = match record {
         Some(r) => (Some((r.account_id, r.own_card_id, r.totp_enabled, r.is_staff)), Some(r.password_hash)),
         None => (None, None),
     };
+    let known = account.is_some();
     let ok = verify_password(password, phc).await?;
     let now = state.now();
     let Some((account_id, own_card_id, totp_enabled, is_staff)) = account.filter(|_| ok) else {
@@ -245,12 +270,30 @@ pub async fn sign_in(state: &AppState, peer: IpAddr, email: &str, password: Stri
         store
             .throttle_failure(&by_address, now, SIGN_IN_WINDOW_SECS, SIGN_IN_LIMIT_PER_ADDRESS, SIGN_IN_LOCKOUT_SECS)
             .await?;
-        if let Some(until) = store
-            .throttle_failure(&by_email, now, SIGN_IN_WINDOW_SECS, SIGN_IN_LIMIT_PER_EMAIL, SIGN_IN_LOCKOUT_SECS)
-            .await?
-        {
-            tracing::warn!(event = "sign_in_locked", "sign-in locked for an e-mail after repeated failures");
-            return Err(AppError::RateLimited { retry_after_secs: until - now });
+        let failures = store.throttle_count(&by_email, now, SIGN_IN_EMAIL_WINDOW_SECS).await?;
+        if failures == SIGN_IN_FREE_FAILURES_PER_EMAIL {
+            if let Some(owner) = parsed.filter(|_| known) {
+                // The request's language is the one of whoever typed; the account keeps none, so
+                // the clinic's default language it is.
+                let t = crate::i18n::Lang::default().texts();
+                let notice = super::store::NewMail {
+                    recipient: owner.to_string(),
+                    subject: t.mail_sign_in_slowed_subject.into(),
+                    body: t.mail_sign_in_slowed_body.into(),
+                };
+                store.outbox_enqueue(notice, now).await?;
+            }
+        }
+        let delay = sign_in_delay(failures);
+        if delay > 0 {
+            store.throttle_lock(&by_email, now + delay).await?;
+            tracing::warn!(
+                event = "sign_in_slowed",
+                failures,
+                delay,
+                "sign-in for an e-mail slowed after repeated failures"
+            );
+            return Err(AppError::RateLimited { retry_after_secs: delay });
         }
         return Err(AppError::SignInFailed);
     };
@@ -355,6 +398,13 @@ mod tests {
         h.insert(header::COOKIE, HeaderValue::from_static("kabinet_lang=en; kabinet_session=abc"));
         assert_eq!(session_token(&h, false).as_deref(), Some("abc"));
         assert_eq!(session_token(&h, true), None);
+    }
+
+    #[test]
+    fn sign_in_delays_start_after_the_free_failures_and_double_up_to_a_quarter_hour() {
+        let delays: Vec<i64> = (1..=16).map(sign_in_delay).collect();
+        assert_eq!(delays, [0, 0, 0, 0, 1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 900, 900]);
+        assert_eq!(sign_in_delay(10_000), SIGN_IN_MAX_DELAY_SECS);
     }
 
     #[test]

@@ -330,6 +330,11 @@ pub trait Store:
         lockout: i64,
     ) -> StoreResult<Option<i64>>;
     async fn throttle_clear(&self, key: &str) -> StoreResult<()>;
+    /// Counts one failure for `key` (a new count once `window` seconds passed since the count
+    /// began) and returns the count, without locking.
+    async fn throttle_count(&self, key: &str, now: i64, window: i64) -> StoreResult<i64>;
+    /// Locks `key` until `until`, unless it is already locked longer.
+    async fn throttle_lock(&self, key: &str, until: i64) -> StoreResult<()>;
 
     // Audit journal.
     async fn audit(&self, entry: AuditEntry) -> StoreResult<()>;

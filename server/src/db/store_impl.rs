@@ -382,6 +382,34 @@ macro_rules! store_impl {
                 Ok(Some(until).filter(|u| *u > now))
             }
 
+            async fn throttle_count(&self, key: &str, now: i64, window: i64) -> StoreResult<i64> {
+                // One statement, so concurrent failures are all counted.
+                sqlx::query(
+                    "INSERT INTO throttle (key, window_start, failures, locked_until) VALUES ($1, $2, 1, 0)
+                     ON CONFLICT (key) DO UPDATE SET
+                       failures = CASE WHEN throttle.window_start <= $2 - $3 THEN 1 ELSE throttle.failures + 1 END,
+                       window_start = CASE WHEN throttle.window_start <= $2 - $3 THEN $2 ELSE throttle.window_start END
+                     RETURNING failures",
+                )
+                .bind(key)
+                .bind(now)
+                .bind(window)
+                .fetch_one(&self.pool)
+                .await
+                .and_then(|r| r.try_get("failures"))
+                .map_err(db_err)
+            }
+
+            async fn throttle_lock(&self, key: &str, until: i64) -> StoreResult<()> {
+                sqlx::query("UPDATE throttle SET locked_until = $2 WHERE key = $1 AND locked_until < $2")
+                    .bind(key)
+                    .bind(until)
+                    .execute(&self.pool)
+                    .await
+                    .map_err(db_err)?;
+                Ok(())
+            }
+
             async fn throttle_clear(&self, key: &str) -> StoreResult<()> {
                 sqlx::query("DELETE FROM throttle WHERE key = $1")
                     .bind(key)

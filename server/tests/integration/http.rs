@@ -62,26 +62,109 @@ async fn failed_sign_ins_look_the_same_whatever_was_wrong() {
     assert_eq!(serde_json::from_str::<AppError>(&b1).unwrap(), AppError::SignInFailed);
 }
 
+async fn sign_in_as(app: &crate::support::TestApp, c: &reqwest::Client, email: &str, password: &str) -> (u16, i64) {
+    let res = app.rpc(c, "sign_in", &[("email", email), ("password", password)]).await;
+    let status = res.status().as_u16();
+    let wait = match status {
+        429 => match serde_json::from_str::<AppError>(&res.text().await.unwrap()).unwrap() {
+            AppError::RateLimited { retry_after_secs } => retry_after_secs,
+            other => panic!("{other:?}"),
+        },
+        _ => 0,
+    };
+    (status, wait)
+}
+
+const SLOWED_SUBJECT: &str = "Неудачные попытки входа в личный кабинет";
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn repeated_failures_lock_sign_in_for_that_email() {
+async fn repeated_failures_slow_sign_in_for_that_email_and_tell_the_owner_once() {
     let app = spawn_app().await;
     let c = app.client();
+    let doctor = "doctor@kabinet.example";
     for _ in 0..4 {
-        let r = app.rpc(&c, "sign_in", &[("email", "doctor@kabinet.example"), ("password", "wrong-password")]).await;
-        assert_eq!(r.status(), 401);
+        assert_eq!(sign_in_as(&app, &c, doctor, "wrong-password").await, (401, 0));
     }
-    let fifth = app.rpc(&c, "sign_in", &[("email", "doctor@kabinet.example"), ("password", "wrong-password")]).await;
-    assert_eq!(fifth.status(), 429);
-    // Even the right password waits out the lock.
-    let right = app.rpc(&c, "sign_in", &[("email", "doctor@kabinet.example"), ("password", PASSWORD)]).await;
-    assert_eq!(right.status(), 429);
-    match serde_json::from_str::<AppError>(&right.text().await.unwrap()).unwrap() {
-        AppError::RateLimited { retry_after_secs } => assert!(retry_after_secs > 0 && retry_after_secs <= 900),
-        other => panic!("{other:?}"),
+    assert_eq!(sign_in_as(&app, &c, doctor, "wrong-password").await, (429, 1), "the fifth makes the next wait 1 s");
+    // Within the pause even the right password waits.
+    assert_eq!(sign_in_as(&app, &c, doctor, PASSWORD).await, (429, 1));
+    app.clock.advance(1);
+    // Each further failure doubles the pause.
+    for expected in [2, 4, 8, 16] {
+        assert_eq!(sign_in_as(&app, &c, doctor, "wrong-password").await, (429, expected));
+        app.clock.advance(expected);
     }
-    app.clock.advance(901);
-    let later = app.rpc(&c, "sign_in", &[("email", "doctor@kabinet.example"), ("password", PASSWORD)]).await;
-    assert_eq!(later.status(), 200, "the lock ends");
+    // After the pause the right password works: no lock an attacker could impose.
+    assert_eq!(sign_in_as(&app, &c, doctor, PASSWORD).await.0, 200);
+    let notices: Vec<_> = app
+        .store
+        .outbox_recent(50)
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|m| m.recipient == doctor && m.subject == SLOWED_SUBJECT)
+        .collect();
+    assert_eq!(notices.len(), 1, "the owner is told once per episode");
+    assert!(notices[0].body.contains("Регистрация пациента, смена пароля"), "{}", notices[0].body);
+    // The success ended the episode: the count starts again.
+    assert_eq!(sign_in_as(&app, &c, doctor, "wrong-password").await, (401, 0));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_pause_never_grows_past_a_quarter_hour_and_unknown_emails_get_no_mail() {
+    let app = spawn_app().await;
+    let c = app.client();
+    let doctor = "doctor@kabinet.example";
+    let mut waits = Vec::new();
+    for _ in 0..16 {
+        let (status, wait) = sign_in_as(&app, &c, doctor, "wrong-password").await;
+        assert!(status == 401 || status == 429);
+        waits.push(wait);
+        // Past the per-address window, so that only the per-account pause is at work.
+        app.clock.advance(wait.max(1) + 15 * 60);
+    }
+    assert_eq!(waits, [0, 0, 0, 0, 1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 900, 900]);
+    assert_eq!(sign_in_as(&app, &c, doctor, PASSWORD).await.0, 200, "the owner still gets in");
+    for _ in 0..6 {
+        sign_in_as(&app, &c, "stranger@kabinet.example", "wrong-password").await;
+        app.clock.advance(20);
+    }
+    let mails = app.store.outbox_recent(50).await.unwrap();
+    assert!(mails.iter().all(|m| m.recipient != "stranger@kabinet.example"), "no account, no mail");
+    assert_eq!(mails.iter().filter(|m| m.subject == SLOWED_SUBJECT).count(), 1);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_slowed_account_can_still_set_a_new_password_by_email() {
+    let app = spawn_app().await;
+    let c = app.client();
+    let patient = "patient@kabinet.example";
+    for _ in 0..8 {
+        sign_in_as(&app, &c, patient, "wrong-password").await;
+    }
+    assert_eq!(sign_in_as(&app, &c, patient, PASSWORD).await.0, 429, "paused now");
+    let form = [("email", patient), ("surname", "Иванова"), ("name", "Анна"), ("birth_date", "1985-04-12")];
+    assert_eq!(app.rpc(&c, "request_code", &form).await.status(), 200);
+    let mail = app
+        .store
+        .outbox_recent(20)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|m| m.recipient == patient && m.subject.contains("Проверочный код"))
+        .expect("the code e-mail");
+    let line = mail.body.lines().find(|l| l.contains("код:")).unwrap();
+    let code = line.rsplit(' ').next().unwrap().trim().to_string();
+    let new_password = "violet heron under the bridge";
+    let res = app
+        .rpc(
+            &c,
+            "set_password_with_code",
+            &[("email", patient), ("code", &code), ("password", new_password), ("password_again", new_password)],
+        )
+        .await;
+    assert_eq!(res.status(), 200, "the reset is not held back by the sign-in pause");
+    assert_eq!(sign_in_as(&app, &app.client(), patient, new_password).await.0, 200, "and the pause is over");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
