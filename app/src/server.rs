@@ -16,6 +16,7 @@ pub mod onboarding_store;
 pub mod profiles;
 pub mod record;
 pub mod record_store;
+pub mod secret_box;
 pub mod security;
 pub mod security_store;
 pub mod state;

@@ -1,8 +1,9 @@
 //! Process settings, from environment variables (documented in the README). Secrets are kept
 //! out of `Debug`.
 
+use app::server::secret_box::SecretKey;
 use std::net::{IpAddr, SocketAddr};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 #[derive(Clone)]
 pub struct Settings {
@@ -20,6 +21,16 @@ pub struct Settings {
     pub utc_offset_minutes: i32,
     /// `KABINET_DEMO`: demo mode (set by `kabinet demo`-loaded installs; shows demo hints).
     pub demo: bool,
+    /// `KABINET_DEMO_UNSAFE_PUBLIC`: allow demo mode (which shows every code it sends to anyone)
+    /// on an address or public URL other than loopback.
+    pub demo_unsafe_public: bool,
+    /// `KABINET_SECRET_KEY`: the key that seals second-factor secrets at rest.
+    pub secret_key: Option<SecretKey>,
+    /// `KABINET_SECRET_KEY_FILE`: where the key is kept when `KABINET_SECRET_KEY` is not set;
+    /// `None`: `secret.key` beside the files folder, made on first start.
+    pub secret_key_file: Option<PathBuf>,
+    /// `KABINET_SECRET_KEY_OLD`: the previous key during a rotation (opens, never seals).
+    pub secret_key_old: Option<SecretKey>,
     /// `KABINET_SMTP_URL`: the SMTP relay; without it mail stays in the outbox.
     pub smtp_url: Option<String>,
     /// `KABINET_MAIL_FROM`: the sender of the clinic's mail.
@@ -55,6 +66,10 @@ impl std::fmt::Debug for Settings {
             .field("trusted_proxies", &self.trusted_proxies)
             .field("utc_offset_minutes", &self.utc_offset_minutes)
             .field("demo", &self.demo)
+            .field("demo_unsafe_public", &self.demo_unsafe_public)
+            .field("secret_key", &self.secret_key.as_ref().map(|_| "***"))
+            .field("secret_key_file", &self.secret_key_file)
+            .field("secret_key_old", &self.secret_key_old.as_ref().map(|_| "***"))
             .field("smtp_url", &self.smtp_url.as_deref().map(redact_url))
             .field("mail_from", &self.mail_from)
             .field("contact_priority", &self.contact_priority)
@@ -96,7 +111,13 @@ impl Settings {
             Some(v) => v.parse().map_err(|_| anyhow::anyhow!("KABINET_UTC_OFFSET_MINUTES must be whole minutes"))?,
             None => app::i18n::DEFAULT_UTC_OFFSET,
         };
-        Ok(Self {
+        let key = |name: &str| -> anyhow::Result<Option<SecretKey>> {
+            match get(name).filter(|v| !v.trim().is_empty()) {
+                Some(v) => SecretKey::parse(&v).map(Some).map_err(|e| anyhow::anyhow!("{name}: {e}")),
+                None => Ok(None),
+            }
+        };
+        let settings = Self {
             database_url: get("KABINET_DATABASE_URL").unwrap_or_else(|| DEFAULT_DATABASE_URL.into()),
             addr: addr.parse().map_err(|_| anyhow::anyhow!("KABINET_ADDR: {addr:?} is not host:port"))?,
             site_root: get("KABINET_SITE_ROOT").map(PathBuf::from).unwrap_or_else(default_site_root),
@@ -104,6 +125,10 @@ impl Settings {
             trusted_proxies,
             utc_offset_minutes,
             demo: matches!(get("KABINET_DEMO").as_deref(), Some("1" | "true" | "yes")),
+            demo_unsafe_public: matches!(get("KABINET_DEMO_UNSAFE_PUBLIC").as_deref(), Some("1" | "true" | "yes")),
+            secret_key: key("KABINET_SECRET_KEY")?,
+            secret_key_file: get("KABINET_SECRET_KEY_FILE").filter(|v| !v.trim().is_empty()).map(PathBuf::from),
+            secret_key_old: key("KABINET_SECRET_KEY_OLD")?,
             smtp_url: get("KABINET_SMTP_URL").filter(|u| !u.trim().is_empty()),
             mail_from: get("KABINET_MAIL_FROM").unwrap_or_else(|| "Kabinet <no-reply@kabinet.example>".into()),
             worker_threads: match get("KABINET_WORKER_THREADS") {
@@ -143,6 +168,35 @@ impl Settings {
             files_dir: get("KABINET_FILES_DIR").map(PathBuf::from).unwrap_or_else(|| PathBuf::from("data/files")),
             document_worker: !matches!(get("KABINET_DOCUMENT_WORKER").as_deref(), Some("0" | "off" | "false" | "no")),
             soffice: get("KABINET_SOFFICE").filter(|s| !s.trim().is_empty()).unwrap_or_else(|| "soffice".into()),
+        };
+        if settings.demo && !settings.demo_unsafe_public && !settings.reachable_only_from_this_machine() {
+            anyhow::bail!(
+                "KABINET_DEMO=1 shows every code and sign-in link the portal sends at /demo/mail to anyone \
+                 who can open it, so demo mode runs only on a loopback address (KABINET_ADDR 127.0.0.1:… or \
+                 [::1]:…) with KABINET_PUBLIC_URL unset or a plain http:// URL on loopback. To expose a demo \
+                 anyway, knowing that anyone can then take over its accounts, also set \
+                 KABINET_DEMO_UNSAFE_PUBLIC=1."
+            );
+        }
+        Ok(settings)
+    }
+
+    /// The portal listens on loopback and is not announced under another origin (a proxy in
+    /// front would publish it under its own public URL).
+    pub fn reachable_only_from_this_machine(&self) -> bool {
+        let url_on_loopback = match &self.public_url {
+            None => true,
+            Some(url) => url.strip_prefix("http://").map(url_host).is_some_and(is_loopback_host),
+        };
+        self.addr.ip().is_loopback() && url_on_loopback
+    }
+
+    /// The key file: `KABINET_SECRET_KEY_FILE`, else `secret.key` beside the files folder
+    /// (`data/secret.key` with the defaults).
+    pub fn secret_key_path(&self) -> PathBuf {
+        self.secret_key_file.clone().unwrap_or_else(|| {
+            let beside = self.files_dir.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+            beside.join("secret.key")
         })
     }
 
@@ -157,6 +211,20 @@ impl Settings {
     pub fn secure_cookies(&self) -> bool {
         self.public_url.as_deref().is_some_and(|u| u.starts_with("https://"))
     }
+}
+
+/// The host of a URL's remainder after `scheme://`, without port, user or brackets.
+fn url_host(rest: &str) -> &str {
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or_default();
+    let host_port = authority.rsplit_once('@').map_or(authority, |(_, h)| h);
+    match host_port.strip_prefix('[') {
+        Some(v6) => v6.split(']').next().unwrap_or_default(),
+        None => host_port.split(':').next().unwrap_or_default(),
+    }
+}
+
+fn is_loopback_host(host: &str) -> bool {
+    host.eq_ignore_ascii_case("localhost") || host.parse::<IpAddr>().is_ok_and(|ip| ip.is_loopback())
 }
 
 /// `site/` beside the binary's build directory (`target/site`), else `./target/site`.
@@ -201,6 +269,57 @@ mod tests {
         assert!(e.to_string().contains("KABINET_VIDEO_BASE_URL"));
         let e = settings(&[("KABINET_VIDEO_LINK_MINUTES", "-5")]).unwrap_err();
         assert!(e.to_string().contains("KABINET_VIDEO_LINK_MINUTES"));
+    }
+
+    #[test]
+    fn demo_mode_starts_only_where_no_one_else_can_read_its_mailbox() {
+        let demo = |pairs: &[(&str, &str)]| {
+            let mut all = vec![("KABINET_DEMO", "1")];
+            all.extend_from_slice(pairs);
+            settings(&all)
+        };
+        assert!(demo(&[]).is_ok(), "the default 127.0.0.1:3000");
+        assert!(demo(&[("KABINET_ADDR", "[::1]:3000")]).is_ok());
+        assert!(demo(&[("KABINET_PUBLIC_URL", "http://127.0.0.1:3100")]).is_ok());
+        assert!(demo(&[("KABINET_PUBLIC_URL", "http://localhost:3000/")]).is_ok());
+        assert!(demo(&[("KABINET_PUBLIC_URL", "http://[::1]:3000")]).is_ok());
+        for refused in [
+            vec![("KABINET_ADDR", "0.0.0.0:3000")],
+            vec![("KABINET_ADDR", "192.0.2.10:3000")],
+            vec![("KABINET_ADDR", "[::]:3000")],
+            vec![("KABINET_PUBLIC_URL", "https://demo.clinic.example")],
+            vec![("KABINET_PUBLIC_URL", "https://127.0.0.1:3000")],
+            vec![("KABINET_PUBLIC_URL", "http://demo.clinic.example")],
+            vec![("KABINET_PUBLIC_URL", "http://127.0.0.1.evil.example")],
+            vec![("KABINET_PUBLIC_URL", "http://127.0.0.1@evil.example")],
+        ] {
+            let e = demo(&refused).unwrap_err().to_string();
+            assert!(e.contains("KABINET_DEMO") && e.contains("KABINET_DEMO_UNSAFE_PUBLIC"), "{refused:?}: {e}");
+        }
+        let public = demo(&[("KABINET_ADDR", "0.0.0.0:3000"), ("KABINET_DEMO_UNSAFE_PUBLIC", "1")]).unwrap();
+        assert!(public.demo && public.demo_unsafe_public, "the explicit override starts it");
+        assert!(settings(&[("KABINET_ADDR", "0.0.0.0:3000")]).is_ok(), "outside demo mode any address is fine");
+    }
+
+    #[test]
+    fn secret_keys_are_checked_kept_out_of_debug_and_the_file_sits_beside_the_files() {
+        let key = app::server::secret_box::SecretKey::generate().to_base64();
+        let s = settings(&[("KABINET_SECRET_KEY", &key)]).unwrap();
+        assert!(s.secret_key.is_some());
+        assert!(!format!("{s:?}").contains(&key[..20]));
+        let e = settings(&[("KABINET_SECRET_KEY", "too-short")]).unwrap_err().to_string();
+        assert!(e.contains("KABINET_SECRET_KEY") && !e.contains("too-short"), "{e}");
+        let e = settings(&[("KABINET_SECRET_KEY_OLD", "AAAA")]).unwrap_err().to_string();
+        assert!(e.contains("KABINET_SECRET_KEY_OLD"), "{e}");
+        assert_eq!(settings(&[]).unwrap().secret_key_path(), PathBuf::from("data/secret.key"));
+        assert_eq!(
+            settings(&[("KABINET_FILES_DIR", "/var/lib/kabinet/files")]).unwrap().secret_key_path(),
+            PathBuf::from("/var/lib/kabinet/secret.key")
+        );
+        assert_eq!(
+            settings(&[("KABINET_SECRET_KEY_FILE", "/etc/kabinet/key")]).unwrap().secret_key_path(),
+            PathBuf::from("/etc/kabinet/key")
+        );
     }
 
     #[test]

@@ -10,6 +10,7 @@ pub mod files;
 pub mod mail;
 mod middleware;
 mod routes;
+pub mod secret_key;
 
 use anyhow::Context;
 use app::app::{shell, App, Assets};
@@ -89,6 +90,24 @@ pub async fn build_with_store(settings: Settings, store: Arc<dyn Store>, clock: 
         }
     };
     let sms = (store.clone(), clock.clone());
+    if settings.demo && !settings.reachable_only_from_this_machine() {
+        tracing::warn!(
+            "KABINET_DEMO_UNSAFE_PUBLIC: demo mode is reachable from other machines; anyone can read /demo/mail"
+        );
+    }
+    tokio::task::spawn_blocking(app::server::auth::prepare_decoy).await?;
+    let secrets = secret_key::load(&settings)?;
+    let resealed = app::server::security::reseal_stored_secrets(&*store, &secrets).await?;
+    if resealed.sealed > 0 {
+        tracing::info!(count = resealed.sealed, "second-factor secrets sealed with the current secret key");
+    }
+    if resealed.unreadable > 0 {
+        tracing::error!(
+            count = resealed.unreadable,
+            "second-factor secrets do not open with KABINET_SECRET_KEY (a different key sealed them; set it, or \
+             KABINET_SECRET_KEY_OLD during a rotation); those accounts cannot pass the second step"
+        );
+    }
     let app_state = AppState {
         store,
         config: Arc::new(PortalConfig {
@@ -100,6 +119,7 @@ pub async fn build_with_store(settings: Settings, store: Arc<dyn Store>, clock: 
             attach_code_ttl_secs: settings.attach_code_ttl_hours * 3600,
             video_base_url: settings.video_base_url.clone(),
             video_link_minutes: settings.video_link_minutes,
+            secrets,
         }),
         clock,
     };

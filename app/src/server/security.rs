@@ -4,8 +4,9 @@
 use super::auth::{
     self, check_throttle, hash_password, internal, new_token, request_context, token_hash, verify_password,
 };
+use super::secret_box::{Opened, SecretBox};
 use super::state::AppState;
-use super::store::{AuditEntry, NewMail, SessionRecord};
+use super::store::{AuditEntry, NewMail, SessionRecord, Store, StoreError};
 use crate::domain::onboarding::{check_password, PasswordProblem, PASSWORD_MAX_CHARS};
 use crate::domain::security::{normalize_recovery_code, normalize_totp_code, RECOVERY_CODES};
 use crate::error::{AppError, Problem};
@@ -43,6 +44,51 @@ fn totp(secret_b32: &str, email: &str) -> Result<Totp, AppError> {
 /// The time step a typed code belongs to, if it is right within ±1 step of `now`.
 fn matching_step(secret_b32: &str, email: &str, code: &str, now: i64) -> Result<Option<i64>, AppError> {
     Ok(totp(secret_b32, email)?.check(code, now.max(0) as u64).map(|s| s as i64))
+}
+
+/// The plain base32 of a stored secret (`pending`: the one being enrolled). A value stored
+/// before encryption, or under the previous key, is sealed anew with the current key here.
+async fn reveal(state: &AppState, account_id: i64, stored: &str, pending: bool) -> Result<String, AppError> {
+    let secrets = &state.config.secrets;
+    match secrets.open(stored, account_id).map_err(internal)? {
+        Opened::Current(plain) => Ok(plain),
+        Opened::Stale(plain) => {
+            let sealed = secrets.seal(&plain, account_id);
+            state.store.totp_secret_replace(account_id, pending, stored, &sealed).await?;
+            Ok(plain)
+        }
+    }
+}
+
+/// What sealing the stored second-factor secrets found.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct ResealReport {
+    /// Clear (from before encryption) or under the previous key, now sealed with the current.
+    pub sealed: usize,
+    /// Opened by no configured key: the key is not the one they were sealed with.
+    pub unreadable: usize,
+}
+
+/// Seals every stored second-factor secret that is clear or under the previous key with the
+/// current key (run at start: after an upgrade, and to finish a key rotation).
+pub async fn reseal_stored_secrets(store: &dyn Store, secrets: &SecretBox) -> Result<ResealReport, StoreError> {
+    let mut report = ResealReport::default();
+    for account in store.totp_secrets_all().await? {
+        for (pending, stored) in [(false, account.secret), (true, account.pending_secret)] {
+            let Some(stored) = stored else { continue };
+            match secrets.open(&stored, account.account_id) {
+                Ok(Opened::Current(_)) => {}
+                Ok(Opened::Stale(plain)) => {
+                    let sealed = secrets.seal(&plain, account.account_id);
+                    if store.totp_secret_replace(account.account_id, pending, &stored, &sealed).await? {
+                        report.sealed += 1;
+                    }
+                }
+                Err(_) => report.unreadable += 1,
+            }
+        }
+    }
+    Ok(report)
 }
 
 fn sha256_hex(s: &str) -> String {
@@ -99,7 +145,8 @@ async fn totp_failure(state: &AppState, account_id: i64) -> Result<(), AppError>
 /// Checks a TOTP code (once per step) or a recovery code (once) for the account.
 async fn check_second_factor(state: &AppState, account_id: i64, typed: &str) -> Result<bool, AppError> {
     let Some(t) = state.store.totp_state(account_id).await? else { return Ok(false) };
-    let Some(secret) = t.secret else { return Ok(false) };
+    let Some(stored) = t.secret else { return Ok(false) };
+    let secret = reveal(state, account_id, &stored, false).await?;
     let now = state.now();
     if let Some(code) = normalize_totp_code(typed) {
         return Ok(match matching_step(&secret, &t.email, &code, now)? {
@@ -182,14 +229,16 @@ pub async fn begin_enrolment(state: &AppState, session: &SessionRecord) -> Resul
     let mut bytes = [0u8; 20];
     rand::rngs::OsRng.fill_bytes(&mut bytes);
     let secret = Secret::from(bytes.to_vec()).to_base32();
-    state.store.totp_begin(session.account_id, &secret).await?;
+    let sealed = state.config.secrets.seal(&secret, session.account_id);
+    state.store.totp_begin(session.account_id, &sealed).await?;
     Ok(())
 }
 
 pub async fn pending_enrolment(state: &AppState, session: &SessionRecord) -> Result<Option<Enrolment>, AppError> {
     let Some(t) = state.store.totp_state(session.account_id).await? else { return Ok(None) };
     match (t.secret, t.pending_secret) {
-        (None, Some(pending)) => {
+        (None, Some(stored)) => {
+            let pending = reveal(state, session.account_id, &stored, true).await?;
             let url = totp(&pending, &t.email)?.to_url().map_err(|e| internal(format!("otpauth: {e:?}")))?;
             Ok(Some(Enrolment { secret_b32: pending, otpauth_url: url }))
         }
@@ -219,7 +268,8 @@ pub async fn confirm_enrolment(
 ) -> Result<(), AppError> {
     reauthenticate(state, session, password).await?;
     let t = state.store.totp_state(session.account_id).await?.ok_or(AppError::NotFound)?;
-    let pending = t.pending_secret.ok_or(AppError::Conflict)?;
+    let stored = t.pending_secret.ok_or(AppError::Conflict)?;
+    let pending = reveal(state, session.account_id, &stored, true).await?;
     let step = match normalize_totp_code(code) {
         Some(code) => matching_step(&pending, &t.email, &code, state.now())?,
         None => None,

@@ -21,6 +21,21 @@ impl std::fmt::Debug for TotpState {
     }
 }
 
+/// An account's stored second-factor secrets as the database keeps them (sealed, or clear from
+/// before encryption), for sealing them anew at start.
+#[derive(Clone, PartialEq, Eq)]
+pub struct StoredTotpSecrets {
+    pub account_id: i64,
+    pub secret: Option<String>,
+    pub pending_secret: Option<String>,
+}
+
+impl std::fmt::Debug for StoredTotpSecrets {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("StoredTotpSecrets").field("account_id", &self.account_id).finish_non_exhaustive()
+    }
+}
+
 /// What a pending two-step sign-in knows.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct PendingSignIn {
@@ -52,6 +67,11 @@ pub struct JournalLine {
 #[async_trait]
 pub trait SecurityStore: Send + Sync {
     async fn totp_state(&self, account_id: i64) -> StoreResult<Option<TotpState>>;
+    /// Every account that keeps a second-factor secret, confirmed or pending.
+    async fn totp_secrets_all(&self) -> StoreResult<Vec<StoredTotpSecrets>>;
+    /// Replaces the stored secret (the pending one when `pending`) if it still is `old`; false
+    /// when it changed meanwhile.
+    async fn totp_secret_replace(&self, account_id: i64, pending: bool, old: &str, new: &str) -> StoreResult<bool>;
     /// Keeps a new secret until the first code confirms it.
     async fn totp_begin(&self, account_id: i64, pending_secret: &str) -> StoreResult<()>;
     /// Turns the pending secret on with its first accepted step, replaces the recovery codes,

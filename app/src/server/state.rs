@@ -22,6 +22,8 @@ pub struct PortalConfig {
     pub video_base_url: String,
     /// How many minutes before an online consultation its link is shown.
     pub video_link_minutes: i64,
+    /// Seals the second-factor secrets kept in the database (`KABINET_SECRET_KEY`).
+    pub secrets: super::secret_box::SecretBox,
 }
 
 /// `KABINET_CONTACT_PRIORITY`: a mobile phone (SMS) or the e-mail address first, the other as

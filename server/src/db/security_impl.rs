@@ -34,6 +34,44 @@ macro_rules! security_impl {
                     .map_err(db_err)
                 }
 
+                async fn totp_secrets_all(&self) -> StoreResult<Vec<StoredTotpSecrets>> {
+                    sqlx::query(
+                        "SELECT id, totp_secret, totp_pending_secret FROM account
+                         WHERE totp_secret IS NOT NULL OR totp_pending_secret IS NOT NULL ORDER BY id",
+                    )
+                    .fetch_all(&self.pool)
+                    .await
+                    .and_then(|rows| {
+                        rows.iter()
+                            .map(|r| {
+                                Ok(StoredTotpSecrets {
+                                    account_id: r.try_get("id")?,
+                                    secret: r.try_get("totp_secret")?,
+                                    pending_secret: r.try_get("totp_pending_secret")?,
+                                })
+                            })
+                            .collect()
+                    })
+                    .map_err(db_err)
+                }
+
+                async fn totp_secret_replace(&self, account_id: i64, pending: bool, old: &str, new: &str) -> StoreResult<bool> {
+                    let sql = if pending {
+                        "UPDATE account SET totp_pending_secret = $3 WHERE id = $1 AND totp_pending_secret = $2"
+                    } else {
+                        "UPDATE account SET totp_secret = $3 WHERE id = $1 AND totp_secret = $2"
+                    };
+                    let changed = sqlx::query(sql)
+                        .bind(account_id)
+                        .bind(old)
+                        .bind(new)
+                        .execute(&self.pool)
+                        .await
+                        .map_err(db_err)?
+                        .rows_affected();
+                    Ok(changed == 1)
+                }
+
                 async fn totp_begin(&self, account_id: i64, pending_secret: &str) -> StoreResult<()> {
                     sqlx::query("UPDATE account SET totp_pending_secret = $2 WHERE id = $1")
                         .bind(account_id)

@@ -1,9 +1,11 @@
 //! The second factor, the account page's sessions and password change, and the staff
 //! requirement, through the real server.
 
-use crate::support::{error_of, spawn_app, spawn_app_with_env, TestApp, PASSWORD};
+use crate::support::{error_of, spawn_app, spawn_app_with_env, TestApp, PASSWORD, TEST_SECRET_KEY};
 use app::domain::account_page::AccountPage;
 use app::error::{AppError, Problem};
+use app::server::secret_box::{Opened, SecretBox, SecretKey};
+use app::server::security::{reseal_stored_secrets, ResealReport};
 use totp_rs::{Builder, Secret};
 
 async fn account_page(app: &TestApp, c: &reqwest::Client) -> AccountPage {
@@ -292,4 +294,94 @@ async fn changing_the_sign_in_address_asks_for_the_password_and_tells_both_addre
     let fresh = app.client();
     let res = app.rpc(&fresh, "sign_in", &[("email", "anna.new@example.com"), ("password", PASSWORD)]).await;
     assert_eq!(res.status(), 200);
+}
+
+// --- Secrets at rest -------------------------------------------------------------------------
+
+/// The TOTP secret as the database keeps it for `email`'s account.
+async fn stored_secret(app: &TestApp, email: &str) -> (i64, Option<String>) {
+    let id = app.scalar(&format!("SELECT id FROM account WHERE email = '{email}'")).await;
+    let all = app.store.totp_secrets_all().await.unwrap();
+    (id, all.into_iter().find(|s| s.account_id == id).and_then(|s| s.secret))
+}
+
+fn test_box() -> SecretBox {
+    SecretBox::new(SecretKey::parse(TEST_SECRET_KEY).unwrap(), None)
+}
+
+const CLEAR_SECRET: &str = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP";
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_second_factor_secret_is_kept_sealed_and_sign_in_still_works() {
+    let app = spawn_app().await;
+    let email = "patient@kabinet.example";
+    let c = app.signed_in(email).await;
+    let (key, _) = enrol(&app, &c).await;
+    let plain = key.replace(' ', "");
+    let (id, stored) = stored_secret(&app, email).await;
+    let stored = stored.expect("a confirmed secret");
+    assert!(stored.starts_with("v1:"), "sealed: {stored}");
+    assert!(!stored.contains(&plain) && !stored.contains(&plain[..8]), "no base32 secret in the column");
+    assert_eq!(test_box().open(&stored, id).unwrap().into_plain(), plain, "sealed with the configured key");
+    let c2 = app.client();
+    assert!(password_step(&app, &c2, email, PASSWORD).await);
+    let res = app.rpc(&c2, "verify_second_factor", &[("code", &code_at(&key, app.clock.now() + 30))]).await;
+    assert_eq!(res.status(), 200, "{}", res.text().await.unwrap());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_secret_kept_in_clear_before_the_upgrade_works_once_and_is_sealed() {
+    let app = spawn_app().await;
+    let email = "patient@kabinet.example";
+    app.raw_sql(&format!("UPDATE account SET totp_secret = '{CLEAR_SECRET}' WHERE email = '{email}'")).await;
+    let c = app.client();
+    assert!(password_step(&app, &c, email, PASSWORD).await);
+    let res = app.rpc(&c, "verify_second_factor", &[("code", &code_at(CLEAR_SECRET, app.clock.now()))]).await;
+    assert_eq!(res.status(), 200, "{}", res.text().await.unwrap());
+    let (id, stored) = stored_secret(&app, email).await;
+    let stored = stored.unwrap();
+    assert!(stored.starts_with("v1:") && !stored.contains(CLEAR_SECRET), "sealed on first use: {stored}");
+    assert_eq!(test_box().open(&stored, id).unwrap().into_plain(), CLEAR_SECRET);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn starting_seals_clear_secrets_and_counts_those_no_key_opens() {
+    let app = spawn_app().await;
+    app.raw_sql(&format!(
+        "UPDATE account SET totp_pending_secret = '{CLEAR_SECRET}' WHERE email = 'doctor@kabinet.example'"
+    ))
+    .await;
+    let report = reseal_stored_secrets(&*app.store, &test_box()).await.unwrap();
+    assert_eq!(report, ResealReport { sealed: 1, unreadable: 0 });
+    let doctor = app.scalar("SELECT id FROM account WHERE email = 'doctor@kabinet.example'").await;
+    let all = app.store.totp_secrets_all().await.unwrap();
+    let pending = all.iter().find(|s| s.account_id == doctor).unwrap().pending_secret.clone().unwrap();
+    assert!(pending.starts_with("v1:"), "{pending}");
+    assert_eq!(reseal_stored_secrets(&*app.store, &test_box()).await.unwrap(), ResealReport::default());
+    let stranger = SecretBox::new(SecretKey::generate(), None);
+    let report = reseal_stored_secrets(&*app.store, &stranger).await.unwrap();
+    assert_eq!(report, ResealReport { sealed: 0, unreadable: 1 }, "a wrong key changes nothing");
+    assert_eq!(app.store.totp_secrets_all().await.unwrap(), all);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn after_a_key_rotation_old_secrets_open_and_are_sealed_with_the_new_key() {
+    let new_key = SecretKey::generate();
+    let app = spawn_app_with_env(&[
+        ("KABINET_SECRET_KEY", &new_key.to_base64()),
+        ("KABINET_SECRET_KEY_OLD", TEST_SECRET_KEY),
+    ])
+    .await;
+    let email = "patient@kabinet.example";
+    let id = app.scalar(&format!("SELECT id FROM account WHERE email = '{email}'")).await;
+    let under_old_key = test_box().seal(CLEAR_SECRET, id);
+    app.raw_sql(&format!("UPDATE account SET totp_secret = '{under_old_key}' WHERE id = {id}")).await;
+    let c = app.client();
+    assert!(password_step(&app, &c, email, PASSWORD).await);
+    let res = app.rpc(&c, "verify_second_factor", &[("code", &code_at(CLEAR_SECRET, app.clock.now()))]).await;
+    assert_eq!(res.status(), 200, "{}", res.text().await.unwrap());
+    let stored = stored_secret(&app, email).await.1.unwrap();
+    assert_ne!(stored, under_old_key);
+    let new_only = SecretBox::new(new_key, None);
+    assert!(matches!(new_only.open(&stored, id), Ok(Opened::Current(p)) if p == CLEAR_SECRET), "re-sealed");
 }

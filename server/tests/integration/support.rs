@@ -8,6 +8,8 @@ use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::{Arc, OnceLock};
 
 pub const PASSWORD: &str = kabinet_server::demo::PASSWORD;
+/// The secret key test servers seal second-factor secrets with (32 bytes of 7, base64).
+pub const TEST_SECRET_KEY: &str = "BwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwc=";
 
 /// The demo clinic, hashed once per test binary.
 pub fn demo_seed() -> Seed {
@@ -145,6 +147,12 @@ async fn spawn_app_with(site_root: &std::path::Path, env: &[(&str, &str)]) -> Te
                 "KABINET_DATABASE_URL" => Some(url.clone()),
                 "KABINET_SITE_ROOT" => Some(site_root.clone()),
                 "KABINET_FILES_DIR" => Some(files_dir.clone()),
+                // A fixed key, so that no test writes a key file beside its temporary folder.
+                "KABINET_SECRET_KEY" => Some(
+                    env.iter()
+                        .find(|(k, _)| k == "KABINET_SECRET_KEY")
+                        .map_or(TEST_SECRET_KEY.into(), |(_, v)| v.clone()),
+                ),
                 other => env.iter().find(|(k, _)| k == other).map(|(_, v)| v.clone()),
             })
             .expect("settings");
