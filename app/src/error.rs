@@ -105,6 +105,15 @@ pub enum AppError {
     /// Too many wrong dates of birth: the gate stays locked until the phone is confirmed.
     #[error("gate blocked")]
     GateBlocked,
+    /// The account's record export is already under way.
+    #[error("export running")]
+    ExportRunning,
+    /// Another account's export holds the converter; try again shortly.
+    #[error("export busy")]
+    ExportBusy,
+    /// The record's PDF could not be made (the converter failed or ran out of time).
+    #[error("export failed")]
+    ExportFailed,
     #[error("rate limited")]
     RateLimited { retry_after_secs: i64 },
     #[error("internal error {reference}")]
@@ -136,6 +145,8 @@ impl AppError {
             AppError::BookingLimit { .. } | AppError::CancellationClosed => 422,
             AppError::CannotSend { .. } | AppError::EditWindowClosed { .. } | AppError::BirthDateWrong => 422,
             AppError::GateBlocked => 423,
+            AppError::ExportRunning => 409,
+            AppError::ExportBusy | AppError::ExportFailed => 503,
             AppError::RateLimited { .. } => 429,
             AppError::Internal { .. } => 500,
             AppError::Unavailable => 503,
@@ -186,6 +197,9 @@ impl AppError {
             AppError::EditWindowClosed { hours } => (t.docs.err_edit_window)(*hours),
             AppError::BirthDateWrong => t.docs.err_birth_date_wrong.into(),
             AppError::GateBlocked => t.docs.err_gate_blocked.into(),
+            AppError::ExportRunning => t.docs.err_export_running.into(),
+            AppError::ExportBusy => t.docs.err_export_busy.into(),
+            AppError::ExportFailed => t.docs.err_export_failed.into(),
             AppError::RateLimited { retry_after_secs } => (t.err_rate_limited)((retry_after_secs + 59).max(60) / 60),
             AppError::Internal { reference } => (t.err_internal)(reference),
             AppError::Unavailable => t.err_unavailable.into(),

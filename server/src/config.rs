@@ -53,6 +53,9 @@ pub struct Settings {
     pub document_worker: bool,
     /// The LibreOffice program that converts office documents to PDF.
     pub soffice: String,
+    /// `KABINET_CONVERTER_SANDBOX`: converters run in a network namespace of their own (default
+    /// on); `off` runs them with the server's network, which is unsafe.
+    pub converter_sandbox: bool,
 }
 
 impl std::fmt::Debug for Settings {
@@ -80,6 +83,7 @@ impl std::fmt::Debug for Settings {
             .field("files_dir", &self.files_dir)
             .field("document_worker", &self.document_worker)
             .field("soffice", &self.soffice)
+            .field("converter_sandbox", &self.converter_sandbox)
             .finish()
     }
 }
@@ -168,6 +172,11 @@ impl Settings {
             files_dir: get("KABINET_FILES_DIR").map(PathBuf::from).unwrap_or_else(|| PathBuf::from("data/files")),
             document_worker: !matches!(get("KABINET_DOCUMENT_WORKER").as_deref(), Some("0" | "off" | "false" | "no")),
             soffice: get("KABINET_SOFFICE").filter(|s| !s.trim().is_empty()).unwrap_or_else(|| "soffice".into()),
+            converter_sandbox: match get("KABINET_CONVERTER_SANDBOX").as_deref().map(str::trim) {
+                None | Some("") | Some("on") => true,
+                Some("off") => false,
+                Some(_) => anyhow::bail!("KABINET_CONVERTER_SANDBOX must be on or off"),
+            },
         };
         if settings.demo && !settings.demo_unsafe_public && !settings.reachable_only_from_this_machine() {
             anyhow::bail!(
@@ -252,6 +261,8 @@ mod tests {
         assert_eq!(s.database_url, "sqlite:data/kabinet.db");
         assert_eq!(s.addr.to_string(), "127.0.0.1:3000");
         assert!(!s.secure_cookies());
+        assert!(s.converter_sandbox);
+        assert!(!settings(&[("KABINET_CONVERTER_SANDBOX", "off")]).unwrap().converter_sandbox);
     }
 
     #[test]
@@ -269,6 +280,8 @@ mod tests {
         assert!(e.to_string().contains("KABINET_VIDEO_BASE_URL"));
         let e = settings(&[("KABINET_VIDEO_LINK_MINUTES", "-5")]).unwrap_err();
         assert!(e.to_string().contains("KABINET_VIDEO_LINK_MINUTES"));
+        let e = settings(&[("KABINET_CONVERTER_SANDBOX", "no")]).unwrap_err();
+        assert!(e.to_string().contains("KABINET_CONVERTER_SANDBOX"));
     }
 
     #[test]

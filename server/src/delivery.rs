@@ -3,7 +3,8 @@
 //! crash overwrites the same copy instead of adding one), and marks it delivered in one
 //! transaction that also shows its record. A lease that outlives a crashed worker expires and
 //! the file is taken again; a file delivered once is never delivered twice (the update only
-//! touches queued rows).
+//! touches queued rows). An image that declares more pixels than the portal converts is not
+//! sent, with its reason, before any decoder sees it.
 
 use crate::convert::Converter;
 use crate::files::FileStore;
@@ -63,6 +64,15 @@ impl Worker {
                     self.store.fail_file(f.id, Reason::ConversionFailed.code()).await?;
                     return Ok(false);
                 };
+                if media.conversion() == Some(app::domain::files::Conversion::ToWebp)
+                    && image_too_large(&input, media).await
+                {
+                    // Told before any decoder sees it: a bomb is a few bytes that declare
+                    // gigapixels.
+                    tracing::warn!(file_id = f.id, "image over the pixel cap: file not sent");
+                    self.store.fail_file(f.id, Reason::ImageTooLarge.code()).await?;
+                    return Ok(false);
+                }
                 match self.converter.convert(&input, media, &target).await {
                     Ok(kind) => Some((name, kind.mime().to_string())),
                     Err(error) => {
@@ -103,4 +113,17 @@ impl Worker {
             }
         })
     }
+}
+
+/// Whether the image at `path` declares more pixels than the portal converts (its header only
+/// is read).
+async fn image_too_large(path: &std::path::Path, media: MediaType) -> bool {
+    use tokio::io::AsyncReadExt;
+    let mut head = Vec::with_capacity(app::domain::files::IMAGE_HEADER_BYTES);
+    let read = match tokio::fs::File::open(path).await {
+        Ok(f) => f.take(app::domain::files::IMAGE_HEADER_BYTES as u64).read_to_end(&mut head).await,
+        Err(e) => Err(e),
+    };
+    // An unreadable file fails in the converter, with its own reason.
+    read.is_ok() && app::domain::files::image_too_large(media, &head)
 }

@@ -6,6 +6,7 @@ pub mod convert;
 pub mod db;
 pub mod delivery;
 pub mod demo;
+pub mod exports;
 pub mod files;
 pub mod mail;
 mod middleware;
@@ -35,6 +36,7 @@ pub struct ServerState {
     pub settings: Arc<Settings>,
     pub files: files::FileStore,
     pub converter: convert::Converter,
+    pub exports: exports::Exports,
 }
 
 impl FromRef<ServerState> for LeptosOptions {
@@ -124,17 +126,33 @@ pub async fn build_with_store(settings: Settings, store: Arc<dyn Store>, clock: 
         clock,
     };
     let (leptos_options, assets) = front_end(&settings.site_root);
+    // Resolved once, here: converters run in folders of their own and LibreOffice takes its
+    // profile as a file:// URL, where a relative "data/files" would name a host "data".
+    let mut settings = settings;
+    settings.files_dir = std::path::absolute(&settings.files_dir)
+        .with_context(|| format!("KABINET_FILES_DIR {}", settings.files_dir.display()))?;
     let files = files::FileStore::open(&settings.files_dir)
         .with_context(|| format!("KABINET_FILES_DIR {}", settings.files_dir.display()))?;
-    let converter = convert::Converter { soffice: settings.soffice.clone(), work_root: settings.files_dir.join("tmp") };
+    let converter =
+        convert::Converter::new(settings.soffice.clone(), settings.files_dir.join("tmp"), settings.converter_sandbox);
+    if !settings.converter_sandbox {
+        tracing::warn!("KABINET_CONVERTER_SANDBOX=off: converters run with the network (unsafe)");
+    }
     let documents = settings.document_worker.then(|| delivery::Worker {
         store: app_state.store.clone(),
         files: files.clone(),
         converter: converter.clone(),
         clock: app_state.clock.clone(),
     });
-    let state =
-        ServerState { leptos_options, app: app_state, assets, settings: Arc::new(settings.clone()), files, converter };
+    let state = ServerState {
+        leptos_options,
+        app: app_state,
+        assets,
+        settings: Arc::new(settings.clone()),
+        files,
+        converter,
+        exports: exports::Exports::default(),
+    };
 
     let context = {
         let state = state.clone();

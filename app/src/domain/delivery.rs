@@ -44,6 +44,9 @@ pub enum Reason {
     NotSelected,
     /// The conversion (to PDF or WEBP) failed; the original is kept.
     ConversionFailed,
+    /// An image that declares more pixels than the portal converts (`MAX_IMAGE_PIXELS`): a
+    /// decompression bomb, or a picture no phone takes. The original is kept.
+    ImageTooLarge,
 }
 
 impl Reason {
@@ -52,12 +55,14 @@ impl Reason {
             Reason::Refused(r) => r.as_str(),
             Reason::NotSelected => "not_selected",
             Reason::ConversionFailed => "conversion_failed",
+            Reason::ImageTooLarge => "image_too_large",
         }
     }
     pub fn parse(s: &str) -> Option<Self> {
         match s {
             "not_selected" => Some(Reason::NotSelected),
             "conversion_failed" => Some(Reason::ConversionFailed),
+            "image_too_large" => Some(Reason::ImageTooLarge),
             other => Refusal::parse(other).map(Reason::Refused),
         }
     }
@@ -267,6 +272,7 @@ mod tests {
         let all = [
             Reason::NotSelected,
             Reason::ConversionFailed,
+            Reason::ImageTooLarge,
             Reason::Refused(Refusal::TooLarge),
             Reason::Refused(Refusal::NoAbleGuardian),
         ];

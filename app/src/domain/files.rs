@@ -165,6 +165,11 @@ pub fn sniff(head: &[u8], tail: &[u8]) -> Option<MediaType> {
         return heif.contains(&brand).then_some(MediaType::Heic);
     }
     if starts(b"PK\x03\x04") {
+        // A macro-enabled package (.docm, .xlsm) holds its code in vbaProject.bin, named in
+        // its local header and again in the central directory at the end: refused.
+        if anywhere(b"vbaProject.bin") {
+            return None;
+        }
         // Office Open XML: a zip whose entries name the application's part.
         if anywhere(b"word/document") {
             return Some(MediaType::Docx);
@@ -190,6 +195,107 @@ pub fn sniff(head: &[u8], tail: &[u8]) -> Option<MediaType> {
         return contains(text, b"<ClinicalDocument").then_some(MediaType::Semd);
     }
     None
+}
+
+/// The most pixels an image may have to be converted: a 50-megapixel photo is larger than any
+/// phone's; a "decompression bomb" (a small file declaring a huge picture) is far over it.
+pub const MAX_IMAGE_PIXELS: u64 = 50_000_000;
+
+/// How many bytes of an image's start `image_size` wants to see (a JPEG's frame header follows
+/// its metadata, which may be long).
+pub const IMAGE_HEADER_BYTES: usize = 1024 * 1024;
+
+fn be16(b: &[u8], at: usize) -> Option<u32> {
+    b.get(at..at + 2).map(|s| u16::from_be_bytes([s[0], s[1]]) as u32)
+}
+fn be32(b: &[u8], at: usize) -> Option<u32> {
+    b.get(at..at + 4).map(|s| u32::from_be_bytes([s[0], s[1], s[2], s[3]]))
+}
+fn le16(b: &[u8], at: usize) -> Option<u32> {
+    b.get(at..at + 2).map(|s| u16::from_le_bytes([s[0], s[1]]) as u32)
+}
+fn le24(b: &[u8], at: usize) -> Option<u32> {
+    b.get(at..at + 3).map(|s| u32::from_le_bytes([s[0], s[1], s[2], 0]))
+}
+fn le32(b: &[u8], at: usize) -> Option<u32> {
+    b.get(at..at + 4).map(|s| u32::from_le_bytes([s[0], s[1], s[2], s[3]]))
+}
+
+/// Width and height an image declares in its header (`head`: its first bytes, up to
+/// `IMAGE_HEADER_BYTES`), read without decoding it; none when the header does not say within
+/// `head`. A HEIC's largest declared image (`ispe`) counts: a grid's tiles are smaller than it.
+pub fn image_size(media: MediaType, head: &[u8]) -> Option<(u32, u32)> {
+    match media {
+        MediaType::Png => (head.get(12..16) == Some(b"IHDR")).then(|| Some((be32(head, 16)?, be32(head, 20)?)))?,
+        MediaType::Gif => Some((le16(head, 6)?, le16(head, 8)?)),
+        MediaType::Jpeg => jpeg_size(head),
+        MediaType::Webp => match head.get(12..16)? {
+            b"VP8 " => Some((le16(head, 26)? & 0x3FFF, le16(head, 28)? & 0x3FFF)),
+            b"VP8L" => {
+                let bits = le32(head, 21)?;
+                Some(((bits & 0x3FFF) + 1, ((bits >> 14) & 0x3FFF) + 1))
+            }
+            b"VP8X" => Some((le24(head, 24)? + 1, le24(head, 27)? + 1)),
+            _ => None,
+        },
+        MediaType::Heic => head
+            .windows(4)
+            .enumerate()
+            .filter(|(_, w)| *w == b"ispe")
+            // The box: size, "ispe", version and flags, width, height.
+            .filter_map(|(i, _)| Some((be32(head, i + 8)?, be32(head, i + 12)?)))
+            .max_by_key(|(w, h)| *w as u64 * *h as u64),
+        MediaType::Tiff => tiff_size(head),
+        _ => None,
+    }
+}
+
+/// A JPEG's size from its first frame header (SOF0–SOF15, less DHT, JPG and DAC).
+fn jpeg_size(b: &[u8]) -> Option<(u32, u32)> {
+    let mut at = 2;
+    loop {
+        if *b.get(at)? != 0xFF {
+            return None;
+        }
+        let marker = *b.get(at + 1)?;
+        match marker {
+            0xFF => at += 1,
+            0x01 | 0xD0..=0xD9 => at += 2,
+            0xC0..=0xCF if !matches!(marker, 0xC4 | 0xC8 | 0xCC) => {
+                return Some((be16(b, at + 7)?, be16(b, at + 5)?));
+            }
+            _ => at += 2 + be16(b, at + 2)? as usize,
+        }
+    }
+}
+
+/// A TIFF's size from its first directory (tags 256 and 257), when that lies within `b`.
+fn tiff_size(b: &[u8]) -> Option<(u32, u32)> {
+    let little = b.starts_with(b"II");
+    let u16_at = |at: usize| if little { le16(b, at) } else { be16(b, at) };
+    let u32_at = |at: usize| if little { le32(b, at) } else { be32(b, at) };
+    let ifd = u32_at(4)? as usize;
+    let count = u16_at(ifd)? as usize;
+    let (mut w, mut h) = (None, None);
+    for i in 0..count.min(512) {
+        let e = ifd + 2 + i * 12;
+        let value = match u16_at(e + 2)? {
+            3 => u16_at(e + 8)?,
+            4 => u32_at(e + 8)?,
+            _ => continue,
+        };
+        match u16_at(e)? {
+            256 => w = Some(value),
+            257 => h = Some(value),
+            _ => {}
+        }
+    }
+    Some((w?, h?))
+}
+
+/// Whether an image declares more pixels than the portal converts.
+pub fn image_too_large(media: MediaType, head: &[u8]) -> bool {
+    image_size(media, head).is_some_and(|(w, h)| w as u64 * h as u64 > MAX_IMAGE_PIXELS)
 }
 
 /// The name the patient's copy carries: the original's stem with the delivered type's extension.
@@ -267,6 +373,8 @@ mod tests {
             ("docx", docx, Some(MediaType::Docx)),
             ("xlsx", b"PK\x03\x04.....xl/workbook.xml".to_vec(), Some(MediaType::Xlsx)),
             ("any other zip", b"PK\x03\x04.....notes.txt".to_vec(), None),
+            ("docm", b"PK\x03\x04.....word/document.xml....word/vbaProject.bin".to_vec(), None),
+            ("xlsm", b"PK\x03\x04.....xl/workbook.xml....xl/vbaProject.bin".to_vec(), None),
             ("doc", ole, Some(MediaType::Doc)),
             ("xls", xls, Some(MediaType::Xls)),
             (
@@ -284,8 +392,69 @@ mod tests {
         }
         // The central directory at the end names the parts as well.
         assert_eq!(sniff(b"PK\x03\x04 no names here", b"...xl/workbook.xml..."), Some(MediaType::Xlsx));
+        assert_eq!(sniff(b"PK\x03\x04...word/document.xml", b"...word/vbaProject.bin..."), None);
         for t in MediaType::ALL {
             assert_eq!(MediaType::parse_mime(t.mime()), Some(t));
+        }
+    }
+
+    #[test]
+    fn image_sizes_are_read_from_headers_and_bombs_told_apart() {
+        let png = |w: u32, h: u32| {
+            let mut b = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR".to_vec();
+            b.extend(w.to_be_bytes());
+            b.extend(h.to_be_bytes());
+            b.extend([8, 2, 0, 0, 0]);
+            b
+        };
+        let mut gif = b"GIF89a".to_vec();
+        gif.extend([0x20, 0x03, 0x58, 0x02]);
+        // An EXIF segment before the frame header, as cameras write it.
+        let mut jpeg = vec![0xFF, 0xD8, 0xFF, 0xE1, 0x00, 0x06, 1, 2, 3, 4];
+        jpeg.extend([0xFF, 0xC2, 0x00, 0x11, 0x08, 0x0B, 0xB8, 0x0F, 0xA0, 0x03]);
+        let webp = |kind: &[u8], body: &[u8]| {
+            let mut b = b"RIFF\0\0\0\0WEBP".to_vec();
+            b.extend(kind);
+            b.extend([0, 0, 0, 0]);
+            b.extend(body);
+            b
+        };
+        let vp8 = webp(b"VP8 ", &[0, 0, 0, 0x9D, 0x01, 0x2A, 0x80, 0x02, 0xE0, 0x01]);
+        // 14 bits of width - 1 (99), then 14 of height - 1 (49).
+        let bits: u32 = 99 | (49 << 14);
+        let mut vp8l_body = vec![0x2F];
+        vp8l_body.extend(bits.to_le_bytes());
+        let vp8l = webp(b"VP8L", &vp8l_body);
+        let vp8x = webp(b"VP8X", &[0, 0, 0, 0, 0x0F, 0x27, 0, 0x0F, 0x27, 0]);
+        let mut heic = b"\0\0\0\x18ftypheic\0\0\0\0mif1heic....".to_vec();
+        for (w, h) in [(512u32, 512u32), (100_000, 100_000)] {
+            heic.extend(20u32.to_be_bytes());
+            heic.extend(b"ispe\0\0\0\0");
+            heic.extend(w.to_be_bytes());
+            heic.extend(h.to_be_bytes());
+        }
+        let mut tiff = b"II*\0\x08\0\0\0\x02\0".to_vec();
+        tiff.extend([0x00, 0x01, 3, 0, 1, 0, 0, 0, 0x40, 0x1F, 0, 0]);
+        tiff.extend([0x01, 0x01, 4, 0, 1, 0, 0, 0, 0x40, 0x1F, 0, 0]);
+        let cases: Vec<(&str, MediaType, Vec<u8>, Option<(u32, u32)>, bool)> = vec![
+            ("png", MediaType::Png, png(64, 64), Some((64, 64)), false),
+            ("png bomb", MediaType::Png, png(100_000, 100_000), Some((100_000, 100_000)), true),
+            ("png at the cap", MediaType::Png, png(10_000, 5_000), Some((10_000, 5_000)), false),
+            ("png one row over", MediaType::Png, png(10_000, 5_001), Some((10_000, 5_001)), true),
+            ("gif", MediaType::Gif, gif, Some((800, 600)), false),
+            ("jpeg after exif", MediaType::Jpeg, jpeg, Some((4000, 3000)), false),
+            ("webp lossy", MediaType::Webp, vp8, Some((640, 480)), false),
+            ("webp lossless", MediaType::Webp, vp8l, Some((100, 50)), false),
+            ("webp extended", MediaType::Webp, vp8x, Some((10_000, 10_000)), true),
+            ("heic: its largest image", MediaType::Heic, heic, Some((100_000, 100_000)), true),
+            ("tiff", MediaType::Tiff, tiff, Some((8000, 8000)), true),
+            ("cut short", MediaType::Png, png(64, 64)[..18].to_vec(), None, false),
+            ("jpeg without a frame header", MediaType::Jpeg, vec![0xFF, 0xD8, 0xFF, 0xE0, 0x00], None, false),
+            ("not an image type", MediaType::Pdf, b"%PDF-1.7".to_vec(), None, false),
+        ];
+        for (name, media, head, size, too_large) in cases {
+            assert_eq!(image_size(media, &head), size, "{name}");
+            assert_eq!(image_too_large(media, &head), too_large, "{name}");
         }
     }
 

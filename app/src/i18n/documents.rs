@@ -82,6 +82,9 @@ pub struct DocTexts {
     pub err_edit_window: fn(i64) -> String,
     pub err_birth_date_wrong: &'static str,
     pub err_gate_blocked: &'static str,
+    pub err_export_running: &'static str,
+    pub err_export_busy: &'static str,
+    pub err_export_failed: &'static str,
     pub problem_file_type: &'static str,
     pub problem_file_too_large: fn(u64) -> String,
     pub problem_too_many_files: fn(usize) -> String,
@@ -99,6 +102,7 @@ pub struct DocTexts {
     guardian_refusals: [&'static str; 3],
     not_selected: &'static str,
     conversion_failed: &'static str,
+    image_too_large: &'static str,
     delivered_some: fn(usize, usize) -> String,
 }
 
@@ -113,6 +117,7 @@ impl DocTexts {
             Reason::Refused(r) => self.refusal(r),
             Reason::NotSelected => self.not_selected,
             Reason::ConversionFailed => self.conversion_failed,
+            Reason::ImageTooLarge => self.image_too_large,
         }
     }
 
@@ -214,6 +219,9 @@ pub static DOCS_RU: DocTexts = DocTexts {
     err_edit_window: |h| format!("Прошло более {h} часов с момента создания протокола."),
     err_birth_date_wrong: "Дата рождения не совпадает с указанной в медкарте.",
     err_gate_blocked: "Слишком много неверных попыток. Документы откроются после подтверждения телефона: обратитесь в клинику.",
+    err_export_running: "Медкарта уже готовится: дождитесь, пока файл скачается.",
+    err_export_busy: "Сейчас готовится другая выгрузка. Повторите через минуту.",
+    err_export_failed: "Не удалось подготовить PDF. Повторите позже; если не получится, обратитесь в клинику.",
     problem_file_type: "Тип файла не поддерживается.",
     problem_file_too_large: |mb| format!("Файл больше {mb} МБ."),
     problem_too_many_files: |n| format!("Не больше {n} файлов за раз."),
@@ -246,6 +254,7 @@ pub static DOCS_RU: DocTexts = DocTexts {
     guardian_refusals: ["отказ от обработки персональных данных", "городской номер телефона", "иностранный номер телефона"],
     not_selected: "не отмечен для отправки",
     conversion_failed: "не удалось преобразовать файл",
+    image_too_large: "изображение слишком большое (больше 50 мегапикселей)",
     delivered_some: |k, n| format!("Доставлено {k} из {n}"),
 };
 
@@ -330,6 +339,9 @@ pub static DOCS_EN: DocTexts = DocTexts {
     err_edit_window: |h| format!("More than {h} hours have passed since the protocol was created."),
     err_birth_date_wrong: "The date of birth does not match the medical record.",
     err_gate_blocked: "Too many wrong tries. The documents open once the phone is confirmed: contact the clinic.",
+    err_export_running: "Your record is already being prepared: wait for the file to download.",
+    err_export_busy: "Another export is being prepared. Try again in a minute.",
+    err_export_failed: "The PDF could not be prepared. Try again later; if it fails again, contact the clinic.",
     problem_file_type: "This file type is not accepted.",
     problem_file_too_large: |mb| format!("The file is over {mb} MB."),
     problem_too_many_files: |n| format!("At most {n} files at a time."),
@@ -362,6 +374,7 @@ pub static DOCS_EN: DocTexts = DocTexts {
     guardian_refusals: ["refused personal-data processing", "landline phone number", "foreign phone number"],
     not_selected: "not ticked for sending",
     conversion_failed: "the file could not be converted",
+    image_too_large: "the image is too large (over 50 megapixels)",
     delivered_some: |k, n| format!("Delivered {k} of {n}"),
 };
 
@@ -380,5 +393,7 @@ mod tests {
         assert_eq!(DOCS_RU.status(UploadStatus::DeliveredSome { delivered: 2, total: 4 }), "Доставлено 2 из 4");
         assert_eq!(DOCS_EN.status(UploadStatus::CannotSend), "Cannot be sent");
         assert_eq!(DOCS_RU.reason(Reason::Refused(Refusal::TooLarge)), "файл больше 16 МБ");
+        assert_eq!(DOCS_RU.reason(Reason::ImageTooLarge), "изображение слишком большое (больше 50 мегапикселей)");
+        assert_eq!(DOCS_EN.reason(Reason::ImageTooLarge), "the image is too large (over 50 megapixels)");
     }
 }

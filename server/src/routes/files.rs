@@ -20,7 +20,6 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::Router;
 use std::collections::HashMap;
-use std::sync::OnceLock;
 use tower::ServiceExt;
 
 /// The clinic keeps larger files than it may send: a file over 16 MB is stored, and the rules
@@ -211,12 +210,10 @@ async fn file(
     res
 }
 
-/// One export at a time: LibreOffice is heavy on two cores.
-fn export_gate() -> &'static tokio::sync::Semaphore {
-    static GATE: OnceLock<tokio::sync::Semaphore> = OnceLock::new();
-    GATE.get_or_init(|| tokio::sync::Semaphore::new(1))
-}
-
+/// The whole record as one PDF. LibreOffice runs for it, so `Exports` decides who may start one
+/// now (one per account at a time, a few per window, one on the server at a time with a short
+/// wait); the conversion is cut at `convert::TIMEOUT`, and every refusal or failure answers a
+/// translated sentence, never a hung request.
 async fn export_pdf(
     State(state): State<ServerState>,
     Extension(ctx): Extension<RequestContext>,
@@ -226,8 +223,11 @@ async fn export_pdf(
     let result = async {
         let session = ctx.session.clone().ok_or(AppError::Unauthenticated)?;
         let html = app::server::export::record_html(&state.app, &session, ctx.peer, lang).await?;
-        let _turn = export_gate().acquire().await.map_err(auth::internal)?;
-        state.converter.html_to_pdf(&html).await.map_err(auth::internal)
+        let _turn = state.exports.begin(session.account_id, state.app.now()).await?;
+        state.converter.html_to_pdf(&html).await.map_err(|error| {
+            tracing::error!(%error, "record export: conversion failed");
+            AppError::ExportFailed
+        })
     }
     .await;
     match result {
@@ -244,6 +244,17 @@ async fn export_pdf(
             )
                 .into_response()
         }
-        Err(e) => error_text(&e, &headers),
+        Err(e) => {
+            let retry = match &e {
+                AppError::RateLimited { retry_after_secs } => Some(*retry_after_secs),
+                AppError::ExportBusy | AppError::ExportFailed | AppError::ExportRunning => Some(60),
+                _ => None,
+            };
+            let mut res = error_text(&e, &headers);
+            if let Some(secs) = retry.and_then(|s| HeaderValue::from_str(&s.max(1).to_string()).ok()) {
+                res.headers_mut().insert(header::RETRY_AFTER, secs);
+            }
+            res
+        }
     }
 }

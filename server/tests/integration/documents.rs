@@ -289,7 +289,7 @@ async fn a_worker_killed_mid_batch_and_restarted_finishes_it_with_no_duplicates(
     let worker = kabinet_server::delivery::Worker {
         store: app.store.clone(),
         files: kabinet_server::files::FileStore::open(&files_dir).unwrap(),
-        converter: kabinet_server::convert::Converter { soffice: "soffice".into(), work_root: files_dir.join("tmp") },
+        converter: kabinet_server::convert::Converter::new("soffice".into(), files_dir.join("tmp"), true),
         clock: app.clock.as_fn(),
     };
     let first = worker.clone().spawn();
@@ -591,4 +591,61 @@ async fn the_whole_record_downloads_as_one_pdf() {
     assert!(pdf.starts_with(b"%PDF-") && pdf.len() > 2000, "{} bytes", pdf.len());
     let card = card_of(&app, "иванова анна").await;
     assert!(app.store.audit_for_card(card).await.unwrap().iter().any(|e| e.action == "record.export"));
+}
+
+/// A PNG of a few dozen bytes that declares 100 000 × 100 000 pixels (ten gigapixels).
+fn png_bomb() -> Vec<u8> {
+    fn chunk(kind: &[u8], data: &[u8]) -> Vec<u8> {
+        let mut c = (data.len() as u32).to_be_bytes().to_vec();
+        c.extend(kind);
+        c.extend(data);
+        // The checksum is not checked before the size: any value will do for this test.
+        c.extend([0, 0, 0, 0]);
+        c
+    }
+    let mut ihdr = 100_000u32.to_be_bytes().to_vec();
+    ihdr.extend(100_000u32.to_be_bytes());
+    ihdr.extend([8, 2, 0, 0, 0]);
+    let mut png = b"\x89PNG\r\n\x1a\n".to_vec();
+    png.extend(chunk(b"IHDR", &ihdr));
+    png.extend(chunk(b"IDAT", &[0x78, 0x9C, 0x03, 0x00, 0x00, 0x00, 0x00, 0x01]));
+    png.extend(chunk(b"IEND", &[]));
+    png
+}
+
+/// The letter as a macro-enabled document: the same package with a `word/vbaProject.bin`.
+fn docm() -> Vec<u8> {
+    use std::io::Write;
+    let mut letter = zip::ZipArchive::new(std::io::Cursor::new(fixture("letter.docx"))).unwrap();
+    let mut out = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    for i in 0..letter.len() {
+        out.raw_copy_file(letter.by_index_raw(i).unwrap()).unwrap();
+    }
+    out.start_file("word/vbaProject.bin", zip::write::SimpleFileOptions::default()).unwrap();
+    out.write_all(b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1 macro").unwrap();
+    out.finish().unwrap().into_inner()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_decompression_bomb_is_not_sent_with_its_reason_and_a_macro_document_is_refused() {
+    let app = spawn_app().await;
+    let doctor = app.signed_in("doctor@kabinet.example").await;
+    let card = card_of(&app, "иванова анна").await;
+    let res = upload(&app, &doctor, card, batch("Макрос", "analyses", vec![("letter.docm", docm())], &[0])).await;
+    assert_eq!(error_of(res).await, AppError::field("files", Problem::FileType));
+    assert_eq!(stored_files(&app), Vec::<String>::new());
+
+    let started = std::time::Instant::now();
+    let res = upload(&app, &doctor, card, batch("Снимок", "analyses", vec![("bomb.png", png_bomb())], &[0])).await;
+    assert_eq!(res.status(), 200);
+    delivered(&app).await;
+    assert!(started.elapsed() < Duration::from_secs(10), "took {:?}", started.elapsed());
+    let docs = documents(&app, &doctor, card).await;
+    let file = &docs.uploads[0].files[0];
+    assert_eq!(file.status, FileStatus::NotSent);
+    assert_eq!(file.reasons, vec![Reason::ImageTooLarge]);
+    assert_eq!(docs.uploads[0].status, UploadStatus::NotSent);
+    let texts = app::i18n::Lang::Ru.texts();
+    assert_eq!(texts.docs.status(UploadStatus::NotSent), "Не отправлено");
+    assert_eq!(texts.docs.reason(Reason::ImageTooLarge), "изображение слишком большое (больше 50 мегапикселей)");
 }

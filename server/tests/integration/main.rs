@@ -6,6 +6,7 @@ mod attach;
 mod booking;
 mod documents;
 mod http;
+mod newcomer;
 mod onboarding;
 mod outbox;
 mod record;
