@@ -65,11 +65,9 @@ async fn set_language(State(state): State<ServerState>, Form(form): Form<LangFor
     let next = app::domain::paths::local_path(form.next.as_deref());
     let secure = if state.settings.secure_cookies() { "; Secure" } else { "" };
     let cookie = format!("{LANG_COOKIE}={}; Path=/; Max-Age=31536000; SameSite=Lax{secure}", lang.code());
-    let mut res = Response::builder()
-        .status(StatusCode::SEE_OTHER)
-        .header(header::LOCATION, next)
-        .body(Body::empty())
-        .expect("valid response");
+    // `local_path` admits no character a header refuses; home is the answer if that ever slips.
+    let location = HeaderValue::from_str(&next).unwrap_or(HeaderValue::from_static("/"));
+    let mut res = (StatusCode::SEE_OTHER, [(header::LOCATION, location)]).into_response();
     if let Ok(v) = HeaderValue::from_str(&cookie) {
         res.headers_mut().insert(header::SET_COOKIE, v);
     }
