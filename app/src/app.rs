@@ -1,6 +1,7 @@
 //! The HTML shell, the root component and the route table.
 
 use crate::components::layout::CabinetLayout;
+use crate::components::title::Title;
 use crate::i18n::{provide_i18n_context, use_lang};
 use crate::pages::{
     account::AccountPage,
@@ -18,7 +19,7 @@ use crate::pages::{
     staff_booking::{StaffAppointmentPage, StaffBookingPage, StaffDayBookPage, StaffSchedulePage},
 };
 use leptos::prelude::*;
-use leptos_meta::{provide_meta_context, MetaTags, Title};
+use leptos_meta::{provide_meta_context, MetaTags};
 use leptos_router::{
     components::{ParentRoute, Redirect, Route, Router, Routes},
     path, SsrMode,

@@ -3,4 +3,5 @@
 pub mod errors;
 pub mod lang_switch;
 pub mod layout;
+pub mod title;
 pub mod upload;

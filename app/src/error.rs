@@ -116,6 +116,12 @@ pub enum AppError {
     ExportFailed,
     #[error("rate limited")]
     RateLimited { retry_after_secs: i64 },
+    /// The request could not be read (malformed or missing arguments): the caller's fault.
+    #[error("bad request")]
+    BadRequest,
+    /// The request's body is over the limit of where it was sent.
+    #[error("too large")]
+    TooLarge,
     #[error("internal error {reference}")]
     Internal { reference: String },
     /// The browser could not reach the server or read its answer.
@@ -148,6 +154,8 @@ impl AppError {
             AppError::ExportRunning => 409,
             AppError::ExportBusy | AppError::ExportFailed => 503,
             AppError::RateLimited { .. } => 429,
+            AppError::BadRequest => 400,
+            AppError::TooLarge => 413,
             AppError::Internal { .. } => 500,
             AppError::Unavailable => 503,
         }
@@ -201,8 +209,18 @@ impl AppError {
             AppError::ExportBusy => t.docs.err_export_busy.into(),
             AppError::ExportFailed => t.docs.err_export_failed.into(),
             AppError::RateLimited { retry_after_secs } => (t.err_rate_limited)((retry_after_secs + 59).max(60) / 60),
+            AppError::BadRequest => t.err_bad_request.into(),
+            AppError::TooLarge => t.err_too_large.into(),
             AppError::Internal { reference } => (t.err_internal)(reference),
             AppError::Unavailable => t.err_unavailable.into(),
+        }
+    }
+
+    /// Seconds to wait before trying again (a `Retry-After` header), for a rate limit.
+    pub fn retry_after(&self) -> Option<i64> {
+        match self {
+            AppError::RateLimited { retry_after_secs } => Some((*retry_after_secs).max(1)),
+            _ => None,
         }
     }
 
@@ -236,6 +254,10 @@ impl FromServerFnError for AppError {
     type Encoder = JsonEncoding;
 
     fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
+        #[cfg(feature = "ssr")]
+        if let Some(e) = unreadable_request(&value) {
+            return e;
+        }
         match value {
             // The browser's own failures to reach or read the server.
             ServerFnErrorErr::Request(_)
@@ -246,6 +268,35 @@ impl FromServerFnError for AppError {
             _ => AppError::Internal { reference: "-".into() },
         }
     }
+}
+
+/// On the server, a request whose arguments cannot be read (missing, malformed, of the wrong
+/// type, a body that breaks off) is the caller's fault: 400 with `BadRequest`, logged at debug.
+/// server_fn would answer 500; the status is set here because its error path keeps whatever
+/// status the response options hold. A plain form post with a Referer stays server_fn's
+/// redirect back to its page, the error in the URL.
+#[cfg(feature = "ssr")]
+fn unreadable_request(value: &ServerFnErrorErr) -> Option<AppError> {
+    use leptos::prelude::use_context;
+    let kind = match value {
+        ServerFnErrorErr::Args(_) => "arguments",
+        ServerFnErrorErr::MissingArg(_) => "missing argument",
+        ServerFnErrorErr::Request(_) | ServerFnErrorErr::Deserialization(_) => "body",
+        _ => return None,
+    };
+    let parts = use_context::<axum::http::request::Parts>()?;
+    let response = use_context::<leptos_axum::ResponseOptions>()?;
+    // The message may quote what was sent: only the kind is logged.
+    tracing::debug!(path = %parts.uri.path(), kind, "server function request unreadable");
+    let plain_form = parts
+        .headers
+        .get(axum::http::header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|a| a.contains("text/html"));
+    if !(plain_form && parts.headers.contains_key(axum::http::header::REFERER)) {
+        response.set_status(axum::http::StatusCode::BAD_REQUEST);
+    }
+    Some(AppError::BadRequest)
 }
 
 #[cfg(test)]
@@ -259,6 +310,10 @@ mod tests {
         assert_eq!(AppError::NotFound.status(), 404);
         assert_eq!(AppError::RateLimited { retry_after_secs: 5 }.status(), 429);
         assert_eq!(AppError::field("title", Problem::Required).status(), 422);
+        assert_eq!(AppError::BadRequest.status(), 400);
+        assert_eq!(AppError::TooLarge.status(), 413);
+        assert_eq!(AppError::RateLimited { retry_after_secs: 0 }.retry_after(), Some(1));
+        assert_eq!(AppError::Forbidden.retry_after(), None);
     }
 
     #[test]

@@ -116,6 +116,12 @@ test('a clinician sends a batch; the patient reads it delivered 3 of 4, and the 
   const res = await patient.request.get(href!);
   expect(res.status()).toBe(200);
   expect(res.headers()['content-type']).toBe('application/pdf');
+  // Its preview is sandboxed by its CSP (an opaque origin) and Chromium's PDF viewer still
+  // shows it in the page's frame.
+  const inline = await letter.locator('iframe.preview').getAttribute('src');
+  const preview = await patient.request.get(inline!);
+  expect(preview.headers()['content-security-policy']).toMatch(/(^|; )sandbox($|;)/);
+  await expect.poll(() => patient.frames().some((f) => f.url().startsWith('chrome-extension://'))).toBe(true);
   await expect(files.filter({ hasText: 'scan.webp' }).locator('img')).toBeVisible();
   // The fourth did not arrive: the patient can ask for it again.
   const big = files.filter({ hasText: 'МРТ большой.pdf' });

@@ -127,3 +127,37 @@ test('news is paged newest first and each item has its own address', async ({ pa
   await page.getByRole('link', { name: 'Все новости' }).click();
   await expect(page).toHaveURL(/\/news$/);
 });
+
+test('a headline with markup is shown as text in the page and in its title, never as elements', async ({ browser }, info) => {
+  const editorContext = await browser.newContext();
+  const editor = await editorContext.newPage();
+  await signIn(editor, info, 'editor@kabinet.example');
+  await goto(editor, info, '/staff/news/new');
+  const title = unique(
+    `x</title><b id=t>жирный</b><meta http-equiv="refresh" content="1;url=http://127.0.0.1:9/">'"&`,
+    info,
+  );
+  await editor.getByLabel('Заголовок').fill(title);
+  await editor.getByLabel('Текст').fill('Текст.');
+  await editor.getByRole('button', { name: 'Сохранить черновик' }).click();
+  await expect(editor).toHaveURL(/\/staff\/news\/\d+$/);
+  await ready(editor, info);
+  await editor.getByRole('button', { name: 'Опубликовать сейчас' }).click();
+  await expect(editor.getByTestId('news-status')).toHaveText('Опубликована');
+  const articlePath = new URL(editor.url()).pathname.replace('/staff/news/', '/news/');
+
+  const patientContext = await browser.newContext();
+  const patient = await patientContext.newPage();
+  await signIn(patient, info, 'patient@kabinet.example');
+  await goto(patient, info, articlePath);
+  await expect(patient.getByRole('heading', { level: 1 })).toHaveText(title);
+  await expect(patient).toHaveTitle(title);
+  await expect(patient.locator('#t')).toHaveCount(0);
+  await expect(patient.locator('meta[http-equiv]')).toHaveCount(0);
+  // The refresh the headline asked for never happens.
+  await patient.waitForTimeout(1500);
+  expect(new URL(patient.url()).pathname).toBe(articlePath);
+  await expect(patient).toHaveTitle(title);
+  await editorContext.close();
+  await patientContext.close();
+});

@@ -76,21 +76,47 @@ pub struct Received {
     pub files: Vec<IncomingFile>,
 }
 
-/// Streams the request: text fields into memory (small), file parts to temporary files with
-/// their size counted as they arrive. Any refusal (too many files, one too large, a type the
-/// portal does not take, a broken request) removes everything written and stores nothing.
+/// A text field's limit, in bytes: counted as it arrives, so a huge field is refused at this
+/// size rather than read whole first.
+pub const TEXT_FIELD_MAX: usize = 64 * 1024;
+/// Parts (text fields and files) one request may hold; our forms send about twenty.
+pub const MAX_PARTS: usize = 64;
+
+/// A broken or oversized multipart body: over the route's body limit is 413, anything else
+/// the caller's malformed request.
+fn unreadable(e: axum::extract::multipart::MultipartError) -> AppError {
+    if e.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
+        AppError::TooLarge
+    } else {
+        AppError::BadRequest
+    }
+}
+
+/// Streams the request: text fields into memory (each bounded as it arrives), file parts to
+/// temporary files with their size counted as they arrive. Any refusal (too many parts or
+/// files, a field or file too large, a type the portal does not take, a broken request)
+/// removes everything written and stores nothing.
 pub async fn receive(store: &FileStore, mut multipart: Multipart, limits: Limits) -> Result<Received, AppError> {
     let mut fields = HashMap::new();
     let mut temps: Vec<(String, PathBuf, u64, MediaType)> = Vec::new();
+    let mut parts = 0;
     let result = async {
-        while let Some(mut field) = multipart.next_field().await.map_err(|_| AppError::Validation(Vec::new()))? {
+        while let Some(mut field) = multipart.next_field().await.map_err(unreadable)? {
+            parts += 1;
+            if parts > MAX_PARTS {
+                return Err(AppError::BadRequest);
+            }
             let name = field.name().unwrap_or_default().to_string();
             match field.file_name().map(str::to_string) {
                 None => {
-                    let text = field.text().await.map_err(|_| AppError::Validation(Vec::new()))?;
-                    if text.len() > 64 * 1024 {
-                        return Err(AppError::field(&name, Problem::TooLong(64 * 1024)));
+                    let mut bytes = Vec::new();
+                    while let Some(chunk) = field.chunk().await.map_err(unreadable)? {
+                        if bytes.len() + chunk.len() > TEXT_FIELD_MAX {
+                            return Err(AppError::field(&name, Problem::TooLong(TEXT_FIELD_MAX)));
+                        }
+                        bytes.extend_from_slice(&chunk);
                     }
+                    let text = String::from_utf8(bytes).map_err(|_| AppError::BadRequest)?;
                     fields.insert(name, text);
                 }
                 Some(file_name) => {
@@ -100,7 +126,7 @@ pub async fn receive(store: &FileStore, mut multipart: Multipart, limits: Limits
                     let mut head: Vec<u8> = Vec::new();
                     let mut tail: Vec<u8> = Vec::new();
                     let written = async {
-                        while let Some(chunk) = field.chunk().await.map_err(|_| AppError::Validation(Vec::new()))? {
+                        while let Some(chunk) = field.chunk().await.map_err(unreadable)? {
                             size += chunk.len() as u64;
                             if size > limits.max_file_bytes {
                                 return Err(AppError::field(

@@ -1,10 +1,12 @@
 //! The layers every request passes, outermost first: request log, compression, security
-//! headers, the cross-site request check, and the session/access guard.
+//! headers, the cross-site request check, the session/access guard, and the server functions'
+//! door (unknown names, body limits, `Retry-After`).
 
 mod access;
 mod csrf;
 mod headers;
 mod log;
+mod rpc;
 
 use crate::ServerState;
 use axum::middleware::{from_fn, from_fn_with_state};
@@ -13,6 +15,7 @@ use tower_http::compression::CompressionLayer;
 
 pub fn wrap(router: Router<ServerState>, state: ServerState) -> Router<ServerState> {
     router
+        .layer(from_fn(rpc::bounded))
         .layer(from_fn_with_state(state.clone(), access::guard))
         .layer(from_fn_with_state(state.clone(), csrf::check))
         .layer(from_fn_with_state(state, headers::security_headers))

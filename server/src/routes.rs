@@ -2,10 +2,11 @@
 //! and the health checks.
 
 use crate::ServerState;
+use app::error::AppError;
 use app::i18n::{Lang, LANG_COOKIE};
 use axum::body::Body;
 use axum::extract::{Request, State};
-use axum::http::{header, HeaderValue, StatusCode};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Form, Router};
@@ -17,6 +18,8 @@ use tower_http::set_header::SetResponseHeaderLayer;
 mod files;
 
 pub fn router(site_root: &Path, context: impl Fn() + Clone + Send + Sync + 'static) -> Router<ServerState> {
+    // Registered server functions have routes of their own (leptos_routes_with_context adds
+    // them); this one sees only unknown names, which `middleware::rpc` answers first.
     let rpc = post(move |req: Request<Body>| {
         let context = context.clone();
         async move { leptos_axum::handle_server_fns_with_context(context, req).await }
@@ -39,6 +42,24 @@ pub fn router(site_root: &Path, context: impl Fn() + Clone + Send + Sync + 'stat
         )
         .route_service("/favicon.svg", ServeFile::new(site_root.join("favicon.svg")))
         .fallback(not_found_page)
+}
+
+/// An error answered outside a server function or page: `AppError` as JSON for scripts, the
+/// translated sentence for a browser's plain form post; a rate limit adds `Retry-After`.
+pub fn error_answer(e: &AppError, headers: &HeaderMap) -> Response {
+    let status = StatusCode::from_u16(e.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    let accepts = headers.get(header::ACCEPT).and_then(|v| v.to_str().ok()).unwrap_or("");
+    let mut res = if accepts.contains("text/html") {
+        let lang =
+            headers.get(header::COOKIE).and_then(|v| v.to_str().ok()).map(Lang::from_cookie_header).unwrap_or_default();
+        (status, [(header::CONTENT_TYPE, "text/plain; charset=utf-8")], e.message(lang.texts())).into_response()
+    } else {
+        (status, axum::Json(e)).into_response()
+    };
+    if let Some(secs) = e.retry_after() {
+        res.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(secs));
+    }
+    res
 }
 
 async fn ready(State(state): State<ServerState>) -> Response {
@@ -65,11 +86,9 @@ async fn set_language(State(state): State<ServerState>, Form(form): Form<LangFor
     let next = app::domain::paths::local_path(form.next.as_deref());
     let secure = if state.settings.secure_cookies() { "; Secure" } else { "" };
     let cookie = format!("{LANG_COOKIE}={}; Path=/; Max-Age=31536000; SameSite=Lax{secure}", lang.code());
-    let mut res = Response::builder()
-        .status(StatusCode::SEE_OTHER)
-        .header(header::LOCATION, next)
-        .body(Body::empty())
-        .expect("valid response");
+    // `local_path` admits no character a header refuses; home is the answer if that ever slips.
+    let location = HeaderValue::from_str(&next).unwrap_or(HeaderValue::from_static("/"));
+    let mut res = (StatusCode::SEE_OTHER, [(header::LOCATION, location)]).into_response();
     if let Ok(v) = HeaderValue::from_str(&cookie) {
         res.headers_mut().insert(header::SET_COOKIE, v);
     }

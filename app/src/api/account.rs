@@ -17,8 +17,8 @@ pub async fn sign_in(email: String, password: String, next: Option<String>) -> R
             let peer = auth::request_context()?.peer;
             let next = safe_next(next.as_deref());
             match auth::sign_in(&state, peer, &email, password).await? {
-                auth::SignInStep::Done => leptos_axum::redirect(&next),
-                auth::SignInStep::SecondFactor => leptos_axum::redirect(&format!(
+                auth::SignInStep::Done => crate::domain::paths::redirect(&next),
+                auth::SignInStep::SecondFactor => crate::domain::paths::redirect(&format!(
                     "/signin/second-factor?next={}",
                     crate::domain::paths::percent_encode(&next)
                 )),

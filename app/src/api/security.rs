@@ -21,7 +21,7 @@ pub async fn verify_second_factor(code: String, next: Option<String>) -> Result<
             let state = use_state()?;
             let peer = auth::request_context()?.peer;
             security::finish_second_step(&state, peer, &code).await?;
-            leptos_axum::redirect(&crate::domain::paths::safe_next(next.as_deref()));
+            crate::domain::paths::redirect(&crate::domain::paths::safe_next(next.as_deref()));
             Ok(())
         }
         .await,

@@ -15,6 +15,15 @@ pub fn set_status(_status: u16) {
     }
 }
 
+/// Puts the error's status on the server response, and for a rate limit how long to wait.
+pub fn set_error_status(error: &AppError) {
+    set_status(error.status());
+    #[cfg(feature = "ssr")]
+    if let (Some(secs), Some(res)) = (error.retry_after(), use_context::<leptos_axum::ResponseOptions>()) {
+        res.insert_header(axum::http::header::RETRY_AFTER, axum::http::HeaderValue::from(secs));
+    }
+}
+
 /// What a Suspense shows while its data loads.
 #[component]
 pub fn Loading() -> impl IntoView {
@@ -26,7 +35,7 @@ pub fn Loading() -> impl IntoView {
 #[component]
 pub fn ErrorPanel(error: AppError) -> impl IntoView {
     let t = use_texts();
-    set_status(error.status());
+    set_error_status(&error);
     let heading = match &error {
         AppError::Forbidden => Some(t.forbidden_title),
         AppError::NotFound => Some(t.not_found_title),

@@ -6,12 +6,12 @@ use crate::api::security::{
     SetMyRefusals, SetStaffTotp, TotpConfirm, TotpStart, TotpTurnOff,
 };
 use crate::components::errors::{last_error, ErrorPanel, FieldError, FormError, Loading};
+use crate::components::title::Title;
 use crate::domain::account_page::{AccountPage, JournalView};
 use crate::domain::onboarding::ConsentKind;
 use crate::domain::time_fmt::{format_date, format_datetime};
 use crate::i18n::{clinic_offset, use_lang, use_texts, Texts};
 use leptos::prelude::*;
-use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
 fn role_label(t: &Texts, role: &str) -> &'static str {

@@ -6,6 +6,7 @@ use crate::api::booking::{
     get_booking_view, get_my_appointments, BookAppointment, CancelAppointment, JoinWaitlist, RescheduleAppointment,
 };
 use crate::components::errors::{last_error, ErrorPanel, FieldError, FormError, Loading};
+use crate::components::title::Title;
 use crate::domain::booking::{
     format_hhmm, AppointmentStatus, AppointmentView, BookingView, DoctorView, Quote, ServiceOffer, VisitMode,
     REASON_MAX,
@@ -14,7 +15,6 @@ use crate::domain::paths::percent_encode;
 use crate::domain::time_fmt::{format_date, format_datetime};
 use crate::i18n::{clinic_offset, use_lang, use_texts, Texts};
 use leptos::prelude::*;
-use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
 pub fn mode_label(t: &Texts, mode: VisitMode) -> &'static str {

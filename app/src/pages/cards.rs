@@ -5,6 +5,7 @@ use crate::api::cards::{
     card_search, get_card, CardCreate, IssueAttachCode, RecordConsents, SendInvitation, SetRefusals,
 };
 use crate::components::errors::{last_error, ErrorPanel, FieldError, FormError, Loading};
+use crate::components::title::Title;
 use crate::domain::account::Roles;
 use crate::domain::card::CardDetail;
 use crate::domain::onboarding::ConsentKind;
@@ -12,7 +13,6 @@ use crate::domain::time_fmt::{format_date, format_datetime};
 use crate::i18n::{clinic_offset, use_lang, use_texts, Texts};
 use crate::pages::staff::RequireStaff;
 use leptos::prelude::*;
-use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
 fn consent_label(t: &Texts, k: ConsentKind) -> &'static str {

@@ -7,6 +7,7 @@ use crate::api::documents::{
     document_card_search, get_card_documents, get_modules, DocumentResend, EnableCabinetModule, GateReset, ProtocolSave,
 };
 use crate::components::errors::{last_error, ErrorPanel, FieldError, FormError, Loading};
+use crate::components::title::Title;
 use crate::components::upload::{upload_error_from_query, UploadForm};
 use crate::domain::account::{Role, Roles};
 use crate::domain::delivery::{CardDocuments, FileStatus, RouteView, StaffProtocol, StaffUpload, UploadStatus};
@@ -19,7 +20,6 @@ use crate::pages::cards::CardSearchForm;
 use crate::pages::record::{category_label, kind_label, PrintButton};
 use crate::pages::staff::RequireStaff;
 use leptos::prelude::*;
-use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
 fn status_class(s: UploadStatus) -> &'static str {

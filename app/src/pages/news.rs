@@ -2,10 +2,10 @@
 
 use crate::api::news::{get_news_article, get_news_page};
 use crate::components::errors::{ErrorPanel, Loading};
+use crate::components::title::Title;
 use crate::domain::time_fmt::format_datetime;
 use crate::i18n::{clinic_offset, use_lang, use_texts};
 use leptos::prelude::*;
-use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
 #[component]

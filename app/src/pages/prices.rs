@@ -3,10 +3,10 @@
 
 use crate::api::prices::get_price_list;
 use crate::components::errors::{ErrorPanel, Loading};
+use crate::components::title::Title;
 use crate::domain::prices::{filter, PriceList};
 use crate::i18n::use_texts;
 use leptos::prelude::*;
-use leptos_meta::Title;
 use leptos_router::{components::Form, hooks::use_query_map};
 
 #[component]

@@ -5,6 +5,7 @@
 use crate::api::documents::{AskResend, GateAnswer};
 use crate::api::record::{get_record, get_record_list};
 use crate::components::errors::{last_error, ErrorPanel, FieldError, FormError, Loading};
+use crate::components::title::Title;
 use crate::components::upload::{upload_error_from_query, UploadForm};
 use crate::domain::delivery::{FileStatus, Gate, RecordFiles};
 use crate::domain::documents::Category;
@@ -13,7 +14,6 @@ use crate::domain::record::{RecordDetail, RecordFilter, RecordKind, RecordList};
 use crate::domain::time_fmt::format_date;
 use crate::i18n::{use_lang, use_texts, Texts};
 use leptos::prelude::*;
-use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
 pub fn kind_label(t: &Texts, k: RecordKind) -> &'static str {

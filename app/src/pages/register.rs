@@ -4,10 +4,10 @@
 use crate::api::onboarding::{demo_mailbox, RequestCode, SetPasswordWithCode};
 use crate::components::errors::{last_error, ErrorPanel, FieldError, FormError, Loading};
 use crate::components::lang_switch::LangSwitch;
+use crate::components::title::Title;
 use crate::domain::time_fmt::format_datetime;
 use crate::i18n::{clinic_offset, use_lang, use_texts};
 use leptos::prelude::*;
-use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
 /// The header of pages for people who are not signed in.

@@ -2,10 +2,10 @@
 
 use crate::api::security::VerifySecondFactor;
 use crate::components::errors::{last_error, FormError};
+use crate::components::title::Title;
 use crate::i18n::use_texts;
 use crate::pages::register::PublicTop;
 use leptos::prelude::*;
-use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
 #[component]

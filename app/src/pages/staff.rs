@@ -5,13 +5,13 @@
 use crate::api::account::current_user;
 use crate::api::news::{news_admin_get, news_admin_list, NewsPublish, NewsSave, NewsWithdraw};
 use crate::components::errors::{last_error, ErrorPanel, FieldError, FormError, Loading};
+use crate::components::title::Title;
 use crate::domain::account::{Me, Role, Roles};
 use crate::domain::news::{NewsAdminItem, NewsStatus};
 use crate::domain::time_fmt::{format_datetime, to_input_value};
 use crate::error::AppError;
 use crate::i18n::{clinic_offset, use_lang, use_texts, Texts};
 use leptos::prelude::*;
-use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
 fn role_name(t: &Texts, r: Role) -> &'static str {

@@ -9,6 +9,7 @@ use crate::api::booking::{
     SetAppointmentStatus, SetDoctorBooking,
 };
 use crate::components::errors::{last_error, ErrorPanel, FieldError, FormError, Loading};
+use crate::components::title::Title;
 use crate::domain::booking::{
     format_hhmm, AppointmentHistory, AppointmentStatus, AppointmentView, BookingAdmin, DayBook, DoctorView,
     ScheduleWeek, StaffDoctorView, VisitMode, REASON_MAX,
@@ -17,7 +18,6 @@ use crate::domain::time_fmt::{format_date, format_datetime};
 use crate::i18n::{clinic_offset, use_lang, use_texts, Texts};
 use crate::pages::booking::{mode_label, status_label, QuoteView};
 use leptos::prelude::*;
-use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
 use time::Duration;
 

@@ -31,12 +31,19 @@ const CLINIC_LIMITS: Limits =
 const PATIENT_LIMITS: Limits =
     Limits { max_files: MAX_FILES_PER_UPLOAD, max_file_bytes: MAX_FILE_BYTES, allowed: &MediaType::PATIENT_UPLOADS };
 
+/// The clinic's upload: nine of its largest files and the form around them.
+pub const CLINIC_BODY_MAX: u64 = MAX_FILES_PER_UPLOAD as u64 * CLINIC_FILE_MAX + (1 << 20);
+/// A patient's own upload: nine files of the size a patient may send, and the form.
+pub const PATIENT_BODY_MAX: u64 = MAX_FILES_PER_UPLOAD as u64 * MAX_FILE_BYTES + (1 << 20);
+
 pub fn router() -> Router<ServerState> {
-    // axum's 2 MB default applies elsewhere; here the whole body may hold nine large files.
-    let body_cap = DefaultBodyLimit::max((MAX_FILES_PER_UPLOAD as u64 * CLINIC_FILE_MAX + (1 << 20)) as usize);
+    // axum's 2 MB default applies elsewhere; each upload route has its own cap.
     Router::new()
-        .route("/staff/cards/{id}/documents/upload", post(clinic_upload).layer(body_cap))
-        .route("/record/upload", post(own_upload).layer(body_cap))
+        .route(
+            "/staff/cards/{id}/documents/upload",
+            post(clinic_upload).layer(DefaultBodyLimit::max(CLINIC_BODY_MAX as usize)),
+        )
+        .route("/record/upload", post(own_upload).layer(DefaultBodyLimit::max(PATIENT_BODY_MAX as usize)))
         .route("/files/{id}", get(file))
         .route("/record/export.pdf", get(export_pdf))
 }
@@ -60,10 +67,9 @@ fn percent(s: &str) -> String {
 
 /// The answer to an upload: JSON for scripts, a redirect back to `page` for plain forms.
 fn answer(result: Result<i64, AppError>, json: bool, page: &str) -> Response {
-    let status = |e: &AppError| StatusCode::from_u16(e.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
     match (result, json) {
         (Ok(id), true) => axum::Json(serde_json::json!({ "upload": id })).into_response(),
-        (Err(e), true) => (status(&e), axum::Json(e)).into_response(),
+        (Err(e), true) => super::error_answer(&e, &HeaderMap::new()),
         (Ok(_), false) => redirect(&format!("{page}?uploaded=1")),
         (Err(e), false) => {
             let body = serde_json::to_string(&e).unwrap_or_default();
@@ -153,7 +159,11 @@ struct FileQuery {
 fn error_text(e: &AppError, headers: &HeaderMap) -> Response {
     let status = StatusCode::from_u16(e.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
     let text = e.message(lang_of(headers).texts());
-    (status, [(header::CONTENT_TYPE, "text/plain; charset=utf-8")], text).into_response()
+    let mut res = (status, [(header::CONTENT_TYPE, "text/plain; charset=utf-8")], text).into_response();
+    if let Some(secs) = e.retry_after() {
+        res.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(secs));
+    }
+    res
 }
 
 /// A file's bytes. Served as an attachment in a sandbox, or inline for a preview of an image
@@ -197,10 +207,14 @@ async fn file(
     set(h, header::CONTENT_DISPOSITION, &content_disposition(&served.name, inline));
     set(h, header::CACHE_CONTROL, "private, no-store");
     if inline {
+        // `sandbox` gives the file an opaque origin: whatever a browser made of its bytes could
+        // not reach the portal's cookies or pages, even framed in one (staff preview patients'
+        // uploads). As a response header it keeps Chromium's PDF viewer working; the iframe's
+        // own `sandbox` attribute would block the viewer, so the page does not set it.
         set(
             h,
             header::CONTENT_SECURITY_POLICY,
-            "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; frame-ancestors 'self'",
+            "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; frame-ancestors 'self'; sandbox",
         );
         set(h, header::X_FRAME_OPTIONS, "SAMEORIGIN");
     } else {

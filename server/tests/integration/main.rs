@@ -5,6 +5,7 @@ mod access;
 mod attach;
 mod booking;
 mod documents;
+mod hostile_input;
 mod http;
 mod newcomer;
 mod onboarding;
