@@ -436,7 +436,8 @@ mod tests {
         let mut tiff = b"II*\0\x08\0\0\0\x02\0".to_vec();
         tiff.extend([0x00, 0x01, 3, 0, 1, 0, 0, 0, 0x40, 0x1F, 0, 0]);
         tiff.extend([0x01, 0x01, 4, 0, 1, 0, 0, 0, 0x40, 0x1F, 0, 0]);
-        let cases: Vec<(&str, MediaType, Vec<u8>, Option<(u32, u32)>, bool)> = vec![
+        type Case = (&'static str, MediaType, Vec<u8>, Option<(u32, u32)>, bool);
+        let cases: Vec<Case> = vec![
             ("png", MediaType::Png, png(64, 64), Some((64, 64)), false),
             ("png bomb", MediaType::Png, png(100_000, 100_000), Some((100_000, 100_000)), true),
             ("png at the cap", MediaType::Png, png(10_000, 5_000), Some((10_000, 5_000)), false),
