@@ -25,6 +25,7 @@ pub const SQLITE: &[Migration] = &[
         sql: include_str!("../../migrations/sqlite/0007_medical_record.sql"),
     },
     Migration { version: 8, name: "documents", sql: include_str!("../../migrations/sqlite/0008_documents.sql") },
+    Migration { version: 9, name: "wards", sql: include_str!("../../migrations/sqlite/0009_wards.sql") },
 ];
 
 pub const POSTGRES: &[Migration] = &[
@@ -44,6 +45,7 @@ pub const POSTGRES: &[Migration] = &[
         sql: include_str!("../../migrations/postgres/0007_medical_record.sql"),
     },
     Migration { version: 8, name: "documents", sql: include_str!("../../migrations/postgres/0008_documents.sql") },
+    Migration { version: 9, name: "wards", sql: include_str!("../../migrations/postgres/0009_wards.sql") },
 ];
 
 pub const CREATE_TABLE: &str = "CREATE TABLE IF NOT EXISTS schema_migrations (

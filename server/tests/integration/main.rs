@@ -12,3 +12,4 @@ mod record;
 mod second_factor;
 mod store;
 mod support;
+mod wards;
