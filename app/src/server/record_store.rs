@@ -82,4 +82,7 @@ pub trait RecordStore: Send + Sync {
     /// The doctors who wrote the records the cabinet shows `reader` in the card's profile:
     /// (staff id, name).
     async fn record_doctors(&self, card_id: i64, reader: &ReaderView) -> StoreResult<Vec<(i64, String)>>;
+    /// The journal's objects that name the card's own-consent care: its records ("record:N"),
+    /// uploads ("upload:N") and files ("file:N").
+    async fn own_consent_objects(&self, card_id: i64) -> StoreResult<Vec<String>>;
 }

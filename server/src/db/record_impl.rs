@@ -136,6 +136,29 @@ macro_rules! record_impl {
                     r.as_ref().map(row).transpose()
                 }
 
+                async fn own_consent_objects(&self, card_id: i64) -> StoreResult<Vec<String>> {
+                    let rows = sqlx::query(
+                        "SELECT 'record' AS kind, r.id FROM medical_record r WHERE r.card_id = $1 AND r.own_consent = TRUE
+                         UNION ALL
+                         SELECT 'upload' AS kind, u.id FROM document_upload u JOIN medical_record r ON r.id = u.record_id
+                         WHERE r.card_id = $1 AND r.own_consent = TRUE
+                         UNION ALL
+                         SELECT 'file' AS kind, f.id FROM document_file f JOIN document_upload u ON u.id = f.upload_id
+                         JOIN medical_record r ON r.id = u.record_id WHERE r.card_id = $1 AND r.own_consent = TRUE",
+                    )
+                    .bind(card_id)
+                    .fetch_all(&self.pool)
+                    .await
+                    .map_err(db_err)?;
+                    rows.iter()
+                        .map(|r| {
+                            let kind: String = r.try_get("kind").map_err(db_err)?;
+                            let id: i64 = r.try_get("id").map_err(db_err)?;
+                            Ok(format!("{kind}:{id}"))
+                        })
+                        .collect()
+                }
+
                 async fn record_doctors(&self, card_id: i64, reader: &ReaderView) -> StoreResult<Vec<(i64, String)>> {
                     let cond = card_cond(Some(reader));
                     let sql = format!(

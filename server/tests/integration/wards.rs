@@ -230,6 +230,16 @@ async fn a_teens_own_consent_care_is_kept_from_the_guardian_in_every_read_path()
         .await;
     assert_eq!(opened, 0);
 
+    let journal = |page: serde_json::Value| -> Vec<String> {
+        page["journal"].as_array().unwrap().iter().map(|l| l["action"].as_str().unwrap().to_string()).collect()
+    };
+    let count = |lines: &[String], action: &str| lines.iter().filter(|a| *a == action).count();
+    let res = app.rpc(&guardian, "get_account_page", &[]).await;
+    assert_eq!(res.status(), 200);
+    let guardian_journal = journal(res.json().await.unwrap());
+    assert_eq!(count(&guardian_journal, "document.upload"), 1, "{guardian_journal:?}");
+    assert_eq!(count(&guardian_journal, "record.create") + count(&guardian_journal, "record.send"), 0);
+
     // Maria with her own account sees all of it.
     register(&app, maria, "maria@kabinet.example").await;
     let maria_client = app.signed_in("maria@kabinet.example").await;
@@ -241,6 +251,9 @@ async fn a_teens_own_consent_care_is_kept_from_the_guardian_in_every_read_path()
     assert_eq!(own.total, seen.total + 2);
     assert_eq!(record_status(&app, &maria_client, hidden_protocol).await, 200);
     assert_eq!(file_status(&app, &maria_client, hidden_file).await, 200);
+    let own_journal = journal(app.rpc(&maria_client, "get_account_page", &[]).await.json().await.unwrap());
+    assert_eq!(count(&own_journal, "document.upload"), 2, "{own_journal:?}");
+    assert_eq!(count(&own_journal, "record.send"), 1);
 
     // Without her full name on the card her profile cannot take files: own-consent care is then
     // not sent at all — never to the guardian's card, which an ordinary file still reaches.
