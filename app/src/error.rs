@@ -36,6 +36,8 @@ pub enum Problem {
     FileTooLarge(u64),
     /// More files than one upload takes.
     TooManyFiles(usize),
+    /// Care marked as the minor's own consent for a patient not 15 to 17 on the visit's date.
+    OwnConsentAge,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -246,6 +248,7 @@ impl AppError {
             Problem::FileType => t.docs.problem_file_type.into(),
             Problem::FileTooLarge(mb) => (t.docs.problem_file_too_large)(mb),
             Problem::TooManyFiles(n) => (t.docs.problem_too_many_files)(n),
+            Problem::OwnConsentAge => t.docs.problem_own_consent_age.into(),
         })
     }
 }

@@ -136,13 +136,15 @@ pub async fn protocol_save(
     icd_text: String,
     body: String,
     send: Option<String>,
+    own_consent: Option<String>,
 ) -> Result<i64, AppError> {
     auth::finish(
         async {
             let session = auth::require_staff(|r| r.can_read_protocols())?;
             let peer = auth::request_context()?.peer;
             let state = use_state()?;
-            let form = documents::ProtocolForm { kind, visit_date, title, icd_code, icd_text, body };
+            let own_consent = own_consent.is_some();
+            let form = documents::ProtocolForm { kind, visit_date, title, icd_code, icd_text, body, own_consent };
             let id = match id {
                 Some(id) => {
                     documents::update_protocol(&state, &session, peer, card, id, form).await?;

@@ -183,6 +183,8 @@ pub struct StaffUpload {
     pub uploaded_by: String,
     /// Whose card the files landed in, when not this one (a guardian's).
     pub landed_with: Option<String>,
+    /// Marked as the minor's own-consent care.
+    pub own_consent: bool,
     pub status: UploadStatus,
     pub files: Vec<StaffFile>,
 }
@@ -200,6 +202,8 @@ pub struct StaffProtocol {
     pub created_at: i64,
     pub sent_at: Option<i64>,
     pub editable: bool,
+    /// Marked as the minor's own-consent care.
+    pub own_consent: bool,
 }
 
 /// Where a ward's files can land, for the sender's page.
@@ -214,6 +218,8 @@ pub enum RouteView {
     },
     Choose(Vec<(i64, String)>),
     Nobody(Vec<(String, crate::domain::documents::GuardianRefusal)>),
+    /// The minor's own-consent care with no ward's profile to take it: not sent.
+    KeptFromGuardians,
 }
 
 /// The staff documents page of one card.
@@ -222,6 +228,8 @@ pub struct CardDocuments {
     pub card_id: i64,
     pub full_name: String,
     pub birth_date: Date,
+    /// The patient is 15 to 17 today: care can be marked as the minor's own consent.
+    pub own_consent_today: bool,
     pub phone_confirmed: bool,
     /// The facts of the card the files would land in (for the reasons shown before upload).
     pub target_facts: crate::domain::documents::CardFacts,

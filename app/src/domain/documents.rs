@@ -57,10 +57,13 @@ pub enum Refusal {
     ModuleDisabled,
     /// A ward's file that would land with a guardian, but no guardian can receive it.
     NoAbleGuardian,
+    /// Care the minor consented to alone: never sent to a guardian's card, and the ward's own
+    /// profile cannot take it (the card lacks the ward's full name).
+    OwnConsentCare,
 }
 
 impl Refusal {
-    pub const ALL: [Refusal; 14] = [
+    pub const ALL: [Refusal; 15] = [
         Refusal::TooLarge,
         Refusal::SurnameMissing,
         Refusal::NameMissing,
@@ -75,6 +78,7 @@ impl Refusal {
         Refusal::OtherCategory,
         Refusal::ModuleDisabled,
         Refusal::NoAbleGuardian,
+        Refusal::OwnConsentCare,
     ];
 
     /// The code stored with a file that was not sent.
@@ -94,6 +98,7 @@ impl Refusal {
             Refusal::OtherCategory => "other_category",
             Refusal::ModuleDisabled => "module_disabled",
             Refusal::NoAbleGuardian => "no_able_guardian",
+            Refusal::OwnConsentCare => "own_consent",
         }
     }
 
@@ -232,13 +237,20 @@ pub enum Route {
     Choose(Vec<i64>),
     /// No guardian can receive it: each one's reason.
     Nobody(Vec<(i64, GuardianRefusal)>),
+    /// Care the minor consented to alone, and the ward's profile cannot take it: it is never
+    /// sent to a guardian's card, so it is not sent.
+    KeptFromGuardians,
 }
 
 /// Routes a ward's file: to the ward's profile when the card names the ward fully, else to a
-/// guardian who can receive it (the one the sender chose, or the only one, or the visit's).
-pub fn route(ward: &PersonFacts, guardians: &[PersonFacts], chosen: Option<i64>) -> Route {
+/// guardian who can receive it (the one the sender chose, or the only one, or the visit's) —
+/// except care the minor consented to alone (`own_consent`), which no guardian receives.
+pub fn route(ward: &PersonFacts, guardians: &[PersonFacts], chosen: Option<i64>, own_consent: bool) -> Route {
     if ward.has_surname && ward.has_name && ward.has_birth_date {
         return Route::WardProfile;
+    }
+    if own_consent {
+        return Route::KeptFromGuardians;
     }
     let able: Vec<i64> = guardians.iter().filter(|g| guardian_refusal(g).is_none()).map(|g| g.card_id).collect();
     match (chosen, able.as_slice()) {
@@ -376,6 +388,21 @@ mod tests {
         let foreign = PersonFacts { phone: Some(PhoneKind::Foreign), ..person(13) };
         // (case, ward, guardians, the sender's choice, where the file lands)
         type Case = (&'static str, PersonFacts, Vec<PersonFacts>, Option<i64>, Route);
+        let own_consent_cases: Vec<Case> = vec![
+            ("own consent, fully named: the ward's profile", person(1), vec![person(10)], None, Route::WardProfile),
+            ("own consent, one able guardian: kept", unnamed.clone(), vec![person(10)], None, Route::KeptFromGuardians),
+            (
+                "own consent, a guardian chosen: still kept",
+                unnamed.clone(),
+                vec![person(10), person(20)],
+                Some(10),
+                Route::KeptFromGuardians,
+            ),
+            ("own consent, no guardian on record", unnamed.clone(), vec![], None, Route::KeptFromGuardians),
+        ];
+        for (name, ward, guardians, chosen, expected) in own_consent_cases {
+            assert_eq!(route(&ward, &guardians, chosen, true), expected, "{name}");
+        }
         let cases: Vec<Case> = vec![
             ("a fully named ward gets it", person(1), vec![person(10)], None, Route::WardProfile),
             ("fully named, even with no able guardian", person(1), vec![refused.clone()], None, Route::WardProfile),
@@ -410,7 +437,7 @@ mod tests {
             ("no guardian on record", unnamed, vec![], None, Route::Nobody(vec![])),
         ];
         for (name, ward, guardians, chosen, expected) in cases {
-            assert_eq!(route(&ward, &guardians, chosen), expected, "{name}");
+            assert_eq!(route(&ward, &guardians, chosen, false), expected, "{name}");
         }
     }
 }

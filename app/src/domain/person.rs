@@ -137,6 +137,13 @@ pub fn guardianship_is_valid(ward_birth: Date, ward_incapacitated: bool, today: 
     ward_incapacitated || today < anniversary(ward_birth, 18)
 }
 
+/// From 15 a minor may consent to care alone (323-FZ art. 54), and until 18 the clinician may
+/// keep such care from the guardian. True when a patient born on `birth` was at least 15 and
+/// not yet 18 on `day` (the visit's date).
+pub fn own_consent_possible(birth: Date, day: Date) -> bool {
+    anniversary(birth, 15) <= day && day < anniversary(birth, 18)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -185,6 +192,29 @@ mod tests {
         let born = date!(2008 - 02 - 29);
         assert!(guardianship_is_valid(born, false, date!(2026 - 02 - 28)));
         assert!(!guardianship_is_valid(born, false, date!(2026 - 03 - 01)));
+    }
+
+    #[test]
+    fn a_minor_consents_alone_from_the_fifteenth_to_the_eighteenth_birthday() {
+        let born = date!(2010 - 06 - 15);
+        let leap = date!(2008 - 02 - 29);
+        // (case, birth, visit day, may be marked as the minor's own consent)
+        let cases = [
+            ("the day before turning 15", born, date!(2025 - 06 - 14), false),
+            ("the 15th birthday itself", born, date!(2025 - 06 - 15), true),
+            ("at 16", born, date!(2026 - 12 - 03), true),
+            ("the day before turning 18", born, date!(2028 - 06 - 14), true),
+            ("the 18th birthday: an adult consents for themselves", born, date!(2028 - 06 - 15), false),
+            ("a child of 8", born, date!(2018 - 09 - 01), false),
+            ("a visit before birth", born, date!(2009 - 01 - 01), false),
+            ("leap-day child on 28 Feb of the 15th year", leap, date!(2023 - 02 - 28), false),
+            ("leap-day child turns 15 on 1 March", leap, date!(2023 - 03 - 01), true),
+            ("leap-day child on 28 Feb of the 18th year", leap, date!(2026 - 02 - 28), true),
+            ("leap-day child turns 18 on 1 March", leap, date!(2026 - 03 - 01), false),
+        ];
+        for (name, birth, day, expected) in cases {
+            assert_eq!(own_consent_possible(birth, day), expected, "{name}");
+        }
     }
 
     #[test]

@@ -111,6 +111,8 @@ pub struct RecordSummary {
     pub category: Option<Category>,
     /// Behind the date-of-birth gate.
     pub locked: bool,
+    /// Sent to this (a guardian's) card for a ward: the ward's name.
+    pub for_ward: Option<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -140,6 +142,8 @@ pub struct RecordDetail {
     /// Closed: the text and files are not sent until the gate opens.
     pub gate: Gate,
     pub files: Option<RecordFiles>,
+    /// Sent to this (a guardian's) card for a ward: the ward's name.
+    pub for_ward: Option<String>,
 }
 
 #[cfg(test)]

@@ -148,7 +148,7 @@ fn CardDocumentsView(
                 {d.uploads.into_iter().map(|u| view! { <UploadItem u card=d.card_id resend/> }).collect_view()}
             </ul>
         </section>
-        <ProtocolsSection card=d.card_id protocols=d.protocols today=d.today protocol/>
+        <ProtocolsSection card=d.card_id protocols=d.protocols today=d.today own_consent_today=d.own_consent_today protocol/>
     }
 }
 
@@ -164,6 +164,9 @@ fn UploadSection(d: CardDocuments) -> impl IntoView {
     let error = RwSignal::new(None);
     let category = RwSignal::new(Category::Analyses);
     let anonymous = RwSignal::new(false);
+    let own_consent = RwSignal::new(false);
+    // The minor's own-consent care goes only to the ward's own profile, never to a guardian.
+    let own_consent_kept = !matches!(d.route, RouteView::Own | RouteView::WardProfile);
     let has_icd = RwSignal::new(false);
     let chosen = RwSignal::new(Vec::<(String, u64)>::new());
     let facts = d.target_facts.clone();
@@ -180,7 +183,9 @@ fn UploadSection(d: CardDocuments) -> impl IntoView {
         let facts = facts.clone();
         move |size: u64| {
             let mut r = refusals(&FileFacts::of(&facts, &upload(), size, false));
-            if nobody {
+            if own_consent.get() && own_consent_kept {
+                r.push(crate::domain::documents::Refusal::OwnConsentCare);
+            } else if nobody {
                 r.push(crate::domain::documents::Refusal::NoAbleGuardian);
             }
             r
@@ -226,7 +231,9 @@ fn UploadSection(d: CardDocuments) -> impl IntoView {
                 <ul>{list.into_iter().map(|(name, r)| view! { <li>{name}": "{t.docs.guardian_refusal(r)}</li> }).collect_view()}</ul>
             </div>
         }.into_any(),
+        RouteView::KeptFromGuardians => view! { <p class="notice warning" role="status">{t.docs.own_consent_kept}</p> }.into_any(),
     };
+    let own_consent_today = d.own_consent_today;
     let action = format!("/staff/cards/{}/documents/upload", d.card_id);
     let done = format!("/staff/cards/{}/documents", d.card_id);
     let today = d.today.to_string();
@@ -265,6 +272,13 @@ fn UploadSection(d: CardDocuments) -> impl IntoView {
                     <input type="checkbox" name="anonymous" value="on" on:change=move |ev| anonymous.set(event_target_checked(&ev))/>
                     {t.docs.anonymous_visit}
                 </label>
+                {own_consent_today.then(|| view! {
+                    <label class="check">
+                        <input type="checkbox" name="own_consent" value="on" data-testid="own-consent" on:change=move |ev| own_consent.set(event_target_checked(&ev))/>
+                        {t.docs.own_consent}
+                    </label>
+                })}
+                <FieldError error=Signal::derive(move || error.get()) field="own_consent"/>
                 <div class="eligibility" data-testid="eligibility" aria-live="polite">
                     {move || {
                         let r = general();
@@ -329,6 +343,7 @@ fn UploadItem(u: StaffUpload, card: i64, resend: ServerAction<DocumentResend>) -
             <p>
                 <span class=status_class(u.status) data-testid="upload-status">{t.docs.status(u.status)}</span>
                 {u.category.map(|c| view! { " " <span class="badge">{category_label(t, c)}</span> })}
+                {u.own_consent.then(|| view! { " " <span class="badge">{t.docs.own_consent_badge}</span> })}
             </p>
             <p class="meta">
                 {format_date(u.visit_date, lang)}" · "{t.docs.uploaded_by}": "{u.uploaded_by.clone()}", "
@@ -374,6 +389,9 @@ fn ProtocolForm(
     card: i64,
     existing: Option<StaffProtocol>,
     today: time::Date,
+    /// The patient is 15 to 17 today (or the protocol is marked already): the minor's own
+    /// consent can be marked.
+    own_consent_today: bool,
     protocol: ServerAction<ProtocolSave>,
 ) -> impl IntoView {
     let t = use_texts();
@@ -403,6 +421,13 @@ fn ProtocolForm(
             <label for="p-body">{t.docs.protocol_body}</label>
             <textarea id="p-body" name="body" rows="8" required>{p.as_ref().map(|p| p.body.clone())}</textarea>
             <FieldError error field="body"/>
+            {(own_consent_today || p.as_ref().is_some_and(|p| p.own_consent)).then(|| view! {
+                <label class="check">
+                    <input type="checkbox" name="own_consent" value="on" checked=p.as_ref().is_some_and(|p| p.own_consent)/>
+                    {t.docs.own_consent}
+                </label>
+            })}
+            <FieldError error field="own_consent"/>
             <FormError error/>
             <div class="actions">
                 <button type="submit">{t.docs.save_protocol}</button>
@@ -417,6 +442,7 @@ fn ProtocolsSection(
     card: i64,
     protocols: Vec<StaffProtocol>,
     today: time::Date,
+    own_consent_today: bool,
     protocol: ServerAction<ProtocolSave>,
 ) -> impl IntoView {
     let t = use_texts();
@@ -430,12 +456,13 @@ fn ProtocolsSection(
                         <a href=format!("/staff/cards/{card}/records/{}", p.id)>{p.title.clone()}</a>
                         <span class="meta">{format_date(p.visit_date, lang)}" · "{kind_label(t, p.kind)}</span>
                         {p.sent_at.map(|_| view! { <span class="badge status-published">{t.docs.protocol_sent}</span> })}
+                        {p.own_consent.then(|| view! { <span class="badge">{t.docs.own_consent_badge}</span> })}
                     </li>
                 }).collect_view()}
             </ul>
             <details>
                 <summary>{t.docs.new_protocol}</summary>
-                <ProtocolForm card existing=None today protocol/>
+                <ProtocolForm card existing=None today own_consent_today protocol/>
             </details>
         </section>
     }
@@ -477,13 +504,15 @@ pub fn StaffProtocolPage() -> impl IntoView {
                         </dl>
                         <div class="record-body">{p.body.clone()}</div>
                         {p.sent_at.map(|_| view! { <p class="badge status-published">{t.docs.protocol_sent}</p> })}
+                        {p.own_consent.then(|| view! { <p class="badge no-print">{t.docs.own_consent_badge}</p> })}
                     </article>
                     <PrintButton/>
                     {if p.editable {
                         view! {
                             <section class="panel no-print">
                                 <h2>{t.docs.edit_protocol}</h2>
-                                <ProtocolForm card=d.card_id existing=Some(p.clone()) today=d.today protocol/>
+                                <ProtocolForm card=d.card_id existing=Some(p.clone()) today=d.today
+                                    own_consent_today=d.own_consent_today protocol/>
                             </section>
                         }.into_any()
                     } else if p.sent_at.is_none() {

@@ -172,6 +172,7 @@ fn RecordListView(list: RecordList, filter: RecordFilter) -> impl IntoView {
                     {r.icd_code.clone().map(|c| view! { <span class="badge">{c}</span> })}
                     {r.category.map(|c| view! { <span class="badge">{category_label(t, c)}</span> })}
                     {r.locked.then(|| view! { <span class="badge status-scheduled">{t.docs.gate_locked_badge}</span> })}
+                    {r.for_ward.clone().map(|w| view! { <span class="meta" data-testid="for-ward">{format!("{}: {w}", t.docs.for_ward)}</span> })}
                 </li>
             }).collect_view()}
         </ul>
@@ -219,6 +220,7 @@ fn RecordView(r: RecordDetail, gate: ServerAction<GateAnswer>, resend: ServerAct
             <h1>{r.title.clone()}</h1>
             <dl class="facts">
                 <dt>{t.patient_label}</dt><dd>{r.patient_name.clone()}</dd>
+                {r.for_ward.clone().map(|w| view! { <dt>{t.docs.for_ward}</dt><dd data-testid="for-ward">{w}</dd> })}
                 <dt>{t.record_date}</dt><dd>{format_date(r.date, lang)}</dd>
                 <dt>{t.record_kind}</dt><dd>{kind_label(t, r.kind)}</dd>
                 {r.doctor.clone().map(|d| view! { <dt>{t.step_doctor}</dt><dd>{d}</dd> })}

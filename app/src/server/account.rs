@@ -71,12 +71,19 @@ pub async fn page(state: &AppState, session: &SessionRecord) -> Result<AccountPa
             user_agent: s.user_agent,
         })
         .collect();
+    // In a ward's profile the guardian sees nothing of the minor's own-consent care, so no
+    // journal line about it either (not even that something happened).
+    let hidden = match me.active_profile() {
+        Some(p) if p.is_ward => state.store.own_consent_objects(p.card_id).await?,
+        _ => Vec::new(),
+    };
     let journal = match &card {
         Some(c) => state
             .store
             .access_journal(c.card_id, 50)
             .await?
             .into_iter()
+            .filter(|l| l.object.as_ref().is_none_or(|o| !hidden.contains(o)))
             .map(|l| JournalView {
                 at: l.at,
                 actor_role: l.actor_role,

@@ -59,6 +59,8 @@ pub struct NewUpload {
     /// What the text filter finds the record by (`domain::record::search_key`).
     pub search_text: String,
     pub anonymous_visit: bool,
+    /// The minor's own-consent care (kept from the guardian's view).
+    pub own_consent: bool,
     /// The record is shown at once (a patient's own upload), not when its first file arrives.
     pub shown_now: bool,
     pub dob_gate: bool,
@@ -105,6 +107,7 @@ pub struct UploadRow {
     pub visit_date: Date,
     pub created_at: i64,
     pub uploaded_by: String,
+    pub own_consent: bool,
     pub files: Vec<FileRow>,
 }
 
@@ -118,6 +121,7 @@ pub struct ProtocolInput {
     pub icd_text: Option<String>,
     pub body: String,
     pub search_text: String,
+    pub own_consent: bool,
 }
 
 #[async_trait]

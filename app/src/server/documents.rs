@@ -18,7 +18,7 @@ use crate::domain::documents::{
     refusals, route, CardFacts, Category, FileFacts, PersonFacts, Refusal, Route, UploadFacts, MAX_FILES_PER_UPLOAD,
 };
 use crate::domain::files::{delivered_name, MediaType};
-use crate::domain::person::{guardianship_is_valid, FullName, PhoneKind};
+use crate::domain::person::{guardianship_is_valid, own_consent_possible, FullName, PhoneKind};
 use crate::domain::record::{search_key, RecordKind};
 use crate::domain::time_fmt::{local_date, parse_iso_date};
 use crate::error::{AppError, FieldError, Problem};
@@ -48,6 +48,9 @@ pub struct UploadForm {
     pub guardian: String,
     /// Per file (by position): "Отправить в кабинет" ticked.
     pub send: Vec<bool>,
+    /// The minor (15 to 17 on the visit's date) consented to this care alone: kept from the
+    /// guardian's view and never sent to a guardian's card.
+    pub own_consent: bool,
 }
 
 /// The patient's own upload form.
@@ -125,11 +128,13 @@ async fn card(state: &AppState, card_id: i64) -> Result<CardFactsRow, AppError> 
     state.store.card_facts(card_id).await?.ok_or(AppError::NotFound)
 }
 
-/// Where files sent from `card` land: the card, or a guardian's (chosen or only), or nowhere.
+/// Where files sent from `card` land: the card, or a guardian's (chosen or only), or nowhere
+/// (a minor's own-consent care never lands with a guardian).
 async fn routing(
     state: &AppState,
     card: &CardFactsRow,
     chosen: Option<i64>,
+    own_consent: bool,
 ) -> Result<(RouteView, Option<CardFactsRow>), AppError> {
     let today = local_date(state.now(), state.config.utc_offset_minutes);
     if !guardianship_is_valid(card.birth_date, card.incapacitated, today) {
@@ -141,13 +146,14 @@ async fn routing(
     }
     let facts: Vec<PersonFacts> = guardians.iter().map(person_of).collect();
     let name = |id: i64| guardians.iter().find(|g| g.card_id == id).map(name_of).unwrap_or_default();
-    Ok(match route(&person_of(card), &facts, chosen) {
+    Ok(match route(&person_of(card), &facts, chosen, own_consent) {
         Route::WardProfile => (RouteView::WardProfile, Some(card.clone())),
         Route::Guardian(id) => {
             (RouteView::Guardian { card_id: id, name: name(id) }, guardians.iter().find(|g| g.card_id == id).cloned())
         }
         Route::Choose(ids) => (RouteView::Choose(ids.iter().map(|id| (*id, name(*id))).collect()), None),
         Route::Nobody(reasons) => (RouteView::Nobody(reasons.into_iter().map(|(id, r)| (name(id), r)).collect()), None),
+        Route::KeptFromGuardians => (RouteView::KeptFromGuardians, None),
     })
 }
 
@@ -176,6 +182,13 @@ fn visit_date(errors: &mut Vec<FieldError>, value: &str, today: Date) -> Date {
             errors.push(FieldError { field: "visit_date".into(), problem: Problem::Date });
             today
         }
+    }
+}
+
+/// The minor's own consent may be marked only for a patient of 15 to 17 on the visit's date.
+fn check_own_consent(errors: &mut Vec<FieldError>, own_consent: bool, birth: Date, visit: Date) {
+    if own_consent && !own_consent_possible(birth, visit) {
+        errors.push(FieldError { field: "own_consent".into(), problem: Problem::OwnConsentAge });
     }
 }
 
@@ -242,8 +255,9 @@ pub async fn clinic_upload(
             }
         },
     };
+    check_own_consent(&mut errors, form.own_consent, source.birth_date, visit);
     let chosen = form.guardian.trim().parse::<i64>().ok();
-    let (route, target) = routing(state, &source, chosen).await?;
+    let (route, target) = routing(state, &source, chosen, form.own_consent).await?;
     if let RouteView::Choose(_) = route {
         errors.push(FieldError { field: "guardian".into(), problem: Problem::Choice });
     }
@@ -267,7 +281,9 @@ pub async fn clinic_upload(
         .map(|(i, f)| {
             let mut reasons =
                 refusals(&FileFacts::of(&target_facts, &upload_facts, f.size, f.media_type == MediaType::Semd));
-            if target.is_none() {
+            if route == RouteView::KeptFromGuardians {
+                reasons.push(Refusal::OwnConsentCare);
+            } else if target.is_none() {
                 reasons.push(Refusal::NoAbleGuardian);
             }
             let ticked = form.send.get(i).copied().unwrap_or(false);
@@ -308,6 +324,7 @@ pub async fn clinic_upload(
             icd_text,
             search_text,
             anonymous_visit: form.anonymous,
+            own_consent: form.own_consent,
             shown_now: false,
             dob_gate: needs_dob_gate(target_card.phone_confirmed),
             files: new_files,
@@ -371,6 +388,7 @@ pub async fn own_upload(
             icd_text: None,
             search_text,
             anonymous_visit: false,
+            own_consent: false,
             shown_now: true,
             dob_gate: false,
             files: new_files,
@@ -405,6 +423,7 @@ fn staff_upload(u: &UploadRow) -> StaffUpload {
         created_at: u.created_at,
         uploaded_by: u.uploaded_by.clone(),
         landed_with: u.landed_with.clone(),
+        own_consent: u.own_consent,
         status: upload_status(&files.iter().map(|f| f.status).collect::<Vec<_>>()),
         files,
     }
@@ -420,7 +439,7 @@ pub async fn card_documents(
 ) -> Result<CardDocuments, AppError> {
     let now = state.now();
     let c = card(state, card_id).await?;
-    let (route, target) = routing(state, &c, None).await?;
+    let (route, target) = routing(state, &c, None, false).await?;
     let settings = state.store.document_settings().await?;
     let uploads = state.store.uploads_of_card(card_id).await?;
     let (records, _) = state.store.records(card_id, &super::record_store::RecordQuery::default(), 0, 200).await?;
@@ -438,6 +457,7 @@ pub async fn card_documents(
             created_at: r.created_at,
             sent_at: r.sent_at,
             editable: r.sent_at.is_none() && protocol_editable(r.created_at, now, settings.protocol_edit_hours),
+            own_consent: r.own_consent,
         })
         .collect();
     let gate_blocked = state.store.throttle_locked_until(&dob_key(card_id), now).await?.is_some();
@@ -446,6 +466,7 @@ pub async fn card_documents(
         card_id,
         full_name: name_of(&c),
         birth_date: c.birth_date,
+        own_consent_today: own_consent_possible(c.birth_date, local_date(now, state.config.utc_offset_minutes)),
         phone_confirmed: c.phone_confirmed,
         target_facts: facts_of(target.as_ref().unwrap_or(&c)),
         route,
@@ -539,7 +560,11 @@ pub async fn fetch_file(
     }
     let me = profiles::me(state, session).await?;
     let profile = me.active_profile().ok_or(AppError::NotFound)?;
-    if f.record_card_id != profile.card_id || f.status != FileStatus::Delivered.as_str() {
+    // A file answers exactly the reader its record is shown to (`profiles::reader_view`).
+    let reader = profiles::reader_view(&me, profile);
+    if f.status != FileStatus::Delivered.as_str()
+        || state.store.reader_record(profile.card_id, f.record_id, &reader).await?.is_none()
+    {
         return Err(AppError::NotFound);
     }
     if gate_of(state, f.record_card_id, f.dob_gate, f.dob_unlocked_at.is_some()).await? != Gate::Open {
@@ -562,7 +587,8 @@ pub async fn answer_gate(
 ) -> Result<(), AppError> {
     let me = profiles::me(state, session).await?;
     let profile = me.active_profile().ok_or(AppError::NotFound)?.clone();
-    let r = state.store.record(profile.card_id, record_id, true).await?.ok_or(AppError::NotFound)?;
+    let reader = profiles::reader_view(&me, &profile);
+    let r = state.store.reader_record(profile.card_id, record_id, &reader).await?.ok_or(AppError::NotFound)?;
     match gate_of(state, profile.card_id, r.dob_gate, r.dob_unlocked_at.is_some()).await? {
         Gate::Open => return Ok(()),
         Gate::Blocked => return Err(AppError::GateBlocked),
@@ -602,7 +628,8 @@ pub async fn ask_resend(state: &AppState, session: &SessionRecord, peer: IpAddr,
     let me = profiles::me(state, session).await?;
     let profile = me.active_profile().ok_or(AppError::NotFound)?;
     let f = state.store.file(file_id).await?.ok_or(AppError::NotFound)?;
-    if f.record_card_id != profile.card_id || f.source != "clinic" {
+    let reader = profiles::reader_view(&me, profile);
+    if f.source != "clinic" || state.store.reader_record(profile.card_id, f.record_id, &reader).await?.is_none() {
         return Err(AppError::NotFound);
     }
     if f.status == FileStatus::Delivered.as_str() {
@@ -693,9 +720,11 @@ pub struct ProtocolForm {
     pub icd_code: String,
     pub icd_text: String,
     pub body: String,
+    /// The minor's own consent (see `UploadForm::own_consent`).
+    pub own_consent: bool,
 }
 
-fn protocol_input(state: &AppState, form: &ProtocolForm, doctor: &str) -> Result<ProtocolInput, AppError> {
+fn protocol_input(state: &AppState, form: &ProtocolForm, doctor: &str, birth: Date) -> Result<ProtocolInput, AppError> {
     let today = local_date(state.now(), state.config.utc_offset_minutes);
     let mut errors = Vec::new();
     let kind = match RecordKind::parse(form.kind.trim()).filter(|k| *k != RecordKind::Patient) {
@@ -709,9 +738,12 @@ fn protocol_input(state: &AppState, form: &ProtocolForm, doctor: &str) -> Result
     let icd_code = optional_text(&mut errors, "icd_code", &form.icd_code, 16);
     let icd_text = optional_text(&mut errors, "icd_text", &form.icd_text, 300);
     let body = required_text(&mut errors, "body", &form.body, 20_000);
+    let visit = visit_date(&mut errors, &form.visit_date, today);
+    check_own_consent(&mut errors, form.own_consent, birth, visit);
     let input = ProtocolInput {
         kind: kind.as_str().into(),
-        visit_date: visit_date(&mut errors, &form.visit_date, today),
+        visit_date: visit,
+        own_consent: form.own_consent,
         search_text: search_text(&title, &body, icd_code.as_deref(), icd_text.as_deref(), doctor),
         title,
         icd_code,
@@ -733,9 +765,9 @@ pub async fn create_protocol(
     card_id: i64,
     form: ProtocolForm,
 ) -> Result<i64, AppError> {
-    card(state, card_id).await?;
+    let c = card(state, card_id).await?;
     let author = state.store.staff_of_account(session.account_id).await?;
-    let input = protocol_input(state, &form, author.as_ref().map_or("", |(_, n)| n))?;
+    let input = protocol_input(state, &form, author.as_ref().map_or("", |(_, n)| n), c.birth_date)?;
     let audit = staff_audit(state, session, peer, card_id, "record.create", "protocol".into());
     let staff_id = author.map(|(id, _)| id);
     Ok(state.store.create_protocol(card_id, staff_id, session.account_id, &input, state.now(), audit).await?)
@@ -771,7 +803,8 @@ pub async fn update_protocol(
         return Err(AppError::Conflict);
     }
     let doctor = r.doctor_name.clone().unwrap_or_default();
-    let input = protocol_input(state, &form, &doctor)?;
+    let c = card(state, card_id).await?;
+    let input = protocol_input(state, &form, &doctor, c.birth_date)?;
     let audit = staff_audit(state, session, peer, card_id, "record.update", format!("record:{id}"));
     state.store.update_protocol(card_id, id, &input, state.now(), audit).await?.then_some(()).ok_or(AppError::NotFound)
 }
@@ -801,7 +834,7 @@ pub async fn send_protocol(
         module_enabled: settings.module_enabled_at.is_some(),
         before_module: settings.module_enabled_at.is_none(),
     };
-    let (route, _) = routing(state, &c, None).await?;
+    let (route, _) = routing(state, &c, None, false).await?;
     let mut refused = refusals(&FileFacts::of(&facts_of(&c), &facts, 0, false));
     if !matches!(route, RouteView::Own | RouteView::WardProfile) {
         // A ward's protocol stays on the ward's card: it needs the ward's full name.

@@ -1,6 +1,7 @@
 //! The whole medical record of the active profile as one printable HTML document, which the
 //! server crate turns into PDF. Everything the patient wrote or the clinic typed is escaped;
-//! records behind the date-of-birth gate show only their title.
+//! records behind the date-of-birth gate show only their title. It holds exactly what the
+//! reader's record list holds (`profiles::reader_view`).
 
 use super::profiles;
 use super::record_store::RecordQuery;
@@ -50,7 +51,10 @@ pub async fn record_html(
     let t = lang.texts();
     let me = profiles::me(state, session).await?;
     let profile = me.active_profile().ok_or(AppError::Forbidden)?.clone();
-    let q = RecordQuery { sent_only: true, ..Default::default() };
+    // The same records the reader's list shows: never the minor's own-consent care in the
+    // guardian's view, nor what landed for a ward whose guardianship ended.
+    let reader = profiles::reader_view(&me, &profile);
+    let q = RecordQuery { sent_only: true, reader: Some(reader), ..Default::default() };
     let (rows, total) = state.store.records(profile.card_id, &q, 0, EXPORT_MAX).await?;
     let offset = state.config.utc_offset_minutes;
     let mut html = String::new();

@@ -5,6 +5,7 @@ use super::record_store::{RecordQuery, RecordRow};
 use super::state::AppState;
 use super::store::SessionRecord;
 use super::{documents, profiles};
+use crate::domain::account::{Me, Profile};
 use crate::domain::delivery::Gate;
 use crate::domain::documents::Category;
 use crate::domain::record::{
@@ -21,9 +22,16 @@ fn category_of(r: &RecordRow) -> Option<Category> {
     r.category.as_deref().and_then(Category::parse)
 }
 
+/// The ward a record landed in this profile's card for (a guardian's own card), by name.
+fn for_ward(me: &Me, profile: &Profile, r: &RecordRow) -> Option<String> {
+    let ward = r.routed_from.filter(|_| r.card_id == profile.card_id)?;
+    me.profiles.iter().find(|p| p.is_ward && p.card_id == ward).map(|p| p.name.clone())
+}
+
 pub async fn list(state: &AppState, session: &SessionRecord, filter: RecordFilter) -> Result<RecordList, AppError> {
     let me = profiles::me(state, session).await?;
     let profile = me.active_profile().ok_or(AppError::Forbidden)?;
+    let reader = profiles::reader_view(&me, profile);
     let q = RecordQuery {
         kind: filter.kind.map(|k| k.as_str().to_string()),
         from: filter.from,
@@ -31,6 +39,7 @@ pub async fn list(state: &AppState, session: &SessionRecord, filter: RecordFilte
         doctor: filter.doctor,
         text: Some(search_key(&filter.q)).filter(|t| !t.is_empty()),
         sent_only: true,
+        reader: Some(reader.clone()),
     };
     let offset = (filter.page - 1) * RECORDS_PER_PAGE;
     let (rows, total) = state.store.records(profile.card_id, &q, offset, RECORDS_PER_PAGE).await?;
@@ -46,6 +55,7 @@ pub async fn list(state: &AppState, session: &SessionRecord, filter: RecordFilte
             icd_code: r.icd_code.clone(),
             category: category_of(r),
             locked: r.dob_gate && r.dob_unlocked_at.is_none(),
+            for_ward: for_ward(&me, profile, r),
         })
         .collect();
     Ok(RecordList {
@@ -54,15 +64,19 @@ pub async fn list(state: &AppState, session: &SessionRecord, filter: RecordFilte
         total,
         page: filter.page,
         pages: ((total + RECORDS_PER_PAGE - 1) / RECORDS_PER_PAGE).max(1),
-        doctors: state.store.record_doctors(profile.card_id).await?,
+        doctors: state.store.record_doctors(profile.card_id, &reader).await?,
     })
 }
 
 /// One record of the active profile; opening it is journalled (by the guardian, for a ward).
+/// A record the reader may not see (the minor's own-consent care in the guardian's view, what
+/// landed for a ward whose guardianship ended) answers `NotFound` and journals nothing: nothing
+/// was opened, and the ward's journal must not hint at it.
 pub async fn open(state: &AppState, session: &SessionRecord, peer: IpAddr, id: i64) -> Result<RecordDetail, AppError> {
     let me = profiles::me(state, session).await?;
     let profile = me.active_profile().ok_or(AppError::NotFound)?;
-    let r = state.store.record(profile.card_id, id, true).await?.ok_or(AppError::NotFound)?;
+    let reader = profiles::reader_view(&me, profile);
+    let r = state.store.reader_record(profile.card_id, id, &reader).await?.ok_or(AppError::NotFound)?;
     let audit = profiles::audit_in_profile(state, session, peer, profile, "record.open", format!("record:{id}"));
     state.store.audit(audit).await?;
     let gate = documents::gate_of(state, profile.card_id, r.dob_gate, r.dob_unlocked_at.is_some()).await?;
@@ -81,5 +95,6 @@ pub async fn open(state: &AppState, session: &SessionRecord, peer: IpAddr, id: i
         category: category_of(&r),
         gate,
         files: if open { documents::record_files(state, r.id).await? } else { None },
+        for_ward: for_ward(&me, profile, &r),
     })
 }

@@ -28,6 +28,24 @@ pub struct RecordRow {
     pub dob_unlocked_at: Option<i64>,
     /// It shows an upload's files (else it is a written record: a protocol).
     pub has_upload: bool,
+    /// Care the minor consented to alone (323-FZ art. 54): kept from the guardian's view.
+    pub own_consent: bool,
+    /// The ward's card the files were sent from, when they landed in a guardian's card.
+    pub routed_from: Option<i64>,
+}
+
+/// What a reader of the cabinet sees of a card beyond its plain records (staff see the card's
+/// records as stored). Built from the reader's profiles, which hold only guardianships valid
+/// today, so an ended guardianship hides at once, also in open sessions.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ReaderView {
+    /// The guardian reads a ward's card: the minor's own-consent care is left out entirely.
+    pub guardian: bool,
+    /// Records that landed in this card for these wards are shown; ones that landed for anyone
+    /// else (an ended guardianship) are not.
+    pub wards: Vec<i64>,
+    /// The card's own reader also sees what was sent from this card to a guardian's card.
+    pub sent_to_guardians: bool,
 }
 
 /// The list's filter, as the store applies it.
@@ -41,6 +59,8 @@ pub struct RecordQuery {
     pub text: Option<String>,
     /// Only what the cabinet shows (the patient's view); staff see every record.
     pub sent_only: bool,
+    /// The cabinet's reader (none: staff, who see the card's records as stored).
+    pub reader: Option<ReaderView>,
 }
 
 #[async_trait]
@@ -56,6 +76,13 @@ pub trait RecordStore: Send + Sync {
     /// The record if it belongs to the card (else none, whether or not it exists); with
     /// `sent_only`, only if the cabinet shows it.
     async fn record(&self, card_id: i64, id: i64, sent_only: bool) -> StoreResult<Option<RecordRow>>;
-    /// The doctors who wrote the card's records the cabinet shows: (staff id, name).
-    async fn record_doctors(&self, card_id: i64) -> StoreResult<Vec<(i64, String)>>;
+    /// The record if the cabinet shows it to `reader` in `card_id`'s profile (else none,
+    /// whether or not it exists).
+    async fn reader_record(&self, card_id: i64, id: i64, reader: &ReaderView) -> StoreResult<Option<RecordRow>>;
+    /// The doctors who wrote the records the cabinet shows `reader` in the card's profile:
+    /// (staff id, name).
+    async fn record_doctors(&self, card_id: i64, reader: &ReaderView) -> StoreResult<Vec<(i64, String)>>;
+    /// The journal's objects that name the card's own-consent care: its records ("record:N"),
+    /// uploads ("upload:N") and files ("file:N").
+    async fn own_consent_objects(&self, card_id: i64) -> StoreResult<Vec<String>>;
 }

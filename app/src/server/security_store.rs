@@ -62,6 +62,8 @@ pub struct JournalLine {
     pub actor_staff_name: Option<String>,
     pub action: String,
     pub origin: String,
+    /// What it was done to ("record:12", "upload:3", "file:7"...).
+    pub object: Option<String>,
 }
 
 #[async_trait]

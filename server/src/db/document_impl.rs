@@ -124,9 +124,10 @@ macro_rules! document_impl {
                     let mut tx = self.pool.begin().await.map_err(db_err)?;
                     let record_id: i64 = sqlx::query(
                         "INSERT INTO medical_record (card_id, kind, visit_date, staff_id, specialty, icd_code, icd_text,
-                             title, body, category, search_text, created_at, sent_at, author_account_id, dob_gate)
+                             title, body, category, search_text, created_at, sent_at, author_account_id, dob_gate,
+                             own_consent)
                          VALUES ($1, $2, $3, $4, (SELECT specialty FROM staff WHERE id = $4), $5, $6, $7, '', $8, $9,
-                             $10, $11, $12, $13)
+                             $10, $11, $12, $13, $14)
                          RETURNING id",
                     )
                     .bind(u.target_card_id)
@@ -142,6 +143,7 @@ macro_rules! document_impl {
                     .bind(u.shown_now.then_some(u.now))
                     .bind(u.uploaded_by)
                     .bind(u.dob_gate)
+                    .bind(u.own_consent)
                     .fetch_one(&mut *tx)
                     .await
                     .and_then(|r| r.try_get("id"))
@@ -188,7 +190,7 @@ macro_rules! document_impl {
                 async fn uploads_of_card(&self, card_id: i64) -> StoreResult<Vec<UploadRow>> {
                     let rows = sqlx::query(
                         "SELECT u.id, u.record_id, u.created_at, r.card_id AS record_card_id, r.title, r.category,
-                                r.visit_date, s.surname, s.name, s.patronymic,
+                                r.visit_date, r.own_consent, s.surname, s.name, s.patronymic,
                                 t.surname AS t_surname, t.name AS t_name, t.patronymic AS t_patronymic
                          FROM document_upload u JOIN medical_record r ON r.id = u.record_id
                          JOIN account a ON a.id = u.uploaded_by LEFT JOIN staff s ON s.id = a.staff_id
@@ -215,6 +217,7 @@ macro_rules! document_impl {
                                 visit_date: parse_date(&date)?,
                                 created_at: r.try_get("created_at").map_err(db_err)?,
                                 uploaded_by: name_of(r, "")?,
+                                own_consent: r.try_get("own_consent").map_err(db_err)?,
                                 files: files.iter().filter(|f| f.upload_id == id).cloned().collect(),
                             })
                         })
@@ -384,8 +387,9 @@ macro_rules! document_impl {
                     let mut tx = self.pool.begin().await.map_err(db_err)?;
                     let id: i64 = sqlx::query(
                         "INSERT INTO medical_record (card_id, kind, visit_date, staff_id, specialty, icd_code, icd_text,
-                             title, body, search_text, created_at, author_account_id)
-                         VALUES ($1, $2, $3, $4, (SELECT specialty FROM staff WHERE id = $4), $5, $6, $7, $8, $9, $10, $11)
+                             title, body, search_text, created_at, author_account_id, own_consent)
+                         VALUES ($1, $2, $3, $4, (SELECT specialty FROM staff WHERE id = $4), $5, $6, $7, $8, $9, $10, $11,
+                             $12)
                          RETURNING id",
                     )
                     .bind(card_id)
@@ -399,6 +403,7 @@ macro_rules! document_impl {
                     .bind(&p.search_text)
                     .bind(now)
                     .bind(author)
+                    .bind(p.own_consent)
                     .fetch_one(&mut *tx)
                     .await
                     .and_then(|r| r.try_get("id"))
@@ -411,7 +416,7 @@ macro_rules! document_impl {
                 async fn update_protocol(&self, card_id: i64, id: i64, p: &ProtocolInput, now: i64, audit: AuditEntry) -> StoreResult<bool> {
                     let change = sqlx::query(
                         "UPDATE medical_record SET kind = $3, visit_date = $4, icd_code = $5, icd_text = $6, title = $7,
-                             body = $8, search_text = $9, updated_at = $10
+                             body = $8, search_text = $9, updated_at = $10, own_consent = $11
                          WHERE id = $1 AND card_id = $2 AND sent_at IS NULL",
                     )
                     .bind(id)
@@ -423,7 +428,8 @@ macro_rules! document_impl {
                     .bind(&p.title)
                     .bind(&p.body)
                     .bind(&p.search_text)
-                    .bind(now);
+                    .bind(now)
+                    .bind(p.own_consent);
                     let done = write_audited(&self.pool, change, &audit).await?;
                     Ok(done > 0)
                 }

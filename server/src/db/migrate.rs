@@ -25,6 +25,7 @@ pub const SQLITE: &[Migration] = &[
         sql: include_str!("../../migrations/sqlite/0007_medical_record.sql"),
     },
     Migration { version: 8, name: "documents", sql: include_str!("../../migrations/sqlite/0008_documents.sql") },
+    Migration { version: 9, name: "wards", sql: include_str!("../../migrations/sqlite/0009_wards.sql") },
     Migration {
         version: 10,
         name: "outbox_secrets",
@@ -49,6 +50,7 @@ pub const POSTGRES: &[Migration] = &[
         sql: include_str!("../../migrations/postgres/0007_medical_record.sql"),
     },
     Migration { version: 8, name: "documents", sql: include_str!("../../migrations/postgres/0008_documents.sql") },
+    Migration { version: 9, name: "wards", sql: include_str!("../../migrations/postgres/0009_wards.sql") },
     Migration {
         version: 10,
         name: "outbox_secrets",

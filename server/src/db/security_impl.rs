@@ -419,7 +419,7 @@ macro_rules! security_impl {
 
                 async fn access_journal(&self, card_id: i64, limit: i64) -> StoreResult<Vec<JournalLine>> {
                     let rows = sqlx::query(
-                        "SELECT l.at, l.actor_role, l.action, l.origin, s.surname, s.name, s.patronymic
+                        "SELECT l.at, l.actor_role, l.action, l.origin, l.object, s.surname, s.name, s.patronymic
                          FROM audit_log l
                          LEFT JOIN account a ON a.id = l.actor_account_id
                          LEFT JOIN staff s ON s.id = a.staff_id
@@ -448,6 +448,7 @@ macro_rules! security_impl {
                                 }),
                                 action: r.try_get("action")?,
                                 origin: r.try_get("origin")?,
+                                object: r.try_get("object")?,
                             })
                         })
                         .collect::<Result<_, sqlx::Error>>()

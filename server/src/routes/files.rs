@@ -113,6 +113,7 @@ async fn clinic_upload(
             anonymous: f.contains_key("anonymous"),
             guardian: field(f, "guardian").into(),
             send,
+            own_consent: f.contains_key("own_consent"),
         };
         let result =
             documents::clinic_upload(&state.app, &session, ctx.peer, card_id, form, received.files.clone()).await;

@@ -15,3 +15,4 @@ mod second_factor;
 mod store;
 mod support;
 mod timing;
+mod wards;
