@@ -210,7 +210,10 @@ impl AppError {
             AppError::ExportRunning => t.docs.err_export_running.into(),
             AppError::ExportBusy => t.docs.err_export_busy.into(),
             AppError::ExportFailed => t.docs.err_export_failed.into(),
-            AppError::RateLimited { retry_after_secs } => (t.err_rate_limited)((retry_after_secs + 59).max(60) / 60),
+            AppError::RateLimited { retry_after_secs } if *retry_after_secs < 60 => {
+                (t.err_rate_limited_secs)((*retry_after_secs).max(1))
+            }
+            AppError::RateLimited { retry_after_secs } => (t.err_rate_limited)((retry_after_secs + 59) / 60),
             AppError::BadRequest => t.err_bad_request.into(),
             AppError::TooLarge => t.err_too_large.into(),
             AppError::Internal { reference } => (t.err_internal)(reference),

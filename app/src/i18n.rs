@@ -139,6 +139,8 @@ pub struct Texts {
     pub err_unauthenticated: &'static str,
     pub err_conflict: &'static str,
     pub err_rate_limited: fn(i64) -> String,
+    /// A pause shorter than a minute (sign-in's growing pauses start at a second).
+    pub err_rate_limited_secs: fn(i64) -> String,
     pub err_internal: fn(&str) -> String,
     pub err_unavailable: &'static str,
     pub err_bad_request: &'static str,
@@ -452,6 +454,14 @@ pub struct Texts {
     pub docs: &'static DocTexts,
 }
 
+fn seconds_ru(n: i64) -> &'static str {
+    match (n % 10, n % 100) {
+        (1, r) if r != 11 => "секунду",
+        (2..=4, r) if !(12..=14).contains(&r) => "секунды",
+        _ => "секунд",
+    }
+}
+
 fn minutes_ru(n: i64) -> &'static str {
     match (n % 10, n % 100) {
         (1, r) if r != 11 => "минуту",
@@ -554,6 +564,7 @@ pub static RU: Texts = Texts {
     err_unauthenticated: "Сеанс завершён. Войдите снова.",
     err_conflict: "Данные уже изменились. Обновите страницу и повторите.",
     err_rate_limited: |m| format!("Слишком много попыток. Повторите через {m} {}.", minutes_ru(m)),
+    err_rate_limited_secs: |s| format!("Слишком много попыток. Повторите через {s} {}.", seconds_ru(s)),
     err_internal: |r| format!("Что-то пошло не так. Мы уже разбираемся. Код обращения: {r}."),
     err_unavailable: "Сервер недоступен. Проверьте соединение и повторите.",
     err_bad_request: "Запрос не удалось прочитать. Обновите страницу и повторите.",
@@ -960,6 +971,7 @@ pub static EN: Texts = Texts {
     err_unauthenticated: "Your session has ended. Please sign in again.",
     err_conflict: "The data has changed meanwhile. Reload the page and try again.",
     err_rate_limited: |m| format!("Too many attempts. Try again in {m} min."),
+    err_rate_limited_secs: |s| format!("Too many attempts. Try again in {s} s."),
     err_internal: |r| format!("Something went wrong. We are looking into it. Reference: {r}."),
     err_unavailable: "The server cannot be reached. Check your connection and try again.",
     err_bad_request: "The request could not be read. Reload the page and try again.",
@@ -1357,5 +1369,9 @@ mod tests {
         assert_eq!((RU.err_rate_limited)(3), "Слишком много попыток. Повторите через 3 минуты.");
         assert_eq!((RU.err_rate_limited)(11), "Слишком много попыток. Повторите через 11 минут.");
         assert_eq!((RU.err_rate_limited)(15), "Слишком много попыток. Повторите через 15 минут.");
+        assert_eq!((RU.err_rate_limited_secs)(1), "Слишком много попыток. Повторите через 1 секунду.");
+        assert_eq!((RU.err_rate_limited_secs)(4), "Слишком много попыток. Повторите через 4 секунды.");
+        assert_eq!((RU.err_rate_limited_secs)(32), "Слишком много попыток. Повторите через 32 секунды.");
+        assert_eq!((RU.err_rate_limited_secs)(12), "Слишком много попыток. Повторите через 12 секунд.");
     }
 }

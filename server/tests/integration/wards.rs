@@ -131,6 +131,10 @@ async fn export_html(app: &TestApp, account_email: &str, own_card: i64, card: i6
             attach_code_ttl_secs: 900,
             video_base_url: String::new(),
             video_link_minutes: 10,
+            secrets: app::server::secret_box::SecretBox::new(
+                app::server::secret_box::SecretKey::parse(crate::support::TEST_SECRET_KEY).expect("test key"),
+                None,
+            ),
         }),
         clock: app.clock.as_fn(),
     };
