@@ -102,8 +102,11 @@ test('a patient books a visit and an online consultation, cancels one and moves 
   await ready(page, info);
   await expect(page.getByRole('status')).toContainText('Перенос записи');
   await page.locator(`.days a[href*="day=${consult.day}"]`).click();
+  await expect(page).toHaveURL(new RegExp(`day=${consult.day}`));
   await ready(page, info);
+  // With JavaScript the day's times arrive after the address changes: wait for them.
   const slots = page.locator('.slots button');
+  await expect(slots.first()).toBeVisible();
   const count = await slots.count();
   let movedTo = '';
   for (let i = count - 1; i >= 0; i--) {
@@ -114,6 +117,7 @@ test('a patient books a visit and an online consultation, cancels one and moves 
       break;
     }
   }
+  expect(movedTo, 'another free time that day').not.toBe('');
   await expect(page).toHaveURL(/\/appointments\?moved=\d+/);
   await ready(page, info);
   await expect(page.getByRole('status')).toHaveText('Запись перенесена.');

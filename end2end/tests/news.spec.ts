@@ -146,10 +146,14 @@ test('a headline with markup is shown as text in the page and in its title, neve
   await expect(editor.getByTestId('news-status')).toHaveText('Опубликована');
   const articlePath = new URL(editor.url()).pathname.replace('/staff/news/', '/news/');
 
-  const patientContext = await browser.newContext();
+  // Read on a 360 px phone: the long unbroken headline wraps instead of widening the page.
+  const patientContext = await browser.newContext({ javaScriptEnabled: jsOn(info), viewport: { width: 360, height: 740 } });
   const patient = await patientContext.newPage();
   await signIn(patient, info, 'patient@kabinet.example');
+  await expect(patient.getByRole('link', { name: title })).toBeVisible();
+  expect(await patient.evaluate(() => document.documentElement.scrollWidth), '/news').toBeLessThanOrEqual(360);
   await goto(patient, info, articlePath);
+  expect(await patient.evaluate(() => document.documentElement.scrollWidth), articlePath).toBeLessThanOrEqual(360);
   await expect(patient.getByRole('heading', { level: 1 })).toHaveText(title);
   await expect(patient).toHaveTitle(title);
   await expect(patient.locator('#t')).toHaveCount(0);
