@@ -64,8 +64,9 @@ fn percentile(sorted: &[Duration], p: f64) -> Duration {
 
 fn main() -> anyhow::Result<()> {
     let backend = std::env::args().nth(1).unwrap_or_else(|| "sqlite".into());
-    // The server runs as `kabinet serve` does by default: one worker thread.
-    let server_rt = tokio::runtime::Builder::new_multi_thread().worker_threads(1).enable_all().build()?;
+    // The server runs as `kabinet serve` does by default: one worker thread per CPU.
+    let workers = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let server_rt = tokio::runtime::Builder::new_multi_thread().worker_threads(workers).enable_all().build()?;
     let client_rt = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build()?;
 
     let (url, _dir, pg) = client_rt.block_on(database(&backend))?;

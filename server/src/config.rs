@@ -35,8 +35,11 @@ pub struct Settings {
     pub smtp_url: Option<String>,
     /// `KABINET_MAIL_FROM`: the sender of the clinic's mail.
     pub mail_from: String,
-    /// `KABINET_WORKER_THREADS`: async worker threads (see `main.rs` for why the default is 1).
+    /// `KABINET_WORKER_THREADS`: async worker threads; default one per CPU.
     pub worker_threads: usize,
+    /// `KABINET_PAGE_TIMEOUT_SECS`: how long a page may take to render before the visitor gets
+    /// a "try again" page instead (default 30; uploads and server functions are not limited).
+    pub page_timeout: std::time::Duration,
     /// `KABINET_CONTACT_PRIORITY`: `phone` (default) or `email`: where attach codes go first.
     pub contact_priority: app::server::state::ContactPriority,
     /// `KABINET_ATTACH_CODE_TTL_HOURS`: how long an attach code is valid (default 72).
@@ -80,6 +83,7 @@ impl std::fmt::Debug for Settings {
             .field("video_base_url", &self.video_base_url)
             .field("video_link_minutes", &self.video_link_minutes)
             .field("worker_threads", &self.worker_threads)
+            .field("page_timeout", &self.page_timeout)
             .field("files_dir", &self.files_dir)
             .field("document_worker", &self.document_worker)
             .field("soffice", &self.soffice)
@@ -141,7 +145,13 @@ impl Settings {
                     .ok()
                     .filter(|n| *n >= 1)
                     .ok_or_else(|| anyhow::anyhow!("KABINET_WORKER_THREADS must be a whole number of at least 1"))?,
-                None => 1,
+                None => std::thread::available_parallelism().map_or(1, |n| n.get()),
+            },
+            page_timeout: match get("KABINET_PAGE_TIMEOUT_SECS") {
+                Some(v) => v.trim().parse().ok().filter(|n| (1..=600).contains(n)).map(std::time::Duration::from_secs).ok_or_else(
+                    || anyhow::anyhow!("KABINET_PAGE_TIMEOUT_SECS must be a whole number of seconds from 1 to 600"),
+                )?,
+                None => std::time::Duration::from_secs(30),
             },
             contact_priority: match get("KABINET_CONTACT_PRIORITY").as_deref().map(str::trim) {
                 None | Some("") | Some("phone") => app::server::state::ContactPriority::Phone,
@@ -263,6 +273,11 @@ mod tests {
         assert!(!s.secure_cookies());
         assert!(s.converter_sandbox);
         assert!(!settings(&[("KABINET_CONVERTER_SANDBOX", "off")]).unwrap().converter_sandbox);
+        let cpus = std::thread::available_parallelism().map_or(1, |n| n.get());
+        assert_eq!(s.worker_threads, cpus, "one worker per CPU");
+        assert_eq!(settings(&[("KABINET_WORKER_THREADS", "3")]).unwrap().worker_threads, 3);
+        assert_eq!(s.page_timeout, std::time::Duration::from_secs(30));
+        assert_eq!(settings(&[("KABINET_PAGE_TIMEOUT_SECS", "5")]).unwrap().page_timeout.as_secs(), 5);
     }
 
     #[test]
@@ -282,6 +297,14 @@ mod tests {
         assert!(e.to_string().contains("KABINET_VIDEO_LINK_MINUTES"));
         let e = settings(&[("KABINET_CONVERTER_SANDBOX", "no")]).unwrap_err();
         assert!(e.to_string().contains("KABINET_CONVERTER_SANDBOX"));
+        for bad in ["0", "many", "-1"] {
+            let e = settings(&[("KABINET_WORKER_THREADS", bad)]).unwrap_err();
+            assert!(e.to_string().contains("KABINET_WORKER_THREADS"), "{bad}");
+        }
+        for bad in ["0", "601", "soon"] {
+            let e = settings(&[("KABINET_PAGE_TIMEOUT_SECS", bad)]).unwrap_err();
+            assert!(e.to_string().contains("KABINET_PAGE_TIMEOUT_SECS"), "{bad}");
+        }
     }
 
     #[test]

@@ -165,6 +165,7 @@ pub async fn build_with_store(settings: Settings, store: Arc<dyn Store>, clock: 
     let pages = route_list();
     let router = Router::new()
         .leptos_routes_with_context(&state, pages, context.clone(), move || shell(shell_options.clone()))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), middleware::timeout::pages))
         .merge(routes::router(&settings.site_root, context));
     let router = middleware::wrap(router, state.clone()).with_state(state);
 
@@ -173,7 +174,8 @@ pub async fn build_with_store(settings: Settings, store: Arc<dyn Store>, clock: 
 }
 
 /// The page routes, generated once per process. Generating them runs the app with resource
-/// loading suppressed by a process-wide flag (leptos_server's `SuppressResourceLoad`): a
+/// loading suppressed by a process-wide flag (leptos_server's `SuppressResourceLoad`,
+/// leptos-rs/leptos#4773): a
 /// resource first polled by a request while another app in the same process (tests start
 /// many) generated its list would wait forever. Once per process, before any app serves,
 /// leaves no such window.

@@ -10,11 +10,11 @@ use tracing_subscriber::EnvFilter;
 fn main() -> anyhow::Result<()> {
     init_logging();
     let settings = Settings::from_env()?;
-    // One worker thread by default: Leptos 0.8's Suspense can lose a wake-up when a resource
-    // finishes on another worker thread, leaving a server-rendered page pending forever (seen
-    // in this project's tests at about one page in 300 with many servers busy in one process;
-    // leptos-rs/leptos#4851 describes the family).
-    // Password hashing and SQLite run on their own threads, so the second core still works.
+    // One worker per CPU unless KABINET_WORKER_THREADS says otherwise. (Until leptos 0.8.23 /
+    // reactive_graph 0.2.16, a Suspense could lose a wake-up when its resource finished on
+    // another worker, leptos-rs/leptos#4851, fixed by #4853; the hang this project met in its
+    // tests was #4773, which `route_list()` prevents. `tests/integration/load.rs` sends
+    // thousands of pages through a 4-worker runtime to keep both fixed.)
     let runtime =
         tokio::runtime::Builder::new_multi_thread().worker_threads(settings.worker_threads).enable_all().build()?;
     runtime.block_on(run(settings))

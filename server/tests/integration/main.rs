@@ -7,6 +7,7 @@ mod booking;
 mod documents;
 mod hostile_input;
 mod http;
+mod load;
 mod newcomer;
 mod onboarding;
 mod outbox;

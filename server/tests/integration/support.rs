@@ -102,12 +102,12 @@ pub struct TestApp {
     pub files: tempfile::TempDir,
 }
 
-/// All test servers run on one runtime with one worker thread, as `kabinet serve` does by
-/// default (see `server/src/main.rs`: Leptos's Suspense can lose a cross-thread wake-up).
+/// Test servers run on one runtime with a worker per CPU, as `kabinet serve` does by default.
 fn server_runtime() -> &'static tokio::runtime::Runtime {
     static RT: OnceLock<tokio::runtime::Runtime> = OnceLock::new();
     RT.get_or_init(|| {
-        tokio::runtime::Builder::new_multi_thread().worker_threads(1).enable_all().build().expect("server runtime")
+        let workers = std::thread::available_parallelism().map_or(1, |n| n.get());
+        tokio::runtime::Builder::new_multi_thread().worker_threads(workers).enable_all().build().expect("server runtime")
     })
 }
 
@@ -126,6 +126,19 @@ pub async fn spawn_app_with_env(env: &[(&str, &str)]) -> TestApp {
 }
 
 async fn spawn_app_with(site_root: &std::path::Path, env: &[(&str, &str)]) -> TestApp {
+    spawn_app_in(server_runtime(), site_root, env).await
+}
+
+/// As `spawn_app`, on a runtime of the caller's (the load test's own 4-worker runtime).
+pub async fn spawn_app_on(runtime: &'static tokio::runtime::Runtime) -> TestApp {
+    spawn_app_in(runtime, std::path::Path::new("/nonexistent-site-root"), &[]).await
+}
+
+async fn spawn_app_in(
+    runtime: &'static tokio::runtime::Runtime,
+    site_root: &std::path::Path,
+    env: &[(&str, &str)],
+) -> TestApp {
     let env: Vec<(String, String)> = env.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
     let site_root = site_root.to_string_lossy().to_string();
     // KABINET_TEST_BACKEND=postgres runs every server test against PostgreSQL instead.
@@ -139,7 +152,7 @@ async fn spawn_app_with(site_root: &std::path::Path, env: &[(&str, &str)]) -> Te
     let (url, server_clock) = (db.url.clone(), clock.as_fn());
     // Started from a plain thread: `block_on` takes futures that are not provably `Send`.
     let (base, store) = std::thread::spawn(move || {
-        server_runtime().block_on(async move {
+        runtime.block_on(async move {
             let store = kabinet_server::db::open(&url).await.expect("open store");
             store.load_seed(&demo_seed()).await.expect("seed");
             let settings = Settings::from_lookup(|k| match k {
