@@ -148,9 +148,15 @@ impl Settings {
                 None => std::thread::available_parallelism().map_or(1, |n| n.get()),
             },
             page_timeout: match get("KABINET_PAGE_TIMEOUT_SECS") {
-                Some(v) => v.trim().parse().ok().filter(|n| (1..=600).contains(n)).map(std::time::Duration::from_secs).ok_or_else(
-                    || anyhow::anyhow!("KABINET_PAGE_TIMEOUT_SECS must be a whole number of seconds from 1 to 600"),
-                )?,
+                Some(v) => v
+                    .trim()
+                    .parse()
+                    .ok()
+                    .filter(|n| (1..=600).contains(n))
+                    .map(std::time::Duration::from_secs)
+                    .ok_or_else(|| {
+                        anyhow::anyhow!("KABINET_PAGE_TIMEOUT_SECS must be a whole number of seconds from 1 to 600")
+                    })?,
                 None => std::time::Duration::from_secs(30),
             },
             contact_priority: match get("KABINET_CONTACT_PRIORITY").as_deref().map(str::trim) {

@@ -65,7 +65,7 @@ mod tests {
 
     fn router() -> Router {
         Router::new()
-            .route("/stuck", get(|| std::future::pending::<&'static str>()))
+            .route("/stuck", get(std::future::pending::<&'static str>))
             .route("/quick", get(|| async { "готово" }))
             .layer(from_fn(|req, next| within(Duration::from_millis(200), req, next)))
     }

@@ -66,6 +66,11 @@ async fn two_thousand_pages_32_at_a_time_on_four_workers_all_render() {
         done.expect("client task");
     }
     let failures = failures.lock().unwrap();
-    assert!(failures.is_empty(), "{} of {REQUESTS} failed, first: {:?}", failures.len(), &failures[..failures.len().min(5)]);
+    assert!(
+        failures.is_empty(),
+        "{} of {REQUESTS} failed, first: {:?}",
+        failures.len(),
+        &failures[..failures.len().min(5)]
+    );
     assert_eq!(ok.load(Ordering::SeqCst), REQUESTS);
 }

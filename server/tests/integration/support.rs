@@ -107,7 +107,11 @@ fn server_runtime() -> &'static tokio::runtime::Runtime {
     static RT: OnceLock<tokio::runtime::Runtime> = OnceLock::new();
     RT.get_or_init(|| {
         let workers = std::thread::available_parallelism().map_or(1, |n| n.get());
-        tokio::runtime::Builder::new_multi_thread().worker_threads(workers).enable_all().build().expect("server runtime")
+        tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(workers)
+            .enable_all()
+            .build()
+            .expect("server runtime")
     })
 }
 
