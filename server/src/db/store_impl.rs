@@ -280,8 +280,8 @@ macro_rules! store_impl {
                 .await
                 .map_err(db_err)?
                 .iter()
-                .filter_map(|r| r.try_get::<String, _>("role").ok().and_then(|s| Role::parse(&s)))
-                .collect();
+                .map(|r| known(r, "role", Role::parse))
+                .collect::<StoreResult<_>>()?;
                 // Refresh the idle timer at most once a minute: reads stay reads.
                 if now - last_seen >= 60 {
                     sqlx::query("UPDATE session SET last_seen_at = $2 WHERE id = $1")

@@ -273,6 +273,7 @@ async fn behind_the_back(url: &str, sql: &str) {
                 ("medical_record", "category"),
                 ("patient_card", "phone_kind"),
                 ("outbox", "channel"),
+                ("staff_role", "role"),
             ];
             for (table, column) in checked {
                 let drop = format!("ALTER TABLE {table} DROP CONSTRAINT IF EXISTS {table}_{column}_check");
@@ -287,8 +288,8 @@ fn corrupt<T: std::fmt::Debug>(read: Result<T, StoreError>, what: &str) {
     assert!(matches!(read, Err(StoreError::Corrupt(_))), "{what}: {read:?}");
 }
 
-/// A status, media type, reason, source, kind, channel, phone kind or journal role the domain
-/// does not know is answered as corrupt data, never read as some default.
+/// A status, media type, reason, source, kind, channel, phone kind, staff role or journal role
+/// the domain does not know is answered as corrupt data, never read as some default.
 async fn unknown_values_read_as_corrupt(store: &dyn Store, url: &str) {
     let (card, record, file) = an_upload(store, "corrupt").await;
     let cases = [
@@ -331,6 +332,30 @@ async fn unknown_values_read_as_corrupt(store: &dyn Store, url: &str) {
     behind_the_back(url, &format!("UPDATE outbox SET channel = 'pigeon' WHERE id = {id}")).await;
     corrupt(store.outbox_recent(50).await, "channel");
     behind_the_back(url, &format!("UPDATE outbox SET channel = 'email' WHERE id = {id}")).await;
+
+    // A staff role the portal does not know is not dropped (nor read as some other role).
+    let head = store.sign_in_record(&Email::parse("head@kabinet.example").unwrap()).await.unwrap().unwrap();
+    let now = 1_800_000_000;
+    let session = NewSession {
+        token_hash: "d".repeat(64),
+        account_id: head.account_id,
+        active_card_id: None,
+        now,
+        expires_at: now + 60,
+        origin: "127.0.0.1".into(),
+        user_agent: "test".into(),
+    };
+    store.create_session(session).await.unwrap();
+    let staff = format!("(SELECT staff_id FROM account WHERE id = {})", head.account_id);
+    behind_the_back(url, &format!("UPDATE staff_role SET role = 'admin' WHERE role = 'head' AND staff_id = {staff}"))
+        .await;
+    corrupt(store.session(&"d".repeat(64), now, now - 60).await, "staff role");
+    behind_the_back(url, &format!("UPDATE staff_role SET role = 'head' WHERE role = 'admin' AND staff_id = {staff}"))
+        .await;
+    assert_eq!(
+        store.session(&"d".repeat(64), now, now - 60).await.unwrap().unwrap().roles.0,
+        [Role::Clinician, Role::Head]
+    );
 
     // The journal is append-only: the unknown role goes on a card of its own.
     behind_the_back(
