@@ -4,6 +4,7 @@
 
 pub mod account;
 pub mod attach;
+pub mod audit;
 pub mod auth;
 pub mod booking;
 pub mod booking_store;

@@ -10,7 +10,7 @@
 
 use app::domain::booking::format_hhmm;
 use app::server::booking_store::{BookingSettingsRecord, ScheduleDayRecord};
-use app::server::store::{AuditEntry, SeedAccount, SeedCard};
+use app::server::store::{Actor, AuditEntry, SeedAccount, SeedCard};
 use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -20,15 +20,7 @@ const PATIENTS: usize = 50;
 const SLOTS: u16 = 20;
 
 fn audit() -> AuditEntry {
-    AuditEntry {
-        at: kabinet_server::now(),
-        actor_account_id: None,
-        actor_role: "system".into(),
-        card_id: None,
-        action: "bench".into(),
-        object: None,
-        origin: "bench".into(),
-    }
+    AuditEntry::by(&Actor::system("bench"), kabinet_server::now(), "bench")
 }
 
 /// A fresh database URL for the backend, and what removes it afterwards.

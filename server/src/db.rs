@@ -60,6 +60,12 @@ fn parse_date(s: &str) -> Result<time::Date, app::server::StoreError> {
         .map_err(|e| app::server::StoreError::Corrupt(format!("date: {e}")))
 }
 
+/// `value` of `column` as one of the domain's enums (`parse`); a value the domain does not know
+/// is `Corrupt`. The row functions of each store read their enums through this.
+fn known<T>(column: &str, value: &str, parse: impl FnOnce(&str) -> Option<T>) -> Result<T, app::server::StoreError> {
+    parse(value).ok_or_else(|| app::server::StoreError::Corrupt(format!("{column} {value:?}")))
+}
+
 fn format_date(d: time::Date) -> String {
     format!("{:04}-{:02}-{:02}", d.year(), d.month() as u8, d.day())
 }

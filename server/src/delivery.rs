@@ -11,7 +11,7 @@ use crate::files::FileStore;
 use app::domain::delivery::{FileStatus, Reason};
 use app::domain::files::MediaType;
 use app::server::state::Clock;
-use app::server::store::AuditEntry;
+use app::server::store::{Actor, AuditEntry};
 use app::server::{Store, StoreError};
 use std::sync::Arc;
 use std::time::Duration;
@@ -49,19 +49,16 @@ impl Worker {
     async fn deliver(&self, f: &app::server::document_store::FileRow) -> Result<bool, StoreError> {
         if f.attempts > MAX_ATTEMPTS {
             tracing::warn!(file_id = f.id, "document given up after repeated attempts");
-            self.store.fail_file(f.id, Reason::ConversionFailed.code()).await?;
+            self.store.fail_file(f.id, &[Reason::ConversionFailed]).await?;
             return Ok(false);
         }
-        let Some(media) = MediaType::parse_mime(&f.media_type) else {
-            self.store.fail_file(f.id, Reason::ConversionFailed.code()).await?;
-            return Ok(false);
-        };
+        let media = f.media_type;
         let converted = match media.conversion() {
             None => None,
             Some(_) => {
                 let name = format!("c{}.{}", f.id, media.delivered().extension());
                 let (Some(input), Some(target)) = (self.files.path(&f.stored_name), self.files.path(&name)) else {
-                    self.store.fail_file(f.id, Reason::ConversionFailed.code()).await?;
+                    self.store.fail_file(f.id, &[Reason::ConversionFailed]).await?;
                     return Ok(false);
                 };
                 if media.conversion() == Some(app::domain::files::Conversion::ToWebp)
@@ -70,30 +67,24 @@ impl Worker {
                     // Told before any decoder sees it: a bomb is a few bytes that declare
                     // gigapixels.
                     tracing::warn!(file_id = f.id, "image over the pixel cap: file not sent");
-                    self.store.fail_file(f.id, Reason::ImageTooLarge.code()).await?;
+                    self.store.fail_file(f.id, &[Reason::ImageTooLarge]).await?;
                     return Ok(false);
                 }
                 match self.converter.convert(&input, media, &target).await {
-                    Ok(kind) => Some((name, kind.mime().to_string())),
+                    Ok(kind) => Some((name, kind)),
                     Err(error) => {
                         // The reason names the program, never the file's content or name.
                         tracing::warn!(file_id = f.id, %error, "conversion failed: file not sent");
-                        self.store.fail_file(f.id, Reason::ConversionFailed.code()).await?;
+                        self.store.fail_file(f.id, &[Reason::ConversionFailed]).await?;
                         return Ok(false);
                     }
                 }
             }
         };
         let now = (self.clock)();
-        let audit = AuditEntry {
-            at: now,
-            actor_account_id: None,
-            actor_role: "system".into(),
-            card_id: Some(f.record_card_id),
-            action: "document.delivered".into(),
-            object: Some(format!("file:{}", f.id)),
-            origin: "worker".into(),
-        };
+        let audit = AuditEntry::by(&Actor::system("worker"), now, "document.delivered")
+            .card(f.record_card_id)
+            .object(format!("file:{}", f.id));
         let done = self.store.deliver_file(f.id, converted, now, audit).await?;
         if done {
             tracing::info!(file_id = f.id, status = FileStatus::Delivered.as_str(), "document delivered");

@@ -3,8 +3,10 @@
 
 use app::domain::account::Role;
 use app::domain::booking::VisitMode;
+use app::domain::documents::Category;
 use app::domain::email::Email;
 use app::domain::person::{PhoneNumber, Sex};
+use app::domain::record::RecordKind;
 use app::server::auth::hash_password_blocking;
 use app::server::store::*;
 use time::macros::date;
@@ -250,23 +252,23 @@ pub fn seed() -> Seed {
 #[allow(clippy::too_many_arguments)]
 fn record(
     card: &str,
-    kind: &str,
+    kind: RecordKind,
     days_ago: i64,
     staff: Option<&str>,
     icd: Option<(&str, &str)>,
     title: &str,
     body: &str,
-    category: Option<&str>,
+    category: Option<Category>,
 ) -> SeedRecord {
     SeedRecord {
         card: card.into(),
-        kind: kind.into(),
+        kind,
         days_ago,
         staff: staff.map(Into::into),
         icd: icd.map(|(c, t)| (c.into(), t.into())),
         title: title.into(),
         body: body.into(),
-        category: category.map(Into::into),
+        category,
     }
 }
 
@@ -276,7 +278,7 @@ fn records() -> Vec<SeedRecord> {
     vec![
         record(
             "ivanova",
-            "outpatient",
+            RecordKind::Outpatient,
             200,
             Some("sokolov"),
             Some(("J06.9", "Острая инфекция верхних дыхательных путей неуточнённая")),
@@ -286,7 +288,7 @@ fn records() -> Vec<SeedRecord> {
         ),
         record(
             "ivanova",
-            "outpatient",
+            RecordKind::Outpatient,
             120,
             Some("sokolov"),
             Some(("K29.5", "Хронический гастрит неуточнённый")),
@@ -296,27 +298,27 @@ fn records() -> Vec<SeedRecord> {
         ),
         record(
             "ivanova",
-            "outpatient",
+            RecordKind::Outpatient,
             118,
             None,
             None,
             "Общий (клинический) анализ крови развёрнутый",
             "Гемоглобин 128 г/л (норма 120–140), эритроциты 4,3 × 10¹²/л, лейкоциты 6,1 × 10⁹/л, СОЭ 12 мм/ч.\nПоказатели в пределах нормы.",
-            Some("analyses"),
+            Some(Category::Analyses),
         ),
         record(
             "ivanova",
-            "inpatient",
+            RecordKind::Inpatient,
             90,
             Some("morozov"),
             Some(("I20.8", "Другие формы стенокардии")),
             "Выписной эпикриз: кардиологическое отделение",
             "Находилась на лечении 5 дней. Проведены ЭКГ, холтеровское мониторирование, эхокардиография.\nВыписана в удовлетворительном состоянии под наблюдение кардиолога.",
-            Some("conclusion"),
+            Some(Category::Conclusion),
         ),
         record(
             "ivanova",
-            "telemedicine",
+            RecordKind::Telemedicine,
             30,
             Some("sokolov"),
             Some(("K29.5", "Хронический гастрит неуточнённый")),
@@ -326,7 +328,7 @@ fn records() -> Vec<SeedRecord> {
         ),
         record(
             "ivanova",
-            "patient",
+            RecordKind::Patient,
             10,
             None,
             None,
@@ -336,7 +338,7 @@ fn records() -> Vec<SeedRecord> {
         ),
         record(
             "petrova-maria",
-            "outpatient",
+            RecordKind::Outpatient,
             45,
             Some("kuznetsova"),
             Some(("J02.9", "Острый фарингит неуточнённый")),

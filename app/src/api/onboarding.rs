@@ -6,7 +6,7 @@ use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
 #[cfg(feature = "ssr")]
-use crate::server::{auth, onboarding, state::use_state};
+use crate::server::{auth, onboarding, state::use_state, store::Channel};
 
 /// Step 1: e-mail, surname, first name, date of birth. The answer is the same whether or not
 /// they matched a card: the next step, where the e-mailed code is typed.
@@ -80,7 +80,7 @@ pub async fn demo_mailbox() -> Result<Vec<DemoMail>, AppError> {
                 .map(|m| DemoMail {
                     id: m.id,
                     recipient: m.recipient,
-                    subject: if m.channel == "sms" { "SMS".into() } else { m.subject },
+                    subject: if m.channel == Channel::Sms { "SMS".into() } else { m.subject },
                     body: m.body,
                     created_at: m.created_at,
                     sent: m.sent_at.is_some(),

@@ -56,6 +56,66 @@ impl Roles {
     pub fn can_manage_booking(&self) -> bool {
         self.has(Role::Registrar) || self.has(Role::Head)
     }
+    /// The role the journal names staff by, whatever they are doing: the head as the head,
+    /// anyone else by the first role they hold (clinician, registrar, editor). The one rule,
+    /// so that one person is never journalled under two names.
+    pub fn journal_role(&self) -> Option<Role> {
+        if self.has(Role::Head) {
+            return Some(Role::Head);
+        }
+        Role::ALL.into_iter().find(|r| self.has(*r))
+    }
+}
+
+/// Who a journal line says acted (SPEC.md [004]: who, what, which card, when, from where).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum ActorRole {
+    /// The card's own patient.
+    Patient,
+    /// A guardian acting for a ward.
+    Guardian,
+    /// Clinic staff, in the role `Roles::journal_role` names.
+    Staff(Role),
+    /// Someone about their own account (signing in, password, second factor, e-mail).
+    AccountHolder,
+    /// The clinic's information system, through the integration API.
+    Integration,
+    /// The portal itself (the delivery worker).
+    System,
+}
+
+impl ActorRole {
+    /// The stored form (the journal's `actor_role` column).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ActorRole::Patient => "patient",
+            ActorRole::Guardian => "guardian",
+            ActorRole::Staff(r) => r.as_str(),
+            ActorRole::AccountHolder => "account",
+            ActorRole::Integration => "integration",
+            ActorRole::System => "system",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "patient" => Some(ActorRole::Patient),
+            "guardian" => Some(ActorRole::Guardian),
+            "account" => Some(ActorRole::AccountHolder),
+            "integration" => Some(ActorRole::Integration),
+            "system" => Some(ActorRole::System),
+            other => Role::parse(other).map(ActorRole::Staff),
+        }
+    }
+
+    /// Acting in a patient's profile: the patient in their own, the guardian in a ward's.
+    pub fn in_profile(is_ward: bool) -> Self {
+        if is_ward {
+            ActorRole::Guardian
+        } else {
+            ActorRole::Patient
+        }
+    }
 }
 
 /// One profile a person can act as: their own card or a ward's.
@@ -100,5 +160,39 @@ mod tests {
             assert_eq!(Role::parse(r.as_str()), Some(r));
         }
         assert_eq!(Role::parse("admin"), None);
+    }
+
+    #[test]
+    fn the_head_is_journalled_as_the_head_whatever_else_they_are() {
+        let cases = [
+            (vec![Role::Clinician, Role::Head], Some(Role::Head)),
+            (vec![Role::Head, Role::Registrar], Some(Role::Head)),
+            (vec![Role::Clinician], Some(Role::Clinician)),
+            (vec![Role::Registrar], Some(Role::Registrar)),
+            (vec![Role::Editor], Some(Role::Editor)),
+            (vec![Role::Registrar, Role::Clinician], Some(Role::Clinician)),
+            (vec![], None),
+        ];
+        for (roles, journalled) in cases {
+            assert_eq!(Roles(roles.clone()).journal_role(), journalled, "{roles:?}");
+        }
+    }
+
+    #[test]
+    fn actor_roles_round_trip_through_their_stored_names() {
+        let all = [
+            ActorRole::Patient,
+            ActorRole::Guardian,
+            ActorRole::AccountHolder,
+            ActorRole::Integration,
+            ActorRole::System,
+        ]
+        .into_iter()
+        .chain(Role::ALL.map(ActorRole::Staff));
+        for r in all {
+            assert_eq!(ActorRole::parse(r.as_str()), Some(r));
+        }
+        assert_eq!(ActorRole::parse("admin"), None);
+        assert_eq!(ActorRole::parse(""), None);
     }
 }

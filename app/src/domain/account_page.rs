@@ -1,5 +1,6 @@
 //! What the Account page shows.
 
+use crate::domain::account::ActorRole;
 use crate::domain::card::{ConsentView, RefusalsView};
 use serde::{Deserialize, Serialize};
 
@@ -31,7 +32,7 @@ pub struct SessionView {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct JournalView {
     pub at: i64,
-    pub actor_role: String,
+    pub actor_role: ActorRole,
     pub staff_name: Option<String>,
     pub action: String,
 }

@@ -160,6 +160,27 @@ impl VisitMode {
     }
 }
 
+/// Where an appointment was made: in the cabinet (by the patient or a guardian) or at the
+/// front desk.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum AppointmentSource {
+    Cabinet,
+    Desk,
+}
+
+impl AppointmentSource {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AppointmentSource::Cabinet => "cabinet",
+            AppointmentSource::Desk => "desk",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        [AppointmentSource::Cabinet, AppointmentSource::Desk].into_iter().find(|x| x.as_str() == s)
+    }
+}
+
 /// The patient may still cancel (or move) an appointment: the clinic closes cancellation
 /// `close_minutes` before the start.
 pub fn cancellation_open(now: i64, starts_at: i64, close_minutes: i64) -> bool {
@@ -300,8 +321,7 @@ pub struct AppointmentView {
     /// The patient may still cancel or move it.
     pub can_change: bool,
     pub upcoming: bool,
-    /// "cabinet" or "desk".
-    pub source: String,
+    pub source: AppointmentSource,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

@@ -70,9 +70,10 @@ impl Reason {
     pub fn join(reasons: &[Reason]) -> String {
         reasons.iter().map(|r| r.code()).collect::<Vec<_>>().join(",")
     }
-    /// Unknown codes are dropped.
-    pub fn split(s: &str) -> Vec<Reason> {
-        s.split(',').filter_map(|c| Reason::parse(c.trim())).collect()
+    /// The stored form read back; none when a code is unknown (the store answers that as
+    /// corrupt data rather than drop a reason).
+    pub fn split(s: &str) -> Option<Vec<Reason>> {
+        s.split(',').map(str::trim).filter(|c| !c.is_empty()).map(Reason::parse).collect()
     }
 }
 
@@ -284,9 +285,9 @@ mod tests {
             Reason::Refused(Refusal::TooLarge),
             Reason::Refused(Refusal::NoAbleGuardian),
         ];
-        assert_eq!(Reason::split(&Reason::join(&all)), all.to_vec());
-        assert_eq!(Reason::split(""), vec![]);
-        assert_eq!(Reason::split("too_large,bogus"), vec![Reason::Refused(Refusal::TooLarge)]);
+        assert_eq!(Reason::split(&Reason::join(&all)), Some(all.to_vec()));
+        assert_eq!(Reason::split(""), Some(vec![]));
+        assert_eq!(Reason::split("too_large,bogus"), None);
         for s in [Queued, Delivered, NotSent, CannotSend] {
             assert_eq!(FileStatus::parse(s.as_str()), Some(s));
         }

@@ -37,6 +37,26 @@ impl Category {
     }
 }
 
+/// Who sent an upload: the clinic (staff, to the cabinet), or the patient (to their own record).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum UploadSource {
+    Clinic,
+    Patient,
+}
+
+impl UploadSource {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            UploadSource::Clinic => "clinic",
+            UploadSource::Patient => "patient",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        [UploadSource::Clinic, UploadSource::Patient].into_iter().find(|x| x.as_str() == s)
+    }
+}
+
 /// Why a file cannot be sent to the cabinet. The order is the order the sender reads them in.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 pub enum Refusal {

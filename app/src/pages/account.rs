@@ -7,6 +7,7 @@ use crate::api::security::{
 };
 use crate::components::errors::{last_error, ErrorPanel, FieldError, FormError, Loading};
 use crate::components::title::Title;
+use crate::domain::account::{ActorRole, Role};
 use crate::domain::account_page::{AccountPage, JournalView};
 use crate::domain::onboarding::ConsentKind;
 use crate::domain::time_fmt::{format_date, format_datetime};
@@ -14,17 +15,17 @@ use crate::i18n::{clinic_offset, use_lang, use_texts, Texts};
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
-fn role_label(t: &Texts, role: &str) -> &'static str {
+fn role_label(t: &Texts, role: ActorRole) -> &'static str {
     match role {
-        "patient" => t.role_patient,
-        "guardian" => t.role_guardian,
-        "clinician" => t.role_clinician,
-        "registrar" => t.role_registrar,
-        "editor" => t.role_editor,
-        "head" => t.role_head,
-        "integration" => t.role_integration,
-        "system" => t.role_system,
-        _ => t.role_account,
+        ActorRole::Patient => t.role_patient,
+        ActorRole::Guardian => t.role_guardian,
+        ActorRole::Staff(Role::Clinician) => t.role_clinician,
+        ActorRole::Staff(Role::Registrar) => t.role_registrar,
+        ActorRole::Staff(Role::Editor) => t.role_editor,
+        ActorRole::Staff(Role::Head) => t.role_head,
+        ActorRole::Integration => t.role_integration,
+        ActorRole::System => t.role_system,
+        ActorRole::AccountHolder => t.role_account,
     }
 }
 
@@ -357,8 +358,8 @@ fn Journal(lines: Vec<JournalView>) -> impl IntoView {
             <tbody>
                 {lines.into_iter().map(|l| {
                     let who = match &l.staff_name {
-                        Some(name) => format!("{} ({})", name, role_label(t, &l.actor_role)),
-                        None => role_label(t, &l.actor_role).to_string(),
+                        Some(name) => format!("{} ({})", name, role_label(t, l.actor_role)),
+                        None => role_label(t, l.actor_role).to_string(),
                     };
                     view! {
                         <tr>

@@ -11,8 +11,8 @@ use crate::api::booking::{
 use crate::components::errors::{last_error, ErrorPanel, FieldError, FormError, Loading};
 use crate::components::title::Title;
 use crate::domain::booking::{
-    format_hhmm, AppointmentHistory, AppointmentStatus, AppointmentView, BookingAdmin, DayBook, DoctorView,
-    ScheduleWeek, StaffDoctorView, VisitMode, REASON_MAX,
+    format_hhmm, AppointmentHistory, AppointmentSource, AppointmentStatus, AppointmentView, BookingAdmin, DayBook,
+    DoctorView, ScheduleWeek, StaffDoctorView, VisitMode, REASON_MAX,
 };
 use crate::domain::time_fmt::{format_date, format_datetime};
 use crate::i18n::{clinic_offset, use_lang, use_texts, Texts};
@@ -453,7 +453,10 @@ fn BookRow(a: AppointmentView, status: ServerAction<SetAppointmentStatus>, docto
     let reason_title = a.cancel_reason.clone().unwrap_or_default();
     let sel = format!("status-{}", a.id);
     let rsn = format!("reason-{}", a.id);
-    let source = if a.source == "desk" { t.source_desk } else { t.source_cabinet };
+    let source = match a.source {
+        AppointmentSource::Desk => t.source_desk,
+        AppointmentSource::Cabinet => t.source_cabinet,
+    };
     view! {
         <tr data-status=a.status.as_str()>
             <td data-label=t.time_label>{format_hhmm(a.start_min)}</td>

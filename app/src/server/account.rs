@@ -5,7 +5,7 @@ use super::onboarding_store::Refusals;
 use super::profiles;
 use super::security::pending_enrolment;
 use super::state::AppState;
-use super::store::{AuditEntry, SessionRecord};
+use super::store::{Actor, AuditEntry, SessionRecord};
 use crate::domain::account::Role;
 use crate::domain::account_page::{AccountPage, CardContacts, EnrolmentView, JournalView, SessionView};
 use crate::domain::card::{ConsentView, RefusalsView};
@@ -143,16 +143,10 @@ pub async fn set_refusals(
     let me = profiles::me(state, session).await?;
     let card_id = me.active_card_id.ok_or(AppError::NotFound)?;
     let card = state.store.card_get(card_id).await?.ok_or(AppError::NotFound)?;
-    let role = if Some(card_id) == session.own_card_id { "patient" } else { "guardian" };
-    let audit = AuditEntry {
-        at: state.now(),
-        actor_account_id: Some(session.account_id),
-        actor_role: role.into(),
-        card_id: Some(card_id),
-        action: "card.refusals".into(),
-        object: Some(format!("notifications={notifications},advertising={advertising}")),
-        origin: peer.to_string(),
-    };
+    let ward = Some(card_id) != session.own_card_id;
+    let audit = AuditEntry::by(&Actor::in_profile(session, peer, ward), state.now(), "card.refusals")
+        .card(card_id)
+        .object(format!("notifications={notifications},advertising={advertising}"));
     let refusals = Refusals { pd_processing: card.refusals.pd_processing, notifications, advertising };
     state.store.refusals_set(card_id, refusals, audit).await?;
     Ok(())
@@ -167,15 +161,8 @@ pub async fn set_staff_totp(
     if !(state.config.demo && session.roles.has(Role::Head)) {
         return Err(AppError::Forbidden);
     }
-    let audit = AuditEntry {
-        at: state.now(),
-        actor_account_id: Some(session.account_id),
-        actor_role: "head".into(),
-        card_id: None,
-        action: "clinic.staff_totp".into(),
-        object: Some(required.to_string()),
-        origin: peer.to_string(),
-    };
+    let audit =
+        AuditEntry::by(&Actor::staff(session, peer), state.now(), "clinic.staff_totp").object(required.to_string());
     state.store.set_staff_totp_required(required, audit).await?;
     Ok(())
 }

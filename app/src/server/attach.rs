@@ -4,7 +4,7 @@
 use super::auth::{check_throttle, token_hash};
 use super::onboarding_store::{AttachCodeRecord, AttachOutcome, Contacts, NewAttachCode};
 use super::state::{AppState, ContactPriority};
-use super::store::{AuditEntry, Channel, NewMail, SessionRecord};
+use super::store::{Actor, AuditEntry, Channel, NewMail, SessionRecord};
 use crate::domain::person::PhoneKind;
 use crate::error::AppError;
 use crate::i18n::Lang;
@@ -104,15 +104,9 @@ pub async fn issue(
             message: NewMail { recipient: to.clone(), subject, body },
             now,
             expires_at: now + state.config.attach_code_ttl_secs,
-            audit: AuditEntry {
-                at: now,
-                actor_account_id: Some(session.account_id),
-                actor_role: super::cards::actor_role(session),
-                card_id: Some(card_id),
-                action: "card.attach_code".into(),
-                object: Some(channel.as_str().into()),
-                origin: peer.to_string(),
-            },
+            audit: AuditEntry::by(&Actor::staff(session, peer), now, "card.attach_code")
+                .card(card_id)
+                .object(channel.as_str()),
         })
         .await?;
     Ok(mask(channel, &to))
@@ -144,15 +138,8 @@ pub async fn redeem(state: &AppState, session: &SessionRecord, peer: IpAddr, typ
         None => None,
     };
     let Some(code) = live else { return failure(state, session.account_id).await };
-    let audit = AuditEntry {
-        at: now,
-        actor_account_id: Some(session.account_id),
-        actor_role: if code.guardian_card_id.is_some() { "guardian" } else { "patient" }.into(),
-        card_id: Some(code.card_id),
-        action: "card.attach".into(),
-        object: None,
-        origin: peer.to_string(),
-    };
+    let ward = code.guardian_card_id.is_some();
+    let audit = AuditEntry::by(&Actor::in_profile(session, peer, ward), now, "card.attach").card(code.card_id);
     match state.store.attach_code_redeem(&code, session.account_id, now, audit).await? {
         AttachOutcome::Attached => Ok(()),
         AttachOutcome::Refused => failure(state, session.account_id).await,

@@ -2,7 +2,7 @@
 //! every server function starts with.
 
 use super::state::AppState;
-use super::store::{AuditEntry, NewSession, SessionRecord, StoreError};
+use super::store::{Actor, AuditEntry, NewSession, SessionRecord, StoreError};
 use crate::domain::email::Email;
 use crate::domain::onboarding::consents_complete;
 use crate::error::AppError;
@@ -337,18 +337,7 @@ pub async fn open_session(
             user_agent: super::security::user_agent(),
         })
         .await?;
-    state
-        .store
-        .audit(AuditEntry {
-            at: now,
-            actor_account_id: Some(account_id),
-            actor_role: "account".into(),
-            card_id: None,
-            action: "session.sign_in".into(),
-            object: None,
-            origin: peer.to_string(),
-        })
-        .await?;
+    state.store.audit(AuditEntry::by(&Actor::account_holder(account_id, peer), now, "session.sign_in")).await?;
     if let Some(res) = use_context::<ResponseOptions>() {
         res.append_header(header::SET_COOKIE, session_cookie(state.config.secure_cookies, &token, SESSION_MAX_SECS));
     }
@@ -362,15 +351,11 @@ pub async fn sign_out(state: &AppState) -> Result<(), AppError> {
         state.store.delete_session(session.session_id).await?;
         state
             .store
-            .audit(AuditEntry {
-                at: state.now(),
-                actor_account_id: Some(session.account_id),
-                actor_role: "account".into(),
-                card_id: None,
-                action: "session.sign_out".into(),
-                object: None,
-                origin: ctx.peer.to_string(),
-            })
+            .audit(AuditEntry::by(
+                &Actor::account_holder(session.account_id, ctx.peer),
+                state.now(),
+                "session.sign_out",
+            ))
             .await?;
     }
     if let Some(res) = use_context::<ResponseOptions>() {

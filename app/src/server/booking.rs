@@ -2,10 +2,9 @@
 //! with doctors' times. Rules live in `domain::booking`; the store settles races.
 
 use super::booking_store::*;
-use super::cards::actor_role;
 use super::profiles;
 use super::state::AppState;
-use super::store::{AuditEntry, SessionRecord};
+use super::store::{Actor, AuditEntry, SessionRecord};
 use crate::domain::booking::*;
 use crate::domain::person::FullName;
 use crate::domain::prices::Kopecks;
@@ -17,34 +16,14 @@ use time::{Date, Duration, PrimitiveDateTime, Time, UtcOffset};
 /// The profile a booking is for: the session's active card.
 struct Acting {
     card_id: i64,
-    role: &'static str,
+    ward: bool,
     name: String,
 }
 
 async fn acting(state: &AppState, session: &SessionRecord) -> Result<Acting, AppError> {
     let me = profiles::me(state, session).await?;
     let p = me.active_profile().ok_or(AppError::Forbidden)?;
-    Ok(Acting { card_id: p.card_id, role: if p.is_ward { "guardian" } else { "patient" }, name: p.name.clone() })
-}
-
-fn patient_actor(session: &SessionRecord, who: &Acting, peer: IpAddr) -> Actor {
-    Actor { account_id: session.account_id, role: who.role.into(), origin: peer.to_string() }
-}
-
-fn staff_actor(session: &SessionRecord, peer: IpAddr) -> Actor {
-    Actor { account_id: session.account_id, role: actor_role(session), origin: peer.to_string() }
-}
-
-fn staff_audit(state: &AppState, session: &SessionRecord, peer: IpAddr, action: &str, object: String) -> AuditEntry {
-    AuditEntry {
-        at: state.now(),
-        actor_account_id: Some(session.account_id),
-        actor_role: actor_role(session),
-        card_id: None,
-        action: action.into(),
-        object: Some(object),
-        origin: peer.to_string(),
-    }
+    Ok(Acting { card_id: p.card_id, ward: p.is_ward, name: p.name.clone() })
 }
 
 fn doctor_view(d: &DoctorRecord) -> DoctorView {
@@ -174,7 +153,7 @@ fn appointment_view(state: &AppState, a: &AppointmentRecord, settings: &BookingS
         video_from,
         can_change: a.status.is_active() && cancellation_open(now, a.starts_at, settings.cancel_close_minutes),
         upcoming,
-        source: a.source.clone(),
+        source: a.source,
     }
 }
 
@@ -312,11 +291,12 @@ async fn place_booking(
     req: SlotRequest,
     card_id: i64,
     actor: Actor,
-    source: &'static str,
+    source: AppointmentSource,
     limit: bool,
 ) -> Result<i64, AppError> {
     let settings = state.store.booking_settings().await?;
-    let (place, mode, service_id, price) = resolve(state, &req, &settings, source == "cabinet").await?;
+    let (place, mode, service_id, price) =
+        resolve(state, &req, &settings, source == AppointmentSource::Cabinet).await?;
     let new = NewAppointment {
         staff_id: req.doctor,
         card_id,
@@ -341,8 +321,8 @@ async fn place_booking(
 pub async fn book(state: &AppState, session: &SessionRecord, peer: IpAddr, req: SlotRequest) -> Result<i64, AppError> {
     let who = acting(state, session).await?;
     online_doctor(state, req.doctor).await?;
-    let actor = patient_actor(session, &who, peer);
-    place_booking(state, req, who.card_id, actor, "cabinet", true).await
+    let actor = Actor::in_profile(session, peer, who.ward);
+    place_booking(state, req, who.card_id, actor, AppointmentSource::Cabinet, true).await
 }
 
 /// One of the active profile's appointments; any other id is `NotFound`.
@@ -380,7 +360,7 @@ pub async fn cancel(
     if !cancellation_open(state.now(), a.starts_at, settings.cancel_close_minutes) {
         return Err(AppError::CancellationClosed);
     }
-    let actor = patient_actor(session, &who, peer);
+    let actor = Actor::in_profile(session, peer, who.ward);
     let done = state
         .store
         .change_status(id, a.status, AppointmentStatus::Cancelled, Some(reason), &actor, state.now())
@@ -429,7 +409,7 @@ pub async fn reschedule(
     if !cancellation_open(state.now(), a.starts_at, settings.cancel_close_minutes) {
         return Err(AppError::CancellationClosed);
     }
-    move_to(state, &a, day, time, patient_actor(session, &who, peer), true).await
+    move_to(state, &a, day, time, Actor::in_profile(session, peer, who.ward), true).await
 }
 
 fn waitlist_view(w: &WaitlistRecord, doctors: &[DoctorRecord]) -> WaitlistView {
@@ -492,7 +472,7 @@ pub async fn join_waitlist(
         return Err(AppError::field("day", Problem::Date));
     }
     let note = text_of("note", note, false)?;
-    let actor = patient_actor(session, &who, peer);
+    let actor = Actor::in_profile(session, peer, who.ward);
     Ok(state.store.waitlist_add(doctor, who.card_id, day, &note, &actor, state.now()).await?)
 }
 
@@ -567,7 +547,7 @@ pub async fn save_settings(
         max_future_per_doctor: max,
         cancel_close_minutes: hours * 60,
     };
-    let audit = staff_audit(state, session, peer, "booking.settings", "clinic".into());
+    let audit = AuditEntry::by(&Actor::staff(session, peer), state.now(), "booking.settings").object("clinic");
     Ok(state.store.save_booking_settings(settings, audit).await?)
 }
 
@@ -584,7 +564,8 @@ pub async fn set_doctor(
         return Err(AppError::field("degree", Problem::TooLong(100)));
     }
     let degree = Some(degree.to_string()).filter(|d| !d.is_empty());
-    let audit = staff_audit(state, session, peer, "booking.doctor", format!("staff:{doctor}"));
+    let audit =
+        AuditEntry::by(&Actor::staff(session, peer), state.now(), "booking.doctor").object(format!("staff:{doctor}"));
     state.store.set_doctor_online(doctor, online, degree, audit).await?.then_some(()).ok_or(AppError::NotFound)
 }
 
@@ -617,7 +598,8 @@ pub async fn save_link(state: &AppState, session: &SessionRecord, peer: IpAddr, 
     if link.show_price && link.price.is_none() {
         return Err(AppError::field("price", Problem::Required));
     }
-    let audit = staff_audit(state, session, peer, "booking.link", format!("staff:{}/service:{service}", f.doctor));
+    let audit = AuditEntry::by(&Actor::staff(session, peer), state.now(), "booking.link")
+        .object(format!("staff:{}/service:{service}", f.doctor));
     state
         .store
         .save_service_link(link, audit)
@@ -633,7 +615,8 @@ pub async fn delete_link(
     doctor: i64,
     service: i64,
 ) -> Result<(), AppError> {
-    let audit = staff_audit(state, session, peer, "booking.unlink", format!("staff:{doctor}/service:{service}"));
+    let audit = AuditEntry::by(&Actor::staff(session, peer), state.now(), "booking.unlink")
+        .object(format!("staff:{doctor}/service:{service}"));
     state.store.delete_service_link(doctor, service, audit).await?.then_some(()).ok_or(AppError::NotFound)
 }
 
@@ -697,7 +680,11 @@ pub async fn save_schedule_day(
     f: ScheduleForm,
 ) -> Result<(), AppError> {
     let day = parse_day(&f.day)?;
-    let audit = staff_audit(state, session, peer, "booking.schedule", format!("staff:{}/{}", f.doctor, f.day.trim()));
+    let audit = AuditEntry::by(&Actor::staff(session, peer), state.now(), "booking.schedule").object(format!(
+        "staff:{}/{}",
+        f.doctor,
+        f.day.trim()
+    ));
     if f.start.trim().is_empty() && f.end.trim().is_empty() {
         return Ok(state.store.delete_schedule_day(f.doctor, day, audit).await?);
     }
@@ -736,7 +723,8 @@ pub async fn copy_week(
     week: &str,
 ) -> Result<Date, AppError> {
     let start = week_start(parse_day(week)?);
-    let audit = staff_audit(state, session, peer, "booking.schedule_copy", format!("staff:{doctor}/{start}"));
+    let audit = AuditEntry::by(&Actor::staff(session, peer), state.now(), "booking.schedule_copy")
+        .object(format!("staff:{doctor}/{start}"));
     state.store.copy_schedule(doctor, start, start + Duration::days(6), 7, audit).await?;
     Ok(start + Duration::days(7))
 }
@@ -784,7 +772,7 @@ pub async fn set_status(
         return Err(AppError::field("status", Problem::Choice));
     }
     let reason = if to == AppointmentStatus::Cancelled { Some(text_of("reason", reason, true)?) } else { None };
-    let actor = staff_actor(session, peer);
+    let actor = Actor::staff(session, peer);
     state
         .store
         .change_status(id, a.status, to, reason, &actor, state.now())
@@ -803,7 +791,7 @@ pub async fn desk_book(
     let card_id: i64 = card.trim().parse().map_err(|_| AppError::field("card", Problem::Choice))?;
     state.store.card_get(card_id).await?.ok_or_else(|| AppError::field("card", Problem::Choice))?;
     any_doctor(state, Some(req.doctor)).await?;
-    place_booking(state, req, card_id, staff_actor(session, peer), "desk", false).await
+    place_booking(state, req, card_id, Actor::staff(session, peer), AppointmentSource::Desk, false).await
 }
 
 pub async fn desk_reschedule(
@@ -818,7 +806,7 @@ pub async fn desk_reschedule(
     if !a.status.is_active() {
         return Err(AppError::Conflict);
     }
-    move_to(state, &a, day, time, staff_actor(session, peer), false).await
+    move_to(state, &a, day, time, Actor::staff(session, peer), false).await
 }
 
 pub async fn history(state: &AppState, id: i64) -> Result<AppointmentHistory, AppError> {
@@ -831,7 +819,10 @@ pub async fn history(state: &AppState, id: i64) -> Result<AppointmentHistory, Ap
         .into_iter()
         .map(|e| EventView {
             at: e.at,
-            actor: e.actor_name.map(|n| format!("{n} ({})", e.actor_role)).unwrap_or(e.actor_role),
+            actor: match e.actor_name {
+                Some(n) => format!("{n} ({})", e.actor_role.as_str()),
+                None => e.actor_role.as_str().into(),
+            },
             action: e.action,
             detail: e.detail,
         })
@@ -842,7 +833,7 @@ pub async fn history(state: &AppState, id: i64) -> Result<AppointmentHistory, Ap
 pub async fn close_waitlist(state: &AppState, session: &SessionRecord, peer: IpAddr, id: i64) -> Result<(), AppError> {
     state
         .store
-        .waitlist_close(id, &staff_actor(session, peer), state.now())
+        .waitlist_close(id, &Actor::staff(session, peer), state.now())
         .await?
         .then_some(())
         .ok_or(AppError::NotFound)

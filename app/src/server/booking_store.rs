@@ -3,8 +3,10 @@
 //! rely on the database's one-live-appointment-per-doctor-and-start constraint, so no time is
 //! ever given twice, whatever the concurrency.
 
+pub use super::audit::Actor;
 use super::store::{AuditEntry, StoreResult};
-use crate::domain::booking::{AppointmentStatus, VisitMode};
+use crate::domain::account::ActorRole;
+use crate::domain::booking::{AppointmentSource, AppointmentStatus, VisitMode};
 use async_trait::async_trait;
 use time::Date;
 
@@ -72,37 +74,13 @@ pub struct AppointmentRecord {
     pub cancel_reason: Option<String>,
     pub room: Option<String>,
     pub price: Option<i64>,
-    /// "cabinet" or "desk".
-    pub source: String,
+    pub source: AppointmentSource,
     pub doctor_name: String,
     pub specialty: Option<String>,
     pub branch_name: String,
     pub service_id: Option<i64>,
     pub service_name: Option<String>,
     pub patient_name: String,
-}
-
-/// Who changes an appointment, for its history and the card's journal.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Actor {
-    pub account_id: i64,
-    /// "patient", "guardian" or a staff role.
-    pub role: String,
-    pub origin: String,
-}
-
-impl Actor {
-    pub fn audit(&self, at: i64, card_id: i64, action: &str, object: String) -> AuditEntry {
-        AuditEntry {
-            at,
-            actor_account_id: Some(self.account_id),
-            actor_role: self.role.clone(),
-            card_id: Some(card_id),
-            action: action.into(),
-            object: Some(object),
-            origin: self.origin.clone(),
-        }
-    }
 }
 
 /// Where and when an appointment is (or moves to).
@@ -124,8 +102,7 @@ pub struct NewAppointment {
     /// The meeting room of an online consultation.
     pub room: Option<String>,
     pub price: Option<i64>,
-    /// "cabinet" or "desk".
-    pub source: &'static str,
+    pub source: AppointmentSource,
     /// Refuse when the card already holds this many future live appointments with the doctor.
     pub max_future: Option<i64>,
 }
@@ -151,7 +128,7 @@ pub enum MoveOutcome {
 pub struct AppointmentEventRecord {
     pub at: i64,
     pub actor_name: Option<String>,
-    pub actor_role: String,
+    pub actor_role: ActorRole,
     pub action: String,
     pub detail: String,
 }

@@ -4,8 +4,7 @@
 use super::auth::internal;
 use super::onboarding_store::{CardRecord, NewCard, NewConsent, Refusals};
 use super::state::AppState;
-use super::store::{AuditEntry, NewMail, SessionRecord};
-use crate::domain::account::Role;
+use super::store::{Actor, AuditEntry, NewMail, SessionRecord};
 use crate::domain::card::{CardDetail, CardSummary, ConsentView, RefusalsView};
 use crate::domain::email::Email;
 use crate::domain::onboarding::{consents_complete, normalize_name, ConsentKind, CONSENT_TEXT_VERSION};
@@ -14,23 +13,6 @@ use crate::domain::time_fmt::parse_iso_date;
 use crate::error::{AppError, FieldError, Problem};
 use std::net::IpAddr;
 use time::Date;
-
-/// How the journal names a front-desk actor.
-pub(crate) fn actor_role(session: &SessionRecord) -> String {
-    if session.roles.has(Role::Registrar) { "registrar" } else { "head" }.into()
-}
-
-fn audit(state: &AppState, session: &SessionRecord, peer: IpAddr, card_id: Option<i64>, action: &str) -> AuditEntry {
-    AuditEntry {
-        at: state.now(),
-        actor_account_id: Some(session.account_id),
-        actor_role: actor_role(session),
-        card_id,
-        action: action.into(),
-        object: None,
-        origin: peer.to_string(),
-    }
-}
 
 fn full_name(surname: &str, name: &str, patronymic: Option<&str>) -> String {
     FullName { surname: surname.into(), name: name.into(), patronymic: patronymic.map(Into::into) }.full()
@@ -132,7 +114,10 @@ fn today(state: &AppState) -> Date {
 
 pub async fn create(state: &AppState, session: &SessionRecord, peer: IpAddr, form: CardForm) -> Result<i64, AppError> {
     let card = validate_card(&form, today(state))?;
-    let id = state.store.card_create(card, state.now(), audit(state, session, peer, None, "card.create")).await?;
+    let id = state
+        .store
+        .card_create(card, state.now(), AuditEntry::by(&Actor::staff(session, peer), state.now(), "card.create"))
+        .await?;
     Ok(id)
 }
 
@@ -164,7 +149,7 @@ fn detail_of(r: CardRecord, clinic_today: Date) -> CardDetail {
 
 pub async fn detail(state: &AppState, session: &SessionRecord, peer: IpAddr, id: i64) -> Result<CardDetail, AppError> {
     let record = state.store.card_get(id).await?.ok_or(AppError::NotFound)?;
-    state.store.audit(audit(state, session, peer, Some(id), "card.open")).await?;
+    state.store.audit(AuditEntry::by(&Actor::staff(session, peer), state.now(), "card.open").card(id)).await?;
     Ok(detail_of(record, today(state)))
 }
 
@@ -209,8 +194,9 @@ pub async fn record_consents(
     if consents.is_empty() {
         return Err(AppError::field("consents", Problem::Required));
     }
-    let mut entry = audit(state, session, peer, Some(id), "card.consents");
-    entry.object = Some(consents.iter().map(|c| c.kind.as_str()).collect::<Vec<_>>().join(","));
+    let entry = AuditEntry::by(&Actor::staff(session, peer), state.now(), "card.consents")
+        .card(id)
+        .object(consents.iter().map(|c| c.kind.as_str()).collect::<Vec<_>>().join(","));
     state.store.consents_record(id, &consents, session.account_id, state.now(), entry).await?;
     Ok(())
 }
@@ -223,7 +209,10 @@ pub async fn set_refusals(
     refusals: Refusals,
 ) -> Result<(), AppError> {
     state.store.card_get(id).await?.ok_or(AppError::NotFound)?;
-    state.store.refusals_set(id, refusals, audit(state, session, peer, Some(id), "card.refusals")).await?;
+    state
+        .store
+        .refusals_set(id, refusals, AuditEntry::by(&Actor::staff(session, peer), state.now(), "card.refusals").card(id))
+        .await?;
     Ok(())
 }
 
@@ -247,7 +236,12 @@ pub async fn invite(state: &AppState, session: &SessionRecord, peer: IpAddr, id:
     };
     state
         .store
-        .invite(id, mail, state.now(), audit(state, session, peer, Some(id), "card.invite"))
+        .invite(
+            id,
+            mail,
+            state.now(),
+            AuditEntry::by(&Actor::staff(session, peer), state.now(), "card.invite").card(id),
+        )
         .await
         .map_err(internal)
 }

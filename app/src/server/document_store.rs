@@ -3,6 +3,11 @@
 //! that changes something writes its journal line in the same transaction.
 
 use super::store::{AuditEntry, StoreResult};
+use crate::domain::delivery::{FileStatus, Reason};
+use crate::domain::documents::{Category, UploadSource};
+use crate::domain::files::MediaType;
+use crate::domain::person::PhoneKind;
+use crate::domain::record::RecordKind;
 use async_trait::async_trait;
 use time::Date;
 
@@ -15,7 +20,7 @@ pub struct CardFactsRow {
     pub patronymic: Option<String>,
     pub birth_date: Date,
     pub refused_pd_processing: bool,
-    pub phone_kind: Option<String>,
+    pub phone_kind: Option<PhoneKind>,
     pub phone_confirmed: bool,
     pub incapacitated: bool,
 }
@@ -31,12 +36,12 @@ pub struct DocumentSettings {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct NewFile {
     pub original_name: String,
-    pub media_type: String,
+    pub media_type: MediaType,
     pub size: i64,
     pub stored_name: String,
-    /// "queued", "not_sent" or "cannot_send".
-    pub status: String,
-    pub reasons: String,
+    /// Queued, not sent or cannot be sent.
+    pub status: FileStatus,
+    pub reasons: Vec<Reason>,
 }
 
 /// A new upload and the record it shows as.
@@ -46,11 +51,10 @@ pub struct NewUpload {
     pub card_id: i64,
     /// The card whose record shows it (the same, or a guardian's).
     pub target_card_id: i64,
-    /// "clinic" or "patient".
-    pub source: String,
+    pub source: UploadSource,
     pub uploaded_by: i64,
-    pub kind: String,
-    pub category: Option<String>,
+    pub kind: RecordKind,
+    pub category: Option<Category>,
     pub title: String,
     pub visit_date: Date,
     pub staff_id: Option<i64>,
@@ -76,13 +80,13 @@ pub struct FileRow {
     pub upload_id: i64,
     pub position: i64,
     pub original_name: String,
-    pub media_type: String,
+    pub media_type: MediaType,
     pub size: i64,
     pub stored_name: String,
     pub converted_name: Option<String>,
-    pub converted_type: Option<String>,
-    pub status: String,
-    pub reasons: String,
+    pub converted_type: Option<MediaType>,
+    pub status: FileStatus,
+    pub reasons: Vec<Reason>,
     pub attempts: i64,
     pub resend_requested_at: Option<i64>,
     pub record_id: i64,
@@ -90,7 +94,7 @@ pub struct FileRow {
     pub record_card_id: i64,
     /// The card the upload was sent from.
     pub upload_card_id: i64,
-    pub source: String,
+    pub source: UploadSource,
     pub dob_gate: bool,
     pub dob_unlocked_at: Option<i64>,
 }
@@ -103,7 +107,7 @@ pub struct UploadRow {
     pub record_card_id: i64,
     pub landed_with: Option<String>,
     pub title: String,
-    pub category: Option<String>,
+    pub category: Option<Category>,
     pub visit_date: Date,
     pub created_at: i64,
     pub uploaded_by: String,
@@ -114,7 +118,7 @@ pub struct UploadRow {
 /// A clinician's record of a visit.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ProtocolInput {
-    pub kind: String,
+    pub kind: RecordKind,
     pub visit_date: Date,
     pub title: String,
     pub icd_code: Option<String>,
@@ -146,17 +150,17 @@ pub trait DocumentStore: Send + Sync {
 
     /// Leases up to `limit` queued files that are due, so no other worker takes them.
     async fn lease_files(&self, now: i64, lease_until: i64, limit: i64) -> StoreResult<Vec<FileRow>>;
-    /// Marks a queued file delivered (with its converted copy) and shows its record; false when
-    /// it was no longer queued (another worker finished it).
+    /// Marks a queued file delivered (with its converted copy: stored name and type) and shows
+    /// its record; false when it was no longer queued (another worker finished it).
     async fn deliver_file(
         &self,
         id: i64,
-        converted: Option<(String, String)>,
+        converted: Option<(String, MediaType)>,
         now: i64,
         audit: AuditEntry,
     ) -> StoreResult<bool>;
     /// Marks a queued file not sent with `reasons`.
-    async fn fail_file(&self, id: i64, reasons: &str) -> StoreResult<()>;
+    async fn fail_file(&self, id: i64, reasons: &[Reason]) -> StoreResult<()>;
     /// Gives a leased file back to the queue, to be tried at `next_attempt_at`.
     async fn retry_file(&self, id: i64, next_attempt_at: i64) -> StoreResult<()>;
     /// Puts a file that was not sent back in the queue with `status` and `reasons` (the rules
@@ -164,8 +168,8 @@ pub trait DocumentStore: Send + Sync {
     async fn requeue_file(
         &self,
         id: i64,
-        status: &str,
-        reasons: &str,
+        status: FileStatus,
+        reasons: &[Reason],
         now: i64,
         audit: AuditEntry,
     ) -> StoreResult<bool>;

@@ -4,21 +4,20 @@
 //! window); this module reads the facts they need and stores what they decide. Files reach it
 //! already streamed to disk by the server crate; conversion and delivery are the worker's.
 
-use super::auth::internal;
 use super::document_store::{CardFactsRow, NewFile, NewUpload, ProtocolInput, UploadRow};
 use super::profiles;
 use super::state::AppState;
-use super::store::{AuditEntry, SessionRecord};
-use crate::domain::account::Role;
+use super::store::{Actor, AuditEntry, SessionRecord};
 use crate::domain::delivery::{
     needs_dob_gate, protocol_editable, upload_status, CardDocuments, FileStatus, Gate, PatientFile, Reason,
     RecordFiles, RouteView, StaffFile, StaffProtocol, StaffUpload, DOB_TRIES,
 };
 use crate::domain::documents::{
-    refusals, route, CardFacts, Category, FileFacts, PersonFacts, Refusal, Route, UploadFacts, MAX_FILES_PER_UPLOAD,
+    refusals, route, CardFacts, Category, FileFacts, PersonFacts, Refusal, Route, UploadFacts, UploadSource,
+    MAX_FILES_PER_UPLOAD,
 };
 use crate::domain::files::{delivered_name, MediaType};
-use crate::domain::person::{guardianship_is_valid, own_consent_possible, FullName, PhoneKind};
+use crate::domain::person::{guardianship_is_valid, own_consent_possible, FullName};
 use crate::domain::record::{search_key, RecordKind};
 use crate::domain::time_fmt::{local_date, parse_iso_date};
 use crate::error::{AppError, FieldError, Problem};
@@ -68,36 +67,13 @@ pub struct ServedFile {
     pub media_type: MediaType,
 }
 
-fn staff_role(session: &SessionRecord) -> String {
-    if session.roles.has(Role::Clinician) { "clinician" } else { "head" }.into()
-}
-
-fn staff_audit(
-    state: &AppState,
-    session: &SessionRecord,
-    peer: IpAddr,
-    card_id: i64,
-    action: &str,
-    object: String,
-) -> AuditEntry {
-    AuditEntry {
-        at: state.now(),
-        actor_account_id: Some(session.account_id),
-        actor_role: staff_role(session),
-        card_id: Some(card_id),
-        action: action.into(),
-        object: Some(object),
-        origin: peer.to_string(),
-    }
-}
-
 fn facts_of(c: &CardFactsRow) -> CardFacts {
     CardFacts {
         has_surname: !c.surname.trim().is_empty(),
         has_name: !c.name.trim().is_empty(),
         has_birth_date: true,
         refused_pd_processing: c.refused_pd_processing,
-        phone: c.phone_kind.as_deref().and_then(PhoneKind::parse),
+        phone: c.phone_kind,
     }
 }
 
@@ -296,16 +272,16 @@ pub async fn clinic_upload(
             };
             NewFile {
                 original_name: f.original_name,
-                media_type: f.media_type.mime().into(),
+                media_type: f.media_type,
                 size: f.size as i64,
                 stored_name: f.stored_name,
-                status: status.as_str().into(),
-                reasons: Reason::join(&reasons),
+                status,
+                reasons,
             }
         })
         .collect();
-    let kind = RecordKind::Outpatient.as_str().to_string();
-    let audit = staff_audit(state, session, peer, card_id, "document.upload", "upload".into());
+    let audit =
+        AuditEntry::by(&Actor::staff(session, peer), state.now(), "document.upload").card(card_id).object("upload");
     let doctor_name = doctor.as_ref().map(|(_, n)| n.clone()).unwrap_or_default();
     let search_text = search_text(&title, "", icd_code.as_deref(), icd_text.as_deref(), &doctor_name);
     let (upload_id, _record) = state
@@ -313,10 +289,10 @@ pub async fn clinic_upload(
         .create_upload(NewUpload {
             card_id,
             target_card_id: target_card.card_id,
-            source: "clinic".into(),
+            source: UploadSource::Clinic,
             uploaded_by: session.account_id,
-            kind,
-            category: Some(category.as_str().into()),
+            kind: RecordKind::Outpatient,
+            category: Some(category),
             title: title.clone(),
             visit_date: visit,
             staff_id: doctor.map(|(id, _)| id),
@@ -363,23 +339,25 @@ pub async fn own_upload(
         .into_iter()
         .map(|f| NewFile {
             original_name: f.original_name,
-            media_type: f.media_type.mime().into(),
+            media_type: f.media_type,
             size: f.size as i64,
             stored_name: f.stored_name,
-            status: FileStatus::Queued.as_str().into(),
-            reasons: String::new(),
+            status: FileStatus::Queued,
+            reasons: Vec::new(),
         })
         .collect();
-    let audit = profiles::audit_in_profile(state, session, peer, &profile, "document.own_upload", "record".into());
+    let audit = AuditEntry::by(&Actor::in_profile(session, peer, profile.is_ward), state.now(), "document.own_upload")
+        .card(profile.card_id)
+        .object("record");
     let search_text = search_text(&title, "", None, None, "");
     let (upload_id, _) = state
         .store
         .create_upload(NewUpload {
             card_id: profile.card_id,
             target_card_id: profile.card_id,
-            source: "patient".into(),
+            source: UploadSource::Patient,
             uploaded_by: session.account_id,
-            kind: RecordKind::Patient.as_str().into(),
+            kind: RecordKind::Patient,
             category: None,
             title,
             visit_date: visit,
@@ -403,11 +381,11 @@ fn staff_file(f: &super::document_store::FileRow) -> StaffFile {
     StaffFile {
         id: f.id,
         name: f.original_name.clone(),
-        media_type: MediaType::parse_mime(&f.media_type).unwrap_or(MediaType::Pdf),
-        converted: f.converted_type.as_deref().and_then(MediaType::parse_mime),
+        media_type: f.media_type,
+        converted: f.converted_type,
         size: f.size,
-        status: FileStatus::parse(&f.status).unwrap_or(FileStatus::NotSent),
-        reasons: Reason::split(&f.reasons),
+        status: f.status,
+        reasons: f.reasons.clone(),
         resend_requested: f.resend_requested_at.is_some(),
     }
 }
@@ -418,7 +396,7 @@ fn staff_upload(u: &UploadRow) -> StaffUpload {
         id: u.id,
         record_id: u.record_id,
         title: u.title.clone(),
-        category: u.category.as_deref().and_then(Category::parse),
+        category: u.category,
         visit_date: u.visit_date,
         created_at: u.created_at,
         uploaded_by: u.uploaded_by.clone(),
@@ -448,7 +426,7 @@ pub async fn card_documents(
         .filter(|r| !r.has_upload && r.author_account_id.is_some())
         .map(|r| StaffProtocol {
             id: r.id,
-            kind: RecordKind::parse(&r.kind).unwrap_or(RecordKind::Outpatient),
+            kind: r.kind,
             visit_date: r.visit_date,
             title: r.title,
             icd_code: r.icd_code,
@@ -461,7 +439,10 @@ pub async fn card_documents(
         })
         .collect();
     let gate_blocked = state.store.throttle_locked_until(&dob_key(card_id), now).await?.is_some();
-    state.store.audit(staff_audit(state, session, peer, card_id, "document.list", "card".into())).await?;
+    state
+        .store
+        .audit(AuditEntry::by(&Actor::staff(session, peer), state.now(), "document.list").card(card_id).object("card"))
+        .await?;
     Ok(CardDocuments {
         card_id,
         full_name: name_of(&c),
@@ -489,8 +470,8 @@ pub async fn record_files(state: &AppState, record_id: i64) -> Result<Option<Rec
     let files: Vec<PatientFile> = rows
         .iter()
         .map(|f| {
-            let original = MediaType::parse_mime(&f.media_type).unwrap_or(MediaType::Pdf);
-            let delivered = f.converted_type.as_deref().and_then(MediaType::parse_mime).unwrap_or(original);
+            let original = f.media_type;
+            let delivered = f.converted_type.unwrap_or(original);
             PatientFile {
                 id: f.id,
                 name: if f.converted_type.is_some() {
@@ -500,7 +481,7 @@ pub async fn record_files(state: &AppState, record_id: i64) -> Result<Option<Rec
                 },
                 media_type: delivered,
                 size: f.size,
-                status: FileStatus::parse(&f.status).unwrap_or(FileStatus::NotSent),
+                status: f.status,
                 resend_requested: f.resend_requested_at.is_some(),
             }
         })
@@ -508,7 +489,7 @@ pub async fn record_files(state: &AppState, record_id: i64) -> Result<Option<Rec
     Ok(Some(RecordFiles {
         status: upload_status(&files.iter().map(|f| f.status).collect::<Vec<_>>()),
         files,
-        from_clinic: rows[0].source == "clinic",
+        from_clinic: rows[0].source == UploadSource::Clinic,
     }))
 }
 
@@ -535,11 +516,8 @@ pub async fn fetch_file(
     delivered: bool,
 ) -> Result<ServedFile, AppError> {
     let f = state.store.file(file_id).await?.ok_or(AppError::NotFound)?;
-    let original = MediaType::parse_mime(&f.media_type).ok_or_else(|| internal(format!("file {file_id}: type")))?;
-    let copy = |f: &super::document_store::FileRow| match (
-        &f.converted_name,
-        f.converted_type.as_deref().and_then(MediaType::parse_mime),
-    ) {
+    let original = f.media_type;
+    let copy = |f: &super::document_store::FileRow| match (&f.converted_name, f.converted_type) {
         (Some(name), Some(t)) => {
             ServedFile { stored_name: name.clone(), name: delivered_name(&f.original_name, original), media_type: t }
         }
@@ -554,7 +532,9 @@ pub async fn fetch_file(
         } else {
             ServedFile { stored_name: f.stored_name.clone(), name: f.original_name.clone(), media_type: original }
         };
-        let audit = staff_audit(state, session, peer, f.upload_card_id, "document.download", format!("file:{file_id}"));
+        let audit = AuditEntry::by(&Actor::staff(session, peer), state.now(), "document.download")
+            .card(f.upload_card_id)
+            .object(format!("file:{file_id}"));
         state.store.audit(audit).await?;
         return Ok(served);
     }
@@ -562,7 +542,7 @@ pub async fn fetch_file(
     let profile = me.active_profile().ok_or(AppError::NotFound)?;
     // A file answers exactly the reader its record is shown to (`profiles::reader_view`).
     let reader = profiles::reader_view(&me, profile);
-    if f.status != FileStatus::Delivered.as_str()
+    if f.status != FileStatus::Delivered
         || state.store.reader_record(profile.card_id, f.record_id, &reader).await?.is_none()
     {
         return Err(AppError::NotFound);
@@ -570,8 +550,9 @@ pub async fn fetch_file(
     if gate_of(state, f.record_card_id, f.dob_gate, f.dob_unlocked_at.is_some()).await? != Gate::Open {
         return Err(AppError::NotFound);
     }
-    let audit =
-        profiles::audit_in_profile(state, session, peer, profile, "document.download", format!("file:{file_id}"));
+    let audit = AuditEntry::by(&Actor::in_profile(session, peer, profile.is_ward), state.now(), "document.download")
+        .card(profile.card_id)
+        .object(format!("file:{file_id}"));
     state.store.audit(audit).await?;
     Ok(copy(&f))
 }
@@ -600,21 +581,17 @@ pub async fn answer_gate(
     let c = card(state, profile.card_id).await?;
     let now = state.now();
     if typed == c.birth_date {
-        let audit =
-            profiles::audit_in_profile(state, session, peer, &profile, "record.unlock", format!("record:{record_id}"));
+        let audit = AuditEntry::by(&Actor::in_profile(session, peer, profile.is_ward), state.now(), "record.unlock")
+            .card(profile.card_id)
+            .object(format!("record:{record_id}"));
         state.store.unlock_gate(record_id, now, audit).await?;
         return Ok(());
     }
     let key = dob_key(profile.card_id);
     let locked = state.store.throttle_failure(&key, now, DOB_LOCK_SECS, DOB_TRIES, DOB_LOCK_SECS).await?;
-    let audit = profiles::audit_in_profile(
-        state,
-        session,
-        peer,
-        &profile,
-        "record.unlock_failed",
-        format!("record:{record_id}"),
-    );
+    let audit = AuditEntry::by(&Actor::in_profile(session, peer, profile.is_ward), state.now(), "record.unlock_failed")
+        .card(profile.card_id)
+        .object(format!("record:{record_id}"));
     state.store.audit(audit).await?;
     if locked.is_some() {
         tracing::warn!(card_id = profile.card_id, "date-of-birth gate locked after wrong answers");
@@ -629,14 +606,18 @@ pub async fn ask_resend(state: &AppState, session: &SessionRecord, peer: IpAddr,
     let profile = me.active_profile().ok_or(AppError::NotFound)?;
     let f = state.store.file(file_id).await?.ok_or(AppError::NotFound)?;
     let reader = profiles::reader_view(&me, profile);
-    if f.source != "clinic" || state.store.reader_record(profile.card_id, f.record_id, &reader).await?.is_none() {
+    if f.source != UploadSource::Clinic
+        || state.store.reader_record(profile.card_id, f.record_id, &reader).await?.is_none()
+    {
         return Err(AppError::NotFound);
     }
-    if f.status == FileStatus::Delivered.as_str() {
+    if f.status == FileStatus::Delivered {
         return Err(AppError::Conflict);
     }
     let audit =
-        profiles::audit_in_profile(state, session, peer, profile, "document.resend_asked", format!("file:{file_id}"));
+        AuditEntry::by(&Actor::in_profile(session, peer, profile.is_ward), state.now(), "document.resend_asked")
+            .card(profile.card_id)
+            .object(format!("file:{file_id}"));
     state.store.request_resend(file_id, state.now(), audit).await?;
     Ok(())
 }
@@ -646,7 +627,7 @@ pub async fn ask_resend(state: &AppState, session: &SessionRecord, peer: IpAddr,
 pub async fn resend(state: &AppState, session: &SessionRecord, peer: IpAddr, file_id: i64) -> Result<(), AppError> {
     let now = state.now();
     let f = state.store.file(file_id).await?.ok_or(AppError::NotFound)?;
-    if f.status == FileStatus::Delivered.as_str() || f.status == FileStatus::Queued.as_str() {
+    if f.status == FileStatus::Delivered || f.status == FileStatus::Queued {
         return Err(AppError::Conflict);
     }
     let target = card(state, f.record_card_id).await?;
@@ -655,21 +636,23 @@ pub async fn resend(state: &AppState, session: &SessionRecord, peer: IpAddr, fil
     let settings = state.store.document_settings().await?;
     let anonymous = state.store.upload_anonymous(f.upload_id).await?;
     let facts = UploadFacts {
-        category: record.category.as_deref().and_then(Category::parse).unwrap_or(Category::Other),
+        // A patient's own upload has no category: like Other, the rules never send it.
+        category: record.category.unwrap_or(Category::Other),
         anonymous_visit: anonymous,
         has_icd_diagnosis: record.icd_code.is_some(),
         module_enabled: settings.module_enabled_at.is_some(),
         before_module: settings.module_enabled_at.is_none_or(|at| record.created_at < at),
     };
-    let media = MediaType::parse_mime(&f.media_type).unwrap_or(MediaType::Pdf);
-    let refused = refusals(&FileFacts::of(&facts_of(&target), &facts, f.size as u64, media == MediaType::Semd));
-    let audit = staff_audit(state, session, peer, f.upload_card_id, "document.resend", format!("file:{file_id}"));
+    let refused = refusals(&FileFacts::of(&facts_of(&target), &facts, f.size as u64, f.media_type == MediaType::Semd));
+    let audit = AuditEntry::by(&Actor::staff(session, peer), state.now(), "document.resend")
+        .card(f.upload_card_id)
+        .object(format!("file:{file_id}"));
     if refused.is_empty() {
-        state.store.requeue_file(file_id, FileStatus::Queued.as_str(), "", now, audit).await?;
+        state.store.requeue_file(file_id, FileStatus::Queued, &[], now, audit).await?;
         Ok(())
     } else {
         let reasons: Vec<Reason> = refused.iter().copied().map(Reason::Refused).collect();
-        state.store.requeue_file(file_id, FileStatus::CannotSend.as_str(), &Reason::join(&reasons), now, audit).await?;
+        state.store.requeue_file(file_id, FileStatus::CannotSend, &reasons, now, audit).await?;
         Err(AppError::CannotSend { reasons: refused })
     }
 }
@@ -688,25 +671,29 @@ pub async fn unlock_card_gate(
     if phone_confirmed {
         state
             .store
-            .confirm_phone(card_id, staff_audit(state, session, peer, card_id, "card.phone_confirmed", "card".into()))
+            .confirm_phone(
+                card_id,
+                AuditEntry::by(&Actor::staff(session, peer), state.now(), "card.phone_confirmed")
+                    .card(card_id)
+                    .object("card"),
+            )
             .await?;
     } else {
-        state.store.audit(staff_audit(state, session, peer, card_id, "record.gate_reset", "card".into())).await?;
+        state
+            .store
+            .audit(
+                AuditEntry::by(&Actor::staff(session, peer), state.now(), "record.gate_reset")
+                    .card(card_id)
+                    .object("card"),
+            )
+            .await?;
     }
     Ok(())
 }
 
 /// The head enables the cabinet module; its date is what "uploaded before the module" reads.
 pub async fn enable_module(state: &AppState, session: &SessionRecord, peer: IpAddr) -> Result<(), AppError> {
-    let audit = AuditEntry {
-        at: state.now(),
-        actor_account_id: Some(session.account_id),
-        actor_role: "head".into(),
-        card_id: None,
-        action: "clinic.module_enabled".into(),
-        object: Some("cabinet".into()),
-        origin: peer.to_string(),
-    };
+    let audit = AuditEntry::by(&Actor::staff(session, peer), state.now(), "clinic.module_enabled").object("cabinet");
     state.store.enable_cabinet_module(state.now(), audit).await?;
     Ok(())
 }
@@ -741,7 +728,7 @@ fn protocol_input(state: &AppState, form: &ProtocolForm, doctor: &str, birth: Da
     let visit = visit_date(&mut errors, &form.visit_date, today);
     check_own_consent(&mut errors, form.own_consent, birth, visit);
     let input = ProtocolInput {
-        kind: kind.as_str().into(),
+        kind,
         visit_date: visit,
         own_consent: form.own_consent,
         search_text: search_text(&title, &body, icd_code.as_deref(), icd_text.as_deref(), doctor),
@@ -768,7 +755,8 @@ pub async fn create_protocol(
     let c = card(state, card_id).await?;
     let author = state.store.staff_of_account(session.account_id).await?;
     let input = protocol_input(state, &form, author.as_ref().map_or("", |(_, n)| n), c.birth_date)?;
-    let audit = staff_audit(state, session, peer, card_id, "record.create", "protocol".into());
+    let audit =
+        AuditEntry::by(&Actor::staff(session, peer), state.now(), "record.create").card(card_id).object("protocol");
     let staff_id = author.map(|(id, _)| id);
     Ok(state.store.create_protocol(card_id, staff_id, session.account_id, &input, state.now(), audit).await?)
 }
@@ -805,7 +793,9 @@ pub async fn update_protocol(
     let doctor = r.doctor_name.clone().unwrap_or_default();
     let c = card(state, card_id).await?;
     let input = protocol_input(state, &form, &doctor, c.birth_date)?;
-    let audit = staff_audit(state, session, peer, card_id, "record.update", format!("record:{id}"));
+    let audit = AuditEntry::by(&Actor::staff(session, peer), state.now(), "record.update")
+        .card(card_id)
+        .object(format!("record:{id}"));
     state.store.update_protocol(card_id, id, &input, state.now(), audit).await?.then_some(()).ok_or(AppError::NotFound)
 }
 
@@ -847,7 +837,9 @@ pub async fn send_protocol(
     if !refused.is_empty() {
         return Err(AppError::CannotSend { reasons: refused });
     }
-    let audit = staff_audit(state, session, peer, card_id, "record.send", format!("record:{id}"));
+    let audit = AuditEntry::by(&Actor::staff(session, peer), state.now(), "record.send")
+        .card(card_id)
+        .object(format!("record:{id}"));
     state.store.send_protocol(card_id, id, needs_dob_gate(c.phone_confirmed), state.now(), audit).await?;
     Ok(())
 }

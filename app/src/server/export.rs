@@ -6,7 +6,7 @@
 use super::profiles;
 use super::record_store::RecordQuery;
 use super::state::AppState;
-use super::store::SessionRecord;
+use super::store::{Actor, AuditEntry, SessionRecord};
 use crate::domain::delivery::FileStatus;
 use crate::domain::documents::Category;
 use crate::domain::record::RecordKind;
@@ -69,15 +69,14 @@ pub async fn record_html(
         esc(&format_datetime(state.now(), offset, lang)),
     );
     for r in &rows {
-        let kind = RecordKind::parse(&r.kind).unwrap_or(RecordKind::Outpatient);
         let _ = write!(
             html,
             "<h2>{}</h2><p class=\"meta\">{} · {}",
             esc(&r.title),
             esc(&format_date(r.visit_date, lang)),
-            esc(kind_label(t, kind))
+            esc(kind_label(t, r.kind))
         );
-        if let Some(c) = r.category.as_deref().and_then(Category::parse) {
+        if let Some(c) = r.category {
             let _ = write!(html, " · {}", esc(category_label(t, c)));
         }
         if let Some(d) = &r.doctor_name {
@@ -104,7 +103,7 @@ pub async fn record_html(
             let _ = write!(html, "<p>{}</p>", esc(para));
         }
         let files = state.store.record_files(r.id).await?;
-        let delivered: Vec<_> = files.iter().filter(|f| f.status == FileStatus::Delivered.as_str()).collect();
+        let delivered: Vec<_> = files.iter().filter(|f| f.status == FileStatus::Delivered).collect();
         if !delivered.is_empty() {
             let _ = write!(html, "<p>{}:</p><ul>", esc(t.docs.files));
             for f in delivered {
@@ -117,7 +116,9 @@ pub async fn record_html(
         let _ = write!(html, "<p>… ({total})</p>");
     }
     html.push_str("</body></html>");
-    let audit = profiles::audit_in_profile(state, session, peer, &profile, "record.export", "pdf".into());
+    let audit = AuditEntry::by(&Actor::in_profile(session, peer, profile.is_ward), state.now(), "record.export")
+        .card(profile.card_id)
+        .object("pdf");
     state.store.audit(audit).await?;
     Ok(html)
 }

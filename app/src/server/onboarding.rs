@@ -4,7 +4,7 @@
 use super::auth::{self, check_throttle, hash_password, internal, throttle_key, verify_password};
 use super::onboarding_store::{CompleteRegistration, NewVerificationCode};
 use super::state::AppState;
-use super::store::{AuditEntry, NewMail};
+use super::store::{Actor, AuditEntry, NewMail};
 use crate::domain::email::Email;
 use crate::domain::onboarding::{
     check_password, consents_complete, display_code, generate_code, names_match, normalize_code, PasswordProblem,
@@ -232,15 +232,7 @@ pub async fn complete(
                 subject: t.mail_password_set_subject.into(),
                 body: t.mail_password_set_body.into(),
             },
-            audit: AuditEntry {
-                at: now,
-                actor_account_id: None,
-                actor_role: "patient".into(),
-                card_id: Some(live.card_id),
-                action: "account.password_set".into(),
-                object: None,
-                origin: peer.to_string(),
-            },
+            audit: AuditEntry::by(&Actor::newcomer(peer), now, "account.password_set").card(live.card_id),
         })
         .await?
         .ok_or(AppError::CodeInvalid)?;

@@ -3,7 +3,7 @@
 use super::auth::internal;
 use super::record_store::ReaderView;
 use super::state::AppState;
-use super::store::{AuditEntry, CardBrief, SessionRecord};
+use super::store::{Actor, AuditEntry, CardBrief, SessionRecord};
 use crate::domain::account::{Me, Profile};
 use crate::domain::person::{guardianship_is_valid, FullName};
 use crate::domain::time_fmt::local_date;
@@ -59,27 +59,13 @@ pub async fn switch(state: &AppState, session: &SessionRecord, peer: IpAddr, car
     let me = me(state, session).await?;
     let profile = me.profiles.iter().find(|p| p.card_id == card_id).ok_or(AppError::NotFound)?;
     state.store.set_active_card(session.session_id, card_id).await?;
-    state.store.audit(audit_in_profile(state, session, peer, profile, "card.open", "profile".into())).await?;
+    state
+        .store
+        .audit(
+            AuditEntry::by(&Actor::in_profile(session, peer, profile.is_ward), state.now(), "card.open")
+                .card(profile.card_id)
+                .object("profile"),
+        )
+        .await?;
     Ok(())
-}
-
-/// A journal line for something done in `profile`'s card: by the patient, or by the guardian
-/// for a ward.
-pub fn audit_in_profile(
-    state: &AppState,
-    session: &SessionRecord,
-    peer: IpAddr,
-    profile: &Profile,
-    action: &str,
-    object: String,
-) -> AuditEntry {
-    AuditEntry {
-        at: state.now(),
-        actor_account_id: Some(session.account_id),
-        actor_role: if profile.is_ward { "guardian" } else { "patient" }.into(),
-        card_id: Some(profile.card_id),
-        action: action.into(),
-        object: Some(object),
-        origin: peer.to_string(),
-    }
 }

@@ -3,24 +3,13 @@
 
 use super::record_store::{RecordQuery, RecordRow};
 use super::state::AppState;
-use super::store::SessionRecord;
+use super::store::{Actor, AuditEntry, SessionRecord};
 use super::{documents, profiles};
 use crate::domain::account::{Me, Profile};
 use crate::domain::delivery::Gate;
-use crate::domain::documents::Category;
-use crate::domain::record::{
-    search_key, RecordDetail, RecordFilter, RecordKind, RecordList, RecordSummary, RECORDS_PER_PAGE,
-};
+use crate::domain::record::{search_key, RecordDetail, RecordFilter, RecordList, RecordSummary, RECORDS_PER_PAGE};
 use crate::error::AppError;
 use std::net::IpAddr;
-
-fn kind_of(r: &RecordRow) -> RecordKind {
-    RecordKind::parse(&r.kind).unwrap_or(RecordKind::Outpatient)
-}
-
-fn category_of(r: &RecordRow) -> Option<Category> {
-    r.category.as_deref().and_then(Category::parse)
-}
 
 /// The ward a record landed in this profile's card for (a guardian's own card), by name.
 fn for_ward(me: &Me, profile: &Profile, r: &RecordRow) -> Option<String> {
@@ -33,7 +22,7 @@ pub async fn list(state: &AppState, session: &SessionRecord, filter: RecordFilte
     let profile = me.active_profile().ok_or(AppError::Forbidden)?;
     let reader = profiles::reader_view(&me, profile);
     let q = RecordQuery {
-        kind: filter.kind.map(|k| k.as_str().to_string()),
+        kind: filter.kind,
         from: filter.from,
         to: filter.to,
         doctor: filter.doctor,
@@ -47,13 +36,13 @@ pub async fn list(state: &AppState, session: &SessionRecord, filter: RecordFilte
         .iter()
         .map(|r| RecordSummary {
             id: r.id,
-            kind: kind_of(r),
+            kind: r.kind,
             date: r.visit_date,
             title: r.title.clone(),
             doctor: r.doctor_name.clone(),
             specialty: r.specialty.clone(),
             icd_code: r.icd_code.clone(),
-            category: category_of(r),
+            category: r.category,
             locked: r.dob_gate && r.dob_unlocked_at.is_none(),
             for_ward: for_ward(&me, profile, r),
         })
@@ -77,14 +66,16 @@ pub async fn open(state: &AppState, session: &SessionRecord, peer: IpAddr, id: i
     let profile = me.active_profile().ok_or(AppError::NotFound)?;
     let reader = profiles::reader_view(&me, profile);
     let r = state.store.reader_record(profile.card_id, id, &reader).await?.ok_or(AppError::NotFound)?;
-    let audit = profiles::audit_in_profile(state, session, peer, profile, "record.open", format!("record:{id}"));
+    let audit = AuditEntry::by(&Actor::in_profile(session, peer, profile.is_ward), state.now(), "record.open")
+        .card(profile.card_id)
+        .object(format!("record:{id}"));
     state.store.audit(audit).await?;
     let gate = documents::gate_of(state, profile.card_id, r.dob_gate, r.dob_unlocked_at.is_some()).await?;
     let open = gate == Gate::Open;
     Ok(RecordDetail {
         id: r.id,
         patient_name: profile.name.clone(),
-        kind: kind_of(&r),
+        kind: r.kind,
         date: r.visit_date,
         title: r.title.clone(),
         doctor: r.doctor_name.clone(),
@@ -92,7 +83,7 @@ pub async fn open(state: &AppState, session: &SessionRecord, peer: IpAddr, id: i
         icd_code: r.icd_code.clone().filter(|_| open),
         icd_text: r.icd_text.clone().filter(|_| open),
         body: if open { r.body.clone() } else { String::new() },
-        category: category_of(&r),
+        category: r.category,
         gate,
         files: if open { documents::record_files(state, r.id).await? } else { None },
         for_ward: for_ward(&me, profile, &r),

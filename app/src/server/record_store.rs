@@ -1,6 +1,8 @@
 //! Storage for the medical record: a card's records, filtered and paged, and one record.
 
 use super::store::StoreResult;
+use crate::domain::documents::Category;
+use crate::domain::record::RecordKind;
 use async_trait::async_trait;
 use time::Date;
 
@@ -9,8 +11,7 @@ use time::Date;
 pub struct RecordRow {
     pub id: i64,
     pub card_id: i64,
-    /// "outpatient", "inpatient", "patient" or "telemedicine".
-    pub kind: String,
+    pub kind: RecordKind,
     pub visit_date: Date,
     pub staff_id: Option<i64>,
     pub doctor_name: Option<String>,
@@ -19,7 +20,7 @@ pub struct RecordRow {
     pub icd_text: Option<String>,
     pub title: String,
     pub body: String,
-    pub category: Option<String>,
+    pub category: Option<Category>,
     pub created_at: i64,
     /// When the cabinet started showing it (none: the clinic's only).
     pub sent_at: Option<i64>,
@@ -51,7 +52,7 @@ pub struct ReaderView {
 /// The list's filter, as the store applies it.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct RecordQuery {
-    pub kind: Option<String>,
+    pub kind: Option<RecordKind>,
     pub from: Option<Date>,
     pub to: Option<Date>,
     pub doctor: Option<i64>,

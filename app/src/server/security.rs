@@ -6,7 +6,7 @@ use super::auth::{
 };
 use super::secret_box::{Opened, SecretBox};
 use super::state::AppState;
-use super::store::{AuditEntry, NewMail, SessionRecord, Store, StoreError};
+use super::store::{Actor, AuditEntry, NewMail, SessionRecord, Store, StoreError};
 use crate::domain::onboarding::{check_password, PasswordProblem, PASSWORD_MAX_CHARS};
 use crate::domain::security::{normalize_recovery_code, normalize_totp_code, RECOVERY_CODES};
 use crate::error::{AppError, Problem};
@@ -206,16 +206,9 @@ async fn reauthenticate(state: &AppState, session: &SessionRecord, password: Str
     Err(AppError::field("current_password", Problem::PasswordWrong))
 }
 
+/// The account holder about their own account, journalled in their own card (if they have one).
 fn audit(state: &AppState, session: &SessionRecord, peer: IpAddr, action: &str) -> AuditEntry {
-    AuditEntry {
-        at: state.now(),
-        actor_account_id: Some(session.account_id),
-        actor_role: "account".into(),
-        card_id: session.own_card_id,
-        action: action.into(),
-        object: None,
-        origin: peer.to_string(),
-    }
+    AuditEntry::by(&Actor::account_holder(session.account_id, peer), state.now(), action).card(session.own_card_id)
 }
 
 /// What the page shows while a second factor is being enrolled.

@@ -8,6 +8,8 @@ use crate::domain::prices::{PriceSection, TariffPlan};
 use async_trait::async_trait;
 use time::Date;
 
+pub use super::audit::{Actor, AuditEntry};
+
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
     #[error("database error: {0}")]
@@ -88,19 +90,6 @@ pub struct AccountOverview {
     pub wards: Vec<CardBrief>,
 }
 
-/// One line of the append-only audit journal. Ids only, never personal data.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct AuditEntry {
-    pub at: i64,
-    pub actor_account_id: Option<i64>,
-    /// "patient", "guardian", a staff role, "integration" or "system".
-    pub actor_role: String,
-    pub card_id: Option<i64>,
-    pub action: String,
-    pub object: Option<String>,
-    pub origin: String,
-}
-
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct NewsRecord {
     pub id: i64,
@@ -133,14 +122,17 @@ impl Channel {
             Channel::Sms => "sms",
         }
     }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        [Channel::Email, Channel::Sms].into_iter().find(|c| c.as_str() == s)
+    }
 }
 
 /// A message in the outbox.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct OutboxMail {
     pub id: i64,
-    /// "email" or "sms".
-    pub channel: String,
+    pub channel: Channel,
     pub recipient: String,
     pub subject: String,
     pub body: String,
@@ -175,15 +167,14 @@ pub struct Seed {
 #[derive(Clone, Debug)]
 pub struct SeedRecord {
     pub card: String,
-    /// "outpatient", "inpatient", "patient" or "telemedicine".
-    pub kind: String,
+    pub kind: crate::domain::record::RecordKind,
     pub days_ago: i64,
     pub staff: Option<String>,
     pub icd: Option<(String, String)>,
     pub title: String,
     pub body: String,
-    /// "analyses", "examinations" or "conclusion" for a document the clinic sent.
-    pub category: Option<String>,
+    /// For a document the clinic sent.
+    pub category: Option<crate::domain::documents::Category>,
 }
 
 /// Online booking as the demo clinic set it up.

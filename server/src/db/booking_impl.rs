@@ -6,7 +6,8 @@ macro_rules! booking_impl {
     ($store:ty, $db:ty) => {
         mod booking {
             use super::*;
-            use app::domain::booking::{format_hhmm, AppointmentStatus, VisitMode};
+            use app::domain::account::ActorRole;
+            use app::domain::booking::{format_hhmm, AppointmentSource, AppointmentStatus, VisitMode};
             use app::server::booking_store::*;
             use app::server::store::{AuditEntry, StoreError, StoreResult};
             use async_trait::async_trait;
@@ -52,7 +53,7 @@ macro_rules! booking_impl {
                     cancel_reason: r.try_get("cancel_reason").map_err(db_err)?,
                     room: r.try_get("room").map_err(db_err)?,
                     price: r.try_get("price_kopecks").map_err(db_err)?,
-                    source: r.try_get("source").map_err(db_err)?,
+                    source: known(r, "source", AppointmentSource::parse)?,
                     doctor_name: name_of(r, "d_")?,
                     specialty: r.try_get("specialty").map_err(db_err)?,
                     branch_name: r.try_get("branch_name").map_err(db_err)?,
@@ -108,7 +109,7 @@ macro_rules! booking_impl {
                 .bind(appointment_id)
                 .bind(now)
                 .bind(actor.account_id)
-                .bind(&actor.role)
+                .bind(actor.role.as_str())
                 .bind(action)
                 .bind(detail)
                 .execute(&mut **tx)
@@ -427,7 +428,7 @@ macro_rules! booking_impl {
                     .bind(n.mode.as_str())
                     .bind(&n.room)
                     .bind(n.price)
-                    .bind(n.source)
+                    .bind(n.source.as_str())
                     .bind(now)
                     .fetch_one(&mut *tx)
                     .await;
@@ -438,7 +439,7 @@ macro_rules! booking_impl {
                     };
                     let what = when(n.place.day, n.place.start_min);
                     event_in(&mut tx, id, actor, "booked", &what, now).await?;
-                    audit_in(&mut tx, &actor.audit(now, n.card_id, "appointment.book", format!("appointment:{id}")))
+                    audit_in(&mut tx, &AuditEntry::by(actor, now, "appointment.book").card(n.card_id).object(format!("appointment:{id}")))
                         .await?;
                     tx.commit().await.map_err(db_err)?;
                     Ok(BookOutcome::Booked(id))
@@ -498,7 +499,7 @@ macro_rules! booking_impl {
                     event_in(&mut tx, id, actor, to.as_str(), reason.as_deref().unwrap_or(""), now).await?;
                     audit_in(
                         &mut tx,
-                        &actor.audit(now, card_id, &format!("appointment.{}", to.as_str()), format!("appointment:{id}")),
+                        &AuditEntry::by(actor, now, &format!("appointment.{}", to.as_str())).card(card_id).object(format!("appointment:{id}")),
                     )
                     .await?;
                     tx.commit().await.map_err(db_err)?;
@@ -541,7 +542,7 @@ macro_rules! booking_impl {
                     }
                     let detail = format!("{old} → {}", when(to.day, to.start_min));
                     event_in(&mut tx, id, actor, "rescheduled", &detail, now).await?;
-                    audit_in(&mut tx, &actor.audit(now, card_id, "appointment.reschedule", format!("appointment:{id}")))
+                    audit_in(&mut tx, &AuditEntry::by(actor, now, "appointment.reschedule").card(card_id).object(format!("appointment:{id}")))
                         .await?;
                     tx.commit().await.map_err(db_err)?;
                     Ok(MoveOutcome::Moved)
@@ -570,7 +571,7 @@ macro_rules! booking_impl {
                             Ok(AppointmentEventRecord {
                                 at: r.try_get("at").map_err(db_err)?,
                                 actor_name,
-                                actor_role: r.try_get("actor_role").map_err(db_err)?,
+                                actor_role: known(r, "actor_role", ActorRole::parse)?,
                                 action: r.try_get("action").map_err(db_err)?,
                                 detail: r.try_get("detail").map_err(db_err)?,
                             })
@@ -602,7 +603,7 @@ macro_rules! booking_impl {
                     .await
                     .and_then(|r| r.try_get("id"))
                     .map_err(db_err)?;
-                    audit_in(&mut tx, &actor.audit(now, card_id, "waitlist.add", format!("waitlist:{id}"))).await?;
+                    audit_in(&mut tx, &AuditEntry::by(actor, now, "waitlist.add").card(card_id).object(format!("waitlist:{id}"))).await?;
                     tx.commit().await.map_err(db_err)?;
                     Ok(id)
                 }
@@ -650,7 +651,7 @@ macro_rules! booking_impl {
                     .transpose()
                     .map_err(db_err)?;
                     let Some(card_id) = card else { return Ok(false) };
-                    audit_in(&mut tx, &actor.audit(now, card_id, "waitlist.close", format!("waitlist:{id}"))).await?;
+                    audit_in(&mut tx, &AuditEntry::by(actor, now, "waitlist.close").card(card_id).object(format!("waitlist:{id}"))).await?;
                     tx.commit().await.map_err(db_err)?;
                     Ok(true)
                 }

@@ -4,6 +4,10 @@ macro_rules! document_impl {
     ($store:ty, $db:ty) => {
         mod document {
             use super::*;
+            use app::domain::delivery::{FileStatus, Reason};
+            use app::domain::documents::{Category, UploadSource};
+            use app::domain::files::MediaType;
+            use app::domain::person::PhoneKind;
             use app::server::document_store::*;
             use app::server::store::{AuditEntry, StoreResult};
             use async_trait::async_trait;
@@ -23,7 +27,7 @@ macro_rules! document_impl {
                     patronymic: r.try_get("patronymic").map_err(db_err)?,
                     birth_date: parse_date(&birth)?,
                     refused_pd_processing: r.try_get("refused_pd_processing").map_err(db_err)?,
-                    phone_kind: r.try_get("phone_kind").map_err(db_err)?,
+                    phone_kind: known_opt(r, "phone_kind", PhoneKind::parse)?,
                     phone_confirmed: r.try_get("phone_confirmed").map_err(db_err)?,
                     incapacitated: r.try_get("incapacitated").map_err(db_err)?,
                 })
@@ -43,19 +47,19 @@ macro_rules! document_impl {
                     upload_id: r.try_get("upload_id").map_err(db_err)?,
                     position: r.try_get("position").map_err(db_err)?,
                     original_name: r.try_get("original_name").map_err(db_err)?,
-                    media_type: r.try_get("media_type").map_err(db_err)?,
+                    media_type: known(r, "media_type", MediaType::parse_mime)?,
                     size: r.try_get("size").map_err(db_err)?,
                     stored_name: r.try_get("stored_name").map_err(db_err)?,
                     converted_name: r.try_get("converted_name").map_err(db_err)?,
-                    converted_type: r.try_get("converted_type").map_err(db_err)?,
-                    status: r.try_get("status").map_err(db_err)?,
-                    reasons: r.try_get("reasons").map_err(db_err)?,
+                    converted_type: known_opt(r, "converted_type", MediaType::parse_mime)?,
+                    status: known(r, "status", FileStatus::parse)?,
+                    reasons: known(r, "reasons", Reason::split)?,
                     attempts: r.try_get("attempts").map_err(db_err)?,
                     resend_requested_at: r.try_get("resend_requested_at").map_err(db_err)?,
                     record_id: r.try_get("record_id").map_err(db_err)?,
                     record_card_id: r.try_get("record_card_id").map_err(db_err)?,
                     upload_card_id: r.try_get("upload_card_id").map_err(db_err)?,
-                    source: r.try_get("source").map_err(db_err)?,
+                    source: known(r, "source", UploadSource::parse)?,
                     dob_gate: r.try_get("dob_gate").map_err(db_err)?,
                     dob_unlocked_at: r.try_get("dob_unlocked_at").map_err(db_err)?,
                 })
@@ -131,13 +135,13 @@ macro_rules! document_impl {
                          RETURNING id",
                     )
                     .bind(u.target_card_id)
-                    .bind(&u.kind)
+                    .bind(u.kind.as_str())
                     .bind(format_date(u.visit_date))
                     .bind(u.staff_id)
                     .bind(&u.icd_code)
                     .bind(&u.icd_text)
                     .bind(&u.title)
-                    .bind(&u.category)
+                    .bind(u.category.map(Category::as_str))
                     .bind(&u.search_text)
                     .bind(u.now)
                     .bind(u.shown_now.then_some(u.now))
@@ -154,7 +158,7 @@ macro_rules! document_impl {
                     )
                     .bind(u.card_id)
                     .bind(record_id)
-                    .bind(&u.source)
+                    .bind(u.source.as_str())
                     .bind(u.uploaded_by)
                     .bind(u.anonymous_visit)
                     .bind(u.now)
@@ -171,18 +175,17 @@ macro_rules! document_impl {
                         .bind(upload_id)
                         .bind(i as i64)
                         .bind(&f.original_name)
-                        .bind(&f.media_type)
+                        .bind(f.media_type.mime())
                         .bind(f.size)
                         .bind(&f.stored_name)
-                        .bind(&f.status)
-                        .bind(&f.reasons)
+                        .bind(f.status.as_str())
+                        .bind(Reason::join(&f.reasons))
                         .bind(u.now)
                         .execute(&mut *tx)
                         .await
                         .map_err(db_err)?;
                     }
-                    let audit = AuditEntry { object: Some(format!("upload:{upload_id}")), ..u.audit.clone() };
-                    audit_in(&mut tx, &audit).await?;
+                    audit_in(&mut tx, &u.audit.clone().object(format!("upload:{upload_id}"))).await?;
                     tx.commit().await.map_err(db_err)?;
                     Ok((upload_id, record_id))
                 }
@@ -213,7 +216,7 @@ macro_rules! document_impl {
                                 record_card_id,
                                 landed_with: (record_card_id != card_id).then(|| name_of(r, "t_")).transpose()?,
                                 title: r.try_get("title").map_err(db_err)?,
-                                category: r.try_get("category").map_err(db_err)?,
+                                category: known_opt(r, "category", Category::parse)?,
                                 visit_date: parse_date(&date)?,
                                 created_at: r.try_get("created_at").map_err(db_err)?,
                                 uploaded_by: name_of(r, "")?,
@@ -272,7 +275,7 @@ macro_rules! document_impl {
                 async fn deliver_file(
                     &self,
                     id: i64,
-                    converted: Option<(String, String)>,
+                    converted: Option<(String, MediaType)>,
                     now: i64,
                     audit: AuditEntry,
                 ) -> StoreResult<bool> {
@@ -285,7 +288,7 @@ macro_rules! document_impl {
                     )
                     .bind(id)
                     .bind(name)
-                    .bind(kind)
+                    .bind(kind.map(MediaType::mime))
                     .bind(now)
                     .execute(&mut *tx)
                     .await
@@ -309,13 +312,13 @@ macro_rules! document_impl {
                     Ok(true)
                 }
 
-                async fn fail_file(&self, id: i64, reasons: &str) -> StoreResult<()> {
+                async fn fail_file(&self, id: i64, reasons: &[Reason]) -> StoreResult<()> {
                     sqlx::query(
                         "UPDATE document_file SET status = 'not_sent', reasons = $2, lease_until = 0
                          WHERE id = $1 AND status = 'queued'",
                     )
                     .bind(id)
-                    .bind(reasons)
+                    .bind(Reason::join(reasons))
                     .execute(&self.pool)
                     .await
                     .map_err(db_err)?;
@@ -334,15 +337,22 @@ macro_rules! document_impl {
                     Ok(())
                 }
 
-                async fn requeue_file(&self, id: i64, status: &str, reasons: &str, now: i64, audit: AuditEntry) -> StoreResult<bool> {
+                async fn requeue_file(
+                    &self,
+                    id: i64,
+                    status: FileStatus,
+                    reasons: &[Reason],
+                    now: i64,
+                    audit: AuditEntry,
+                ) -> StoreResult<bool> {
                     let change = sqlx::query(
                         "UPDATE document_file SET status = $2, reasons = $3, next_attempt_at = $4, lease_until = 0,
                              attempts = 0
                          WHERE id = $1 AND status IN ('not_sent', 'cannot_send')",
                     )
                     .bind(id)
-                    .bind(status)
-                    .bind(reasons)
+                    .bind(status.as_str())
+                    .bind(Reason::join(reasons))
                     .bind(now);
                     let done = write_audited(&self.pool, change, &audit).await?;
                     Ok(done > 0)
@@ -393,7 +403,7 @@ macro_rules! document_impl {
                          RETURNING id",
                     )
                     .bind(card_id)
-                    .bind(&p.kind)
+                    .bind(p.kind.as_str())
                     .bind(format_date(p.visit_date))
                     .bind(staff_id)
                     .bind(&p.icd_code)
@@ -408,7 +418,7 @@ macro_rules! document_impl {
                     .await
                     .and_then(|r| r.try_get("id"))
                     .map_err(db_err)?;
-                    audit_in(&mut tx, &AuditEntry { object: Some(format!("record:{id}")), ..audit }).await?;
+                    audit_in(&mut tx, &audit.object(format!("record:{id}"))).await?;
                     tx.commit().await.map_err(db_err)?;
                     Ok(id)
                 }
@@ -421,7 +431,7 @@ macro_rules! document_impl {
                     )
                     .bind(id)
                     .bind(card_id)
-                    .bind(&p.kind)
+                    .bind(p.kind.as_str())
                     .bind(format_date(p.visit_date))
                     .bind(&p.icd_code)
                     .bind(&p.icd_text)

@@ -4,6 +4,8 @@ macro_rules! record_impl {
     ($store:ty, $db:ty) => {
         mod record {
             use super::*;
+            use app::domain::documents::Category;
+            use app::domain::record::RecordKind;
             use app::server::record_store::*;
             use app::server::store::StoreResult;
             use async_trait::async_trait;
@@ -55,7 +57,7 @@ macro_rules! record_impl {
                 Ok(RecordRow {
                     id: r.try_get("id").map_err(db_err)?,
                     card_id: r.try_get("card_id").map_err(db_err)?,
-                    kind: r.try_get("kind").map_err(db_err)?,
+                    kind: known(r, "kind", RecordKind::parse)?,
                     visit_date: parse_date(&date)?,
                     staff_id: r.try_get("staff_id").map_err(db_err)?,
                     doctor_name,
@@ -64,7 +66,7 @@ macro_rules! record_impl {
                     icd_text: r.try_get("icd_text").map_err(db_err)?,
                     title: r.try_get("title").map_err(db_err)?,
                     body: r.try_get("body").map_err(db_err)?,
-                    category: r.try_get("category").map_err(db_err)?,
+                    category: known_opt(r, "category", Category::parse)?,
                     created_at: r.try_get("created_at").map_err(db_err)?,
                     sent_at: r.try_get("sent_at").map_err(db_err)?,
                     author_account_id: r.try_get("author_account_id").map_err(db_err)?,
@@ -96,7 +98,7 @@ macro_rules! record_impl {
                     let count_sql = format!("SELECT COUNT(*) AS n FROM medical_record r WHERE {cond} {FILTER}");
                     let total: i64 = sqlx::query(&count_sql)
                         .bind(card_id)
-                        .bind(&q.kind)
+                        .bind(q.kind.map(RecordKind::as_str))
                         .bind(q.from.map(format_date))
                         .bind(q.to.map(format_date))
                         .bind(q.doctor)
@@ -109,7 +111,7 @@ macro_rules! record_impl {
                     let sql = format!("{SELECT} WHERE {cond} {FILTER} ORDER BY r.visit_date DESC, r.id DESC LIMIT $8 OFFSET $9");
                     let rows = sqlx::query(&sql)
                         .bind(card_id)
-                        .bind(&q.kind)
+                        .bind(q.kind.map(RecordKind::as_str))
                         .bind(q.from.map(format_date))
                         .bind(q.to.map(format_date))
                         .bind(q.doctor)

@@ -4,6 +4,7 @@ macro_rules! security_impl {
     ($store:ty, $db:ty) => {
         mod security {
             use super::*;
+            use app::domain::account::ActorRole;
             use app::server::security_store::*;
             use app::server::store::{AuditEntry, NewMail, StoreResult};
             use async_trait::async_trait;
@@ -433,12 +434,12 @@ macro_rules! security_impl {
                     .map_err(db_err)?;
                     rows.iter()
                         .map(|r| {
-                            let surname: Option<String> = r.try_get("surname")?;
-                            let name: Option<String> = r.try_get("name")?;
-                            let patronymic: Option<String> = r.try_get("patronymic")?;
+                            let surname: Option<String> = r.try_get("surname").map_err(db_err)?;
+                            let name: Option<String> = r.try_get("name").map_err(db_err)?;
+                            let patronymic: Option<String> = r.try_get("patronymic").map_err(db_err)?;
                             Ok(JournalLine {
-                                at: r.try_get("at")?,
-                                actor_role: r.try_get("actor_role")?,
+                                at: r.try_get("at").map_err(db_err)?,
+                                actor_role: known(r, "actor_role", ActorRole::parse)?,
                                 actor_staff_name: surname.map(|s| {
                                     [Some(s), name, patronymic.filter(|p| !p.is_empty())]
                                         .into_iter()
@@ -446,13 +447,12 @@ macro_rules! security_impl {
                                         .collect::<Vec<_>>()
                                         .join(" ")
                                 }),
-                                action: r.try_get("action")?,
-                                origin: r.try_get("origin")?,
-                                object: r.try_get("object")?,
+                                action: r.try_get("action").map_err(db_err)?,
+                                origin: r.try_get("origin").map_err(db_err)?,
+                                object: r.try_get("object").map_err(db_err)?,
                             })
                         })
-                        .collect::<Result<_, sqlx::Error>>()
-                        .map_err(db_err)
+                        .collect()
                 }
             }
         }

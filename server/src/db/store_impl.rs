@@ -4,7 +4,7 @@
 
 macro_rules! store_impl {
     ($store:ty, $db:ty) => {
-        use app::domain::account::{Role, Roles};
+        use app::domain::account::{ActorRole, Role, Roles};
         use app::domain::email::Email;
         use app::domain::prices::{Kopecks, PriceItem, PriceSection, TariffPlan};
         use app::server::store::*;
@@ -18,21 +18,39 @@ macro_rules! store_impl {
 
         /// Writes a journal line inside the caller's transaction.
         async fn audit_in(tx: &mut Tx<'_>, e: &AuditEntry) -> StoreResult<()> {
+            insert_audit(&mut **tx, e).await
+        }
+
+        /// The journal's one INSERT: the role goes in by its stored name.
+        async fn insert_audit<'c>(ex: impl sqlx::Executor<'c, Database = $db>, e: &AuditEntry) -> StoreResult<()> {
             sqlx::query(
                 "INSERT INTO audit_log (at, actor_account_id, actor_role, card_id, action, object, origin)
                  VALUES ($1, $2, $3, $4, $5, $6, $7)",
             )
             .bind(e.at)
             .bind(e.actor_account_id)
-            .bind(&e.actor_role)
+            .bind(e.actor_role.as_str())
             .bind(e.card_id)
             .bind(&e.action)
             .bind(&e.object)
             .bind(&e.origin)
-            .execute(&mut **tx)
+            .execute(ex)
             .await
             .map_err(db_err)?;
             Ok(())
+        }
+
+        /// A text column as one of the domain's enums (`parse`). A value the domain does not know
+        /// is corrupt data and is answered as such, never read as some default.
+        fn known<T>(r: &DbRow, column: &str, parse: impl FnOnce(&str) -> Option<T>) -> StoreResult<T> {
+            let v: String = r.try_get(column).map_err(db_err)?;
+            $crate::db::known(column, &v, parse)
+        }
+
+        /// `known` for a column that may be NULL.
+        fn known_opt<T>(r: &DbRow, column: &str, parse: impl FnOnce(&str) -> Option<T>) -> StoreResult<Option<T>> {
+            let v: Option<String> = r.try_get(column).map_err(db_err)?;
+            v.map(|v| $crate::db::known(column, &v, parse)).transpose()
         }
 
         /// Runs one change and its journal line in one transaction; returns the rows changed.
@@ -151,17 +169,17 @@ macro_rules! store_impl {
             })
         }
 
-        fn outbox_mail(r: &DbRow) -> Result<OutboxMail, sqlx::Error> {
+        fn outbox_mail(r: &DbRow) -> StoreResult<OutboxMail> {
             Ok(OutboxMail {
-                id: r.try_get("id")?,
-                channel: r.try_get("channel")?,
-                recipient: r.try_get("recipient")?,
-                subject: r.try_get("subject")?,
-                body: r.try_get("body")?,
-                attempts: r.try_get("attempts")?,
-                created_at: r.try_get("created_at")?,
-                sent_at: r.try_get("sent_at")?,
-                last_error: r.try_get("last_error")?,
+                id: r.try_get("id").map_err(db_err)?,
+                channel: known(r, "channel", Channel::parse)?,
+                recipient: r.try_get("recipient").map_err(db_err)?,
+                subject: r.try_get("subject").map_err(db_err)?,
+                body: r.try_get("body").map_err(db_err)?,
+                attempts: r.try_get("attempts").map_err(db_err)?,
+                created_at: r.try_get("created_at").map_err(db_err)?,
+                sent_at: r.try_get("sent_at").map_err(db_err)?,
+                last_error: r.try_get("last_error").map_err(db_err)?,
             })
         }
 
@@ -262,8 +280,8 @@ macro_rules! store_impl {
                 .await
                 .map_err(db_err)?
                 .iter()
-                .filter_map(|r| r.try_get::<String, _>("role").ok().and_then(|s| Role::parse(&s)))
-                .collect();
+                .map(|r| known(r, "role", Role::parse))
+                .collect::<StoreResult<_>>()?;
                 // Refresh the idle timer at most once a minute: reads stay reads.
                 if now - last_seen >= 60 {
                     sqlx::query("UPDATE session SET last_seen_at = $2 WHERE id = $1")
@@ -420,21 +438,7 @@ macro_rules! store_impl {
             }
 
             async fn audit(&self, e: AuditEntry) -> StoreResult<()> {
-                sqlx::query(
-                    "INSERT INTO audit_log (at, actor_account_id, actor_role, card_id, action, object, origin)
-                     VALUES ($1, $2, $3, $4, $5, $6, $7)",
-                )
-                .bind(e.at)
-                .bind(e.actor_account_id)
-                .bind(&e.actor_role)
-                .bind(e.card_id)
-                .bind(&e.action)
-                .bind(&e.object)
-                .bind(&e.origin)
-                .execute(&self.pool)
-                .await
-                .map_err(db_err)?;
-                Ok(())
+                insert_audit(&self.pool, &e).await
             }
 
             async fn audit_for_card(&self, card_id: i64) -> StoreResult<Vec<AuditEntry>> {
@@ -449,17 +453,16 @@ macro_rules! store_impl {
                 .iter()
                 .map(|r| {
                     Ok(AuditEntry {
-                        at: r.try_get("at")?,
-                        actor_account_id: r.try_get("actor_account_id")?,
-                        actor_role: r.try_get("actor_role")?,
-                        card_id: r.try_get("card_id")?,
-                        action: r.try_get("action")?,
-                        object: r.try_get("object")?,
-                        origin: r.try_get("origin")?,
+                        at: r.try_get("at").map_err(db_err)?,
+                        actor_account_id: r.try_get("actor_account_id").map_err(db_err)?,
+                        actor_role: known(r, "actor_role", ActorRole::parse)?,
+                        card_id: r.try_get("card_id").map_err(db_err)?,
+                        action: r.try_get("action").map_err(db_err)?,
+                        object: r.try_get("object").map_err(db_err)?,
+                        origin: r.try_get("origin").map_err(db_err)?,
                     })
                 })
-                .collect::<Result<_, sqlx::Error>>()
-                .map_err(db_err)
+                .collect()
             }
 
             async fn news_published_page(&self, now: i64, offset: i64, limit: i64) -> StoreResult<(Vec<NewsRecord>, i64)> {
@@ -645,8 +648,10 @@ macro_rules! store_impl {
                 .bind(channel.as_str())
                 .fetch_all(&self.pool)
                 .await
-                .and_then(|rows| rows.iter().map(outbox_mail).collect())
-                .map_err(db_err)
+                .map_err(db_err)?
+                .iter()
+                .map(outbox_mail)
+                .collect()
             }
 
             async fn outbox_mark_sent(&self, id: i64, now: i64, keep_secrets: bool) -> StoreResult<()> {
@@ -685,8 +690,10 @@ macro_rules! store_impl {
                     .bind(limit)
                     .fetch_all(&self.pool)
                     .await
-                    .and_then(|rows| rows.iter().map(outbox_mail).collect())
-                    .map_err(db_err)
+                    .map_err(db_err)?
+                    .iter()
+                    .map(outbox_mail)
+                    .collect()
             }
 
             async fn load_seed(&self, seed: &Seed) -> StoreResult<bool> {
@@ -962,14 +969,14 @@ macro_rules! store_impl {
                              (SELECT specialty FROM staff WHERE id = $4), $5, $6, $7, $8, $9, $10, $11, $11)",
                     )
                     .bind(id_of!(format!("card:{}", r.card)))
-                    .bind(&r.kind)
+                    .bind(r.kind.as_str())
                     .bind(format_date(today - time::Duration::days(r.days_ago)))
                     .bind(staff)
                     .bind(icd_code)
                     .bind(icd_text)
                     .bind(&r.title)
                     .bind(&r.body)
-                    .bind(&r.category)
+                    .bind(r.category.map(|c| c.as_str()))
                     .bind(search)
                     .bind(now)
                     .execute(&mut *tx)

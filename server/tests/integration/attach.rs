@@ -3,7 +3,7 @@
 
 use crate::support::{error_of, spawn_app, spawn_app_with_env, TestApp};
 use app::error::AppError;
-use app::server::store::OutboxMail;
+use app::server::store::{Channel, OutboxMail};
 
 /// The newest message to `to` and the nine digits in it.
 async fn code_sent_to(app: &TestApp, to: &str) -> (OutboxMail, String) {
@@ -61,7 +61,7 @@ async fn a_guardian_attaches_a_childs_card_with_a_code_sent_by_sms_exactly_once(
     let shown: String = res.json().await.unwrap();
     assert_eq!(shown, "SMS +7… 45-67", "the desk sees where it went, masked");
     let (sms, code) = code_sent_to(&app, "+79161234567").await;
-    assert_eq!(sms.channel, "sms");
+    assert_eq!(sms.channel, Channel::Sms);
     assert_eq!(code.len(), 9);
 
     let mother_c = app.signed_in("patient@kabinet.example").await;
@@ -136,7 +136,7 @@ async fn codes_go_by_email_first_when_so_configured_and_attach_a_staff_members_o
         .await;
     assert_eq!(res.json::<String>().await.unwrap(), "o***@example.com");
     let (mail, code) = code_sent_to(&app, "own-card@example.com").await;
-    assert_eq!(mail.channel, "email");
+    assert_eq!(mail.channel, Channel::Email);
     // A doctor, whose account has no card, attaches this one as her own.
     let doctor = app.signed_in("doctor@kabinet.example").await;
     assert!(profiles(&app, &doctor).await.is_empty());

@@ -3,6 +3,7 @@
 //! limits hold, online consultations carry a video link, and every change has a history.
 
 use crate::support::{error_of, spawn_app, spawn_app_with_env, TestApp};
+use app::domain::account::{ActorRole, Role};
 use app::domain::booking::{AppointmentHistory, AppointmentStatus, BookingView, DayBook, MyAppointments, VisitMode};
 use app::error::{AppError, Problem};
 use std::collections::BTreeMap;
@@ -308,7 +309,7 @@ async fn the_front_desk_books_confirms_and_completes_and_a_guardian_books_for_th
     let a = app.store.appointment(child_appt).await.unwrap().unwrap();
     assert_eq!(a.card_id, ward);
     let journal = app.store.audit_for_card(ward).await.unwrap();
-    assert!(journal.iter().any(|e| e.action == "appointment.book" && e.actor_role == "guardian"));
+    assert!(journal.iter().any(|e| e.action == "appointment.book" && e.actor_role == ActorRole::Guardian));
     // The desk books the guardian himself at the next time, by card number.
     let own = app.store.card_search("петров дмитрий", None, 1).await.unwrap()[0].card_id;
     let res = app
@@ -366,6 +367,42 @@ async fn the_front_desk_books_confirms_and_completes_and_a_guardian_books_for_th
     // The guardian sees the child's visit among past ones now that it is completed.
     let my = mine(&app, &guardian).await;
     assert_eq!(my.past.iter().map(|a| a.status).collect::<Vec<_>>(), [AppointmentStatus::Completed]);
+}
+
+/// One rule names staff in the journal: the head (who is also a clinician) is "head" in
+/// documents as in booking, where documents once called him "clinician".
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_head_is_journalled_as_the_head_in_documents_and_in_booking() {
+    use crate::documents::{batch, pdf, upload};
+    let app = spawn_app().await;
+    let head = app.signed_in("head@kabinet.example").await;
+    let patient = app.signed_in("patient@kabinet.example").await;
+    let card = app.store.card_search("иванова анна", None, 1).await.unwrap()[0].card_id;
+    let res = upload(&app, &head, card, batch("Заключение", "conclusion", vec![("a.pdf", pdf(500))], &[0])).await;
+    assert_eq!(res.status(), 200);
+    let p = pick(&app, &patient, "Терапевт", Some("B01.047.001"), 2).await;
+    let card_no = card.to_string();
+    let res = app
+        .rpc(
+            &head,
+            "desk_book",
+            &[
+                ("doctor", &p.doctor),
+                ("service", &p.service),
+                ("day", &p.day),
+                ("time", &p.times[0]),
+                ("card", &card_no),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), 200);
+    let id: i64 = res.json().await.unwrap();
+    let journal = app.store.audit_for_card(card).await.unwrap();
+    let role_of = |action: &str| journal.iter().find(|e| e.action == action).map(|e| e.actor_role);
+    assert_eq!(role_of("document.upload"), Some(ActorRole::Staff(Role::Head)));
+    assert_eq!(role_of("appointment.book"), Some(ActorRole::Staff(Role::Head)));
+    let h = history(&app, &head, id).await;
+    assert!(h.events[0].actor.ends_with("(head)"), "{:?}", h.events[0]);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

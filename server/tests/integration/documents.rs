@@ -5,6 +5,7 @@
 //! date-of-birth gate holds for direct file URLs; wards' files land where the rules say.
 
 use crate::support::{error_of, spawn_app, spawn_app_with_env, TestApp};
+use app::domain::account::ActorRole;
 use app::domain::delivery::{CardDocuments, FileStatus, Gate, Reason, UploadStatus};
 use app::domain::documents::{Refusal, MAX_FILE_BYTES};
 use app::domain::record::{RecordDetail, RecordList};
@@ -25,7 +26,7 @@ fn truncated_docx() -> Vec<u8> {
 }
 
 /// A PDF of exactly `size` bytes.
-fn pdf(size: usize) -> Vec<u8> {
+pub(crate) fn pdf(size: usize) -> Vec<u8> {
     let mut b = b"%PDF-1.4\n%\xE2\xE3\xCF\xD3\n".to_vec();
     b.resize(size, b' ');
     b
@@ -36,7 +37,7 @@ async fn card_of(app: &TestApp, name: &str) -> i64 {
 }
 
 /// The upload form as the staff page sends it with JavaScript (one tick per file).
-fn batch(title: &str, category: &str, files: Vec<(&str, Vec<u8>)>, ticked: &[usize]) -> Form {
+pub(crate) fn batch(title: &str, category: &str, files: Vec<(&str, Vec<u8>)>, ticked: &[usize]) -> Form {
     let mut form = Form::new()
         .text("category", category.to_string())
         .text("title", title.to_string())
@@ -53,7 +54,7 @@ fn batch(title: &str, category: &str, files: Vec<(&str, Vec<u8>)>, ticked: &[usi
     form
 }
 
-async fn upload(app: &TestApp, c: &reqwest::Client, card: i64, form: Form) -> reqwest::Response {
+pub(crate) async fn upload(app: &TestApp, c: &reqwest::Client, card: i64, form: Form) -> reqwest::Response {
     c.post(format!("{}/staff/cards/{card}/documents/upload", app.base))
         .header("Origin", &app.base)
         .header("Accept", "application/json")
@@ -414,7 +415,7 @@ async fn files_answer_only_their_reader_and_the_date_of_birth_gate_holds_for_dir
     for action in ["record.unlock_failed", "record.unlock", "document.download", "document.upload"] {
         assert!(journal.iter().any(|e| e.action == action), "{action}");
     }
-    assert!(journal.iter().any(|e| e.action == "record.unlock" && e.actor_role == "guardian"));
+    assert!(journal.iter().any(|e| e.action == "record.unlock" && e.actor_role == ActorRole::Guardian));
     // Back in his own profile the guardian has no access to the child's file.
     let own = card_of(&app, "петров дмитрий").await;
     app.rpc(&again, "switch_profile", &[("card_id", &own.to_string())]).await;

@@ -1,6 +1,7 @@
 //! The real server over HTTP: sign-in, sessions, headers, news, prices, language, profiles.
 
 use crate::support::{spawn_app, PASSWORD};
+use app::domain::account::ActorRole;
 use app::error::AppError;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -350,7 +351,7 @@ async fn guardian_switches_to_the_ward_and_it_is_journalled() {
     assert_eq!(me.unwrap().active_card_id, Some(ward.card_id));
     let journal = app.store.audit_for_card(ward.card_id).await.unwrap();
     assert_eq!(journal[0].action, "card.open");
-    assert_eq!(journal[0].actor_role, "guardian");
+    assert_eq!(journal[0].actor_role, ActorRole::Guardian);
 
     // Another family's card: the same answer as a card that does not exist.
     let patient = app.signed_in("patient@kabinet.example").await;

@@ -3,6 +3,7 @@
 //! record is journalled, by the guardian for a ward.
 
 use crate::support::{error_of, spawn_app, TestApp};
+use app::domain::account::ActorRole;
 use app::domain::record::{RecordDetail, RecordKind, RecordList};
 use app::error::AppError;
 
@@ -53,7 +54,7 @@ async fn a_patient_reads_and_filters_her_own_record() {
     let journal = app.store.audit_for_card(card).await.unwrap();
     assert!(journal.iter().any(|e| e.action == "record.open"
         && e.object.as_deref() == Some(&format!("record:{id}"))
-        && e.actor_role == "patient"));
+        && e.actor_role == ActorRole::Patient));
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -78,7 +79,7 @@ async fn another_cards_record_is_not_found_like_a_missing_one_and_a_guardian_rea
     let id = child.items[0].id.to_string();
     assert_eq!(app.rpc(&guardian, "record_get", &[("id", &id)]).await.status(), 200);
     let journal = app.store.audit_for_card(ward).await.unwrap();
-    assert!(journal.iter().any(|e| e.action == "record.open" && e.actor_role == "guardian"));
+    assert!(journal.iter().any(|e| e.action == "record.open" && e.actor_role == ActorRole::Guardian));
     // Still nothing of the patient's.
     assert_eq!(
         error_of(app.rpc(&guardian, "record_get", &[("id", &hers.to_string())]).await).await,

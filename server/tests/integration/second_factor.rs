@@ -2,10 +2,12 @@
 //! requirement, through the real server.
 
 use crate::support::{error_of, spawn_app, spawn_app_with_env, TestApp, PASSWORD, TEST_SECRET_KEY};
+use app::domain::account::{ActorRole, Role};
 use app::domain::account_page::AccountPage;
 use app::error::{AppError, Problem};
 use app::server::secret_box::{Opened, SecretBox, SecretKey};
 use app::server::security::{reseal_stored_secrets, ResealReport};
+use app::server::store::{Actor, AuditEntry};
 use totp_rs::{Builder, Secret};
 
 async fn account_page(app: &TestApp, c: &reqwest::Client) -> AccountPage {
@@ -152,15 +154,7 @@ async fn staff_without_a_second_factor_cannot_use_the_staff_area_when_required()
     let desk = app.signed_in("registrar@kabinet.example").await;
     // The demo clinic relaxed the rule: works.
     assert_eq!(app.rpc(&desk, "card_search", &[("query", "ив"), ("birth_date", "")]).await.status(), 200);
-    let audit = app::server::store::AuditEntry {
-        at: app.clock.now(),
-        actor_account_id: None,
-        actor_role: "system".into(),
-        card_id: None,
-        action: "clinic.staff_totp".into(),
-        object: None,
-        origin: "test".into(),
-    };
+    let audit = AuditEntry::by(&Actor::system("test"), app.clock.now(), "clinic.staff_totp");
     app.store.set_staff_totp_required(true, audit).await.unwrap();
     let res = app.rpc(&desk, "card_search", &[("query", "ив"), ("birth_date", "")]).await;
     assert_eq!(res.status(), 403);
@@ -258,14 +252,14 @@ async fn a_patient_refuses_advertising_and_sees_who_opened_the_card() {
     let page = account_page(&app, &patient).await;
     let refusals = page.refusals.unwrap();
     assert!(refusals.advertising && !refusals.notifications && !refusals.pd_processing);
-    assert!(page.journal.iter().any(|l| l.action == "card.refusals" && l.actor_role == "patient"));
+    assert!(page.journal.iter().any(|l| l.action == "card.refusals" && l.actor_role == ActorRole::Patient));
     // The front desk opens the card: the patient sees who, by role and name.
     let desk = app.signed_in("registrar@kabinet.example").await;
     let card_id = app.store.card_search("иванова", None, 1).await.unwrap()[0].card_id;
     assert_eq!(app.rpc(&desk, "get_card", &[("id", &card_id.to_string())]).await.status(), 200);
     let page = account_page(&app, &patient).await;
     let line = page.journal.iter().find(|l| l.action == "card.open").expect("journalled");
-    assert_eq!(line.actor_role, "registrar");
+    assert_eq!(line.actor_role, ActorRole::Staff(Role::Registrar));
     assert!(line.staff_name.is_some());
     let html = app.get(&patient, "/account").await.text().await.unwrap();
     assert!(html.contains("Журнал доступа к карте"));
