@@ -112,40 +112,76 @@ pub struct ProfileChoice {
 #[island]
 pub fn ProfileSwitch(choices: Vec<ProfileChoice>, label: String, button: String) -> impl IntoView {
     let form_ref = NodeRef::<leptos::html::Form>::new();
-    let select_ref = NodeRef::<leptos::html::Select>::new();
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
         #[cfg(feature = "hydrate")]
-        {
-            let (Some(form), Some(card_id)) =
-                (form_ref.get(), select_ref.get().and_then(|s| s.value().parse::<i64>().ok()))
-            else {
-                return;
-            };
+        if let Some(form) = form_ref.get() {
             ev.prevent_default();
-            leptos::task::spawn_local(async move {
-                match crate::api::account::switch_profile(card_id).await {
-                    Ok(()) => {
-                        let _ = window().location().reload();
-                    }
-                    Err(_) => {
-                        let _ = form.submit();
-                    }
-                }
-            });
+            browser::switch(form);
         }
         #[cfg(not(feature = "hydrate"))]
-        let _ = (&ev, form_ref, select_ref);
+        let _ = (&ev, form_ref);
     };
     let action = <SwitchProfile as leptos::server_fn::ServerFn>::url();
     view! {
         <form method="post" action=action class="profile-switch" node_ref=form_ref on:submit=on_submit>
             <label for="profile-select">{label}</label>
-            <select id="profile-select" name="card_id" node_ref=select_ref>
+            <select id="profile-select" name="card_id">
                 {choices.into_iter().map(|p| view! {
                     <option value=p.card_id.to_string() selected=p.selected>{p.label}</option>
                 }).collect_view()}
             </select>
             <button type="submit">{button}</button>
         </form>
+    }
+}
+
+#[cfg(feature = "hydrate")]
+mod browser {
+    use wasm_bindgen::closure::Closure;
+    use wasm_bindgen::JsCast;
+
+    /// Posts the form's fields as the server function's URL-encoded arguments by
+    /// XMLHttpRequest (the server function's own client would add its codecs and the error
+    /// type's decoder to the WASM, for a call whose answer is only "done" or "not").
+    pub fn switch(form: web_sys::HtmlFormElement) {
+        let post_plainly = {
+            let form = form.clone();
+            move || {
+                let _ = form.submit();
+            }
+        };
+        let body = web_sys::FormData::new_with_form(&form)
+            .ok()
+            .and_then(|d| web_sys::UrlSearchParams::new_with_str_sequence_sequence(&d).ok())
+            .map(|p| String::from(p.to_string()));
+        let Some(body) = body else { return post_plainly() };
+        let Ok(xhr) = web_sys::XmlHttpRequest::new() else { return post_plainly() };
+        let opened = xhr.open("POST", &form.action()).is_ok()
+            && xhr.set_request_header("Content-Type", "application/x-www-form-urlencoded").is_ok()
+            && xhr.set_request_header("Accept", "application/json").is_ok();
+        if !opened {
+            return post_plainly();
+        }
+        let answered = xhr.clone();
+        let on_load = {
+            let post_plainly = post_plainly.clone();
+            Closure::<dyn FnMut()>::new(move || {
+                if answered.status().unwrap_or(0) == 200 {
+                    if let Some(w) = web_sys::window() {
+                        let _ = w.location().reload();
+                    }
+                } else {
+                    post_plainly();
+                }
+            })
+        };
+        xhr.set_onload(Some(on_load.as_ref().unchecked_ref()));
+        on_load.forget();
+        let on_error = Closure::<dyn FnMut()>::new(post_plainly.clone());
+        xhr.set_onerror(Some(on_error.as_ref().unchecked_ref()));
+        on_error.forget();
+        if xhr.send_with_opt_str(Some(&body)).is_err() {
+            post_plainly();
+        }
     }
 }

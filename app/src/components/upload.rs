@@ -13,6 +13,11 @@ pub fn upload_error_from_query(raw: Option<String>) -> Option<AppError> {
     raw.and_then(|s| serde_json::from_str(&s).ok())
 }
 
+/// `AppError::Unavailable` as the JSON the server sends (tested below): what the island passes
+/// on when the server's answer is not an `AppError` (a network failure, a proxy's page), without
+/// the error type's (de)serialisers in the browser's WASM.
+pub const UNAVAILABLE_JSON: &str = "\"Unavailable\"";
+
 /// The sentence under the form for an upload's error: the files' own problem, or the general one.
 pub fn upload_error_text(error: &AppError, t: &Texts) -> String {
     error.field_message("files", t).unwrap_or_else(|| error.message(t))
@@ -77,12 +82,13 @@ mod browser {
 
     pub fn send(form: web_sys::HtmlFormElement, progress: RwSignal<Option<u32>>, done: String) {
         // The same page the server's redirect would load after a plain post that failed.
+        // The server answers a script's failed upload with the `AppError` as JSON (an object, or
+        // a string for a unit variant), the same text its redirect puts in the query.
         let fail = {
             let done = done.clone();
             move |body: &str| {
-                let e = serde_json::from_str::<AppError>(body).unwrap_or(AppError::Unavailable);
-                let json = serde_json::to_string(&e).unwrap_or_default();
-                go(&format!("{done}?upload_error={}", percent_encode(&json)));
+                let json = if body.starts_with('{') || body.starts_with('"') { body } else { UNAVAILABLE_JSON };
+                go(&format!("{done}?upload_error={}", percent_encode(json)));
             }
         };
         let (Ok(data), Ok(xhr)) = (web_sys::FormData::new_with_form(&form), web_sys::XmlHttpRequest::new()) else {
@@ -123,5 +129,16 @@ mod browser {
         if xhr.send_with_opt_form_data(Some(&data)).is_err() {
             fail("");
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_islands_fallback_error_is_the_servers_json_for_unavailable() {
+        assert_eq!(serde_json::to_string(&AppError::Unavailable).unwrap(), UNAVAILABLE_JSON);
+        assert_eq!(upload_error_from_query(Some(UNAVAILABLE_JSON.into())), Some(AppError::Unavailable));
     }
 }

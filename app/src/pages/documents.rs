@@ -19,6 +19,7 @@ use crate::i18n::{clinic_offset, use_lang, use_texts, Texts};
 use crate::pages::cards::CardSearchForm;
 use crate::pages::record::{category_label, kind_label, PrintButton};
 use crate::pages::staff::RequireStaff;
+use leptos::either::Either;
 use leptos::prelude::*;
 use leptos_router::hooks::{use_params_map, use_query_map};
 use serde::{Deserialize, Serialize};
@@ -396,12 +397,12 @@ pub fn UploadFields(rules: UploadRules, form: UploadFormView, texts: UploadTexts
             {move || {
                 let r = general();
                 texts.with_value(|x| if r.is_empty() {
-                    view! { <p class="hint">{x.can_send_all.clone()}</p> }.into_any()
+                    Either::Left(view! { <p class="hint">{x.can_send_all.clone()}</p> })
                 } else {
-                    view! {
+                    Either::Right(view! {
                         <p class="hint">{x.before_upload.clone()}</p>
                         <ul class="reasons">{r.into_iter().map(|r| view! { <li>{x.refusal(r)}</li> }).collect_view()}</ul>
-                    }.into_any()
+                    })
                 })
             }}
         </div>
@@ -412,12 +413,12 @@ pub fn UploadFields(rules: UploadRules, form: UploadFormView, texts: UploadTexts
             let list = chosen.get();
             let send = texts.with_value(|x| x.send_to_cabinet.clone());
             if list.is_empty() {
-                view! {
+                Either::Left(view! {
                     <label class="check"><input type="checkbox" name="send_all" value="on" checked=true/>{send}</label>
-                }.into_any()
+                })
             } else {
                 let reasons_for = reasons_for.clone();
-                view! {
+                Either::Right(view! {
                     <input type="hidden" name="per_file" value="1"/>
                     <ul class="chosen-files" data-testid="chosen-files">
                         {list.into_iter().enumerate().map(|(i, (name, size))| {
@@ -435,7 +436,7 @@ pub fn UploadFields(rules: UploadRules, form: UploadFormView, texts: UploadTexts
                             }
                         }).collect_view()}
                     </ul>
-                }.into_any()
+                })
             }
         }}
         <button type="submit" class="primary">{x.upload_and_send}</button>

@@ -7,6 +7,7 @@ use crate::components::errors::{ErrorPanel, Loading};
 use crate::components::title::Title;
 use crate::domain::prices::{filter, PriceList};
 use crate::i18n::{use_texts, Texts};
+use leptos::either::EitherOf3;
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 use serde::{Deserialize, Serialize};
@@ -103,13 +104,14 @@ pub fn PriceSearch(list: PriceList, q: String, texts: PriceTexts) -> impl IntoVi
         </form>
         {move || {
             let shown = shown.get();
+            // `EitherOf3` rather than `into_any()`: the type-erased view costs the WASM more.
             if empty_list {
-                view! { <p class="empty">{no_prices.clone()}</p> }.into_any()
+                EitherOf3::A(view! { <p class="empty">{no_prices.clone()}</p> })
             } else if shown.is_empty() {
-                view! { <p class="empty" role="status">{nothing_found.clone()}</p> }.into_any()
+                EitherOf3::B(view! { <p class="empty" role="status">{nothing_found.clone()}</p> })
             } else {
                 let (code, service, price) = (code.clone(), service.clone(), price.clone());
-                shown.into_iter().map(|s| view! {
+                EitherOf3::C(shown.into_iter().map(|s| view! {
                     <section class="price-section">
                         <h2>{s.name}</h2>
                         <table class="prices">
@@ -125,7 +127,7 @@ pub fn PriceSearch(list: PriceList, q: String, texts: PriceTexts) -> impl IntoVi
                             </tbody>
                         </table>
                     </section>
-                }).collect_view().into_any()
+                }).collect_view())
             }
         }}
     }
