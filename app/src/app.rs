@@ -31,7 +31,8 @@ pub struct Assets {
     pub stylesheet: String,
 }
 
-/// The document around the app; rendered on the server only.
+/// The document around the app; rendered on the server only. Pages stay server-rendered (in
+/// islands mode, navigation is an ordinary page load); only `#[island]`s are hydrated.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     provide_i18n_context();
     let lang = use_lang();
@@ -48,7 +49,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta name="color-scheme" content="light"/>
                 <link rel="icon" href="/favicon.svg" type="image/svg+xml"/>
                 <link rel="stylesheet" href=format!("/pkg/{css}")/>
-                <HydrationScripts options/>
+                <HydrationScripts options islands=true/>
                 <MetaTags/>
             </head>
             <body>

@@ -33,3 +33,27 @@ test('a patient filters her medical record by kind and text, and opens a record'
     if (width !== null) expect(width).toBeLessThanOrEqual(360);
   }
 });
+
+test('an own document of a type the portal does not take is refused with the reason, and nothing is added', async ({ page }, info) => {
+  // With JavaScript the form is sent by script (to show its progress); the server's refusal
+  // then loads the page with the reason, as the plain form's redirect does without.
+  await signIn(page, info, 'patient@kabinet.example');
+  await goto(page, info, '/record');
+  // The print button is an island: it shows once the page's script runs.
+  await expect(page.getByRole('button', { name: 'Распечатать' })).toHaveCount(jsOn(info) ? 1 : 0);
+  const records = page.getByTestId('records').locator('li');
+  const before = await records.count();
+  await page.getByText('Добавить свой документ').click();
+  await page.getByLabel('Название документа').fill(`Заметки ${info.project.name}`);
+  await page.getByLabel('Дата посещения').fill('2026-01-10');
+  await page.getByLabel('Файлы').setInputFiles({ name: 'заметки.txt', mimeType: 'text/plain', buffer: Buffer.from('просто текст') });
+  const byScript = jsOn(info)
+    ? page.waitForRequest((r) => r.url().endsWith('/record/upload') && r.headers()['accept'] === 'application/json')
+    : null;
+  await page.getByRole('button', { name: 'Добавить документ' }).click();
+  if (byScript) await byScript;
+  await expect(page).toHaveURL(/\/record\?upload_error=/);
+  await ready(page, info);
+  await expect(page.getByRole('alert')).toHaveText('Тип файла не поддерживается.');
+  await expect(records).toHaveCount(before);
+});

@@ -28,6 +28,9 @@ async function setPassword(page: Page, info: TestInfo, code: string, password: s
 }
 
 test('the front desk invites a patient, who registers with the e-mailed code and later resets the password', async ({ browser }, info) => {
+  // About a hundred steps and a dozen password hashes: ~22 s on an idle machine, and it ran
+  // out of the default 30 s in both projects while the machine was busy with other builds.
+  test.setTimeout(60_000);
   const tag = `${info.project.name}-${Date.now().toString(36)}${Math.floor(Math.random() * 1e6).toString(36)}`;
   const email = `sokolov-${tag}@example.com`;
   const person = { email, surname: 'Соколов', name: 'Игорь', birth: '1975-11-30' };

@@ -1,6 +1,6 @@
 //! "Запись к врачу" and "Мои записи": choose a specialty, a doctor, a service and a free time,
-//! each step a link (so it works without JavaScript and, with it, without reloading), then
-//! book with a plain form; see, cancel and move appointments; join a doctor's waitlist.
+//! each step a link (a page load, with or without JavaScript), then book with a plain form;
+//! see, cancel and move appointments; join a doctor's waitlist.
 
 use crate::api::booking::{
     get_booking_view, get_my_appointments, BookAppointment, CancelAppointment, JoinWaitlist, RescheduleAppointment,

@@ -6,7 +6,7 @@ use crate::api::documents::{AskResend, GateAnswer};
 use crate::api::record::{get_record, get_record_list};
 use crate::components::errors::{last_error, ErrorPanel, FieldError, FormError, Loading};
 use crate::components::title::Title;
-use crate::components::upload::{upload_error_from_query, UploadForm};
+use crate::components::upload::{upload_error_from_query, upload_error_text, UploadForm};
 use crate::domain::delivery::{FileStatus, Gate, RecordFiles};
 use crate::domain::documents::Category;
 use crate::domain::files::{format_size, Preview};
@@ -34,19 +34,26 @@ pub fn category_label(t: &Texts, c: Category) -> &'static str {
     }
 }
 
-/// "Распечатать": shown once the page is hydrated (printing needs the browser's script); the
-/// print stylesheet shapes the page either way, so the browser's own print works without it.
+/// "Распечатать": the page's print button. Printing needs the browser's script, so the button
+/// is an island that shows itself once hydrated; the print stylesheet shapes the page either
+/// way, so the browser's own print works without it.
 #[component]
 pub fn PrintButton() -> impl IntoView {
     let t = use_texts();
+    view! { <PrintIsland label=t.docs.print.to_string()/> }
+}
+
+#[island]
+pub fn PrintIsland(label: String) -> impl IntoView {
     let hydrated = RwSignal::new(false);
     Effect::new(move |_| hydrated.set(true));
     move || {
+        let label = label.clone();
         hydrated.get().then(|| {
             view! {
                 <button type="button" class="no-print" on:click=move |_| {
                     let _ = window().print();
-                }>{t.docs.print}</button>
+                }>{label}</button>
             }
         })
     }
@@ -95,20 +102,21 @@ fn OwnUpload() -> impl IntoView {
     let query = use_query_map();
     let initial_error = upload_error_from_query(query.get_untracked().get("upload_error"));
     let uploaded = query.get_untracked().get("uploaded").is_some();
-    let error = RwSignal::new(None);
     let open = initial_error.is_some() || uploaded;
+    let error_text = initial_error.as_ref().map(|e| upload_error_text(e, t));
+    let error = Signal::stored(initial_error);
     view! {
         <details class="panel no-print" open=open>
             <summary>{t.docs.own_upload_title}</summary>
             {uploaded.then(|| view! { <p class="notice" role="status">{t.docs.uploaded}</p> })}
-            <UploadForm action="/record/upload".to_string() done="/record".to_string() initial_error error>
+            <UploadForm action="/record/upload".to_string() done="/record".to_string() uploading=t.docs.uploading.to_string() error=error_text>
                 <p class="hint" id="own-files-hint">{t.docs.own_upload_hint}</p>
                 <label for="own-title">{t.docs.doc_title}</label>
                 <input id="own-title" name="title" type="text" required maxlength="200"/>
-                <FieldError error=Signal::derive(move || error.get()) field="title"/>
+                <FieldError error field="title"/>
                 <label for="own-date">{t.docs.visit_date}</label>
                 <input id="own-date" name="visit_date" type="date" required/>
-                <FieldError error=Signal::derive(move || error.get()) field="visit_date"/>
+                <FieldError error field="visit_date"/>
                 <label for="own-files">{t.docs.files}</label>
                 <input id="own-files" name="files" type="file" multiple required accept="application/pdf,image/jpeg,image/png" aria-describedby="own-files-hint"/>
                 <button type="submit" class="primary">{t.docs.add_document}</button>
