@@ -172,6 +172,9 @@ pub async fn receive(store: &FileStore, mut multipart: Multipart, limits: Limits
         for (_, path, ..) in &temps {
             let _ = tokio::fs::remove_file(path).await;
         }
+        if e != AppError::TooLarge {
+            drain(&mut multipart).await;
+        }
         return Err(e);
     }
     let mut files = Vec::with_capacity(temps.len());
@@ -184,6 +187,15 @@ pub async fn receive(store: &FileStore, mut multipart: Multipart, limits: Limits
         files.push(IncomingFile { original_name, media_type, size, stored_name });
     }
     Ok(Received { fields, files })
+}
+
+/// Reads and drops what is left of a refused request, up to the route's body limit, so that a
+/// browser still sending it receives the refusal instead of a reset connection. (A body over
+/// the limit is not read on: that refusal closes the connection.)
+async fn drain(multipart: &mut Multipart) {
+    while let Ok(Some(mut field)) = multipart.next_field().await {
+        while let Ok(Some(_)) = field.chunk().await {}
+    }
 }
 
 /// Removes kept files whose rows were never written (the use case refused the upload).

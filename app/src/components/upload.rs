@@ -25,6 +25,10 @@ pub fn upload_error_text(error: &AppError, t: &Texts) -> String {
 
 /// The form around an upload's fields (`children`, rendered on the server; they may hold
 /// islands of their own).
+/// The upload form's id: fields the page renders outside it (the guardian to send to) join it
+/// with `form=` so that they are sent with it, with JavaScript and without.
+pub const UPLOAD_FORM_ID: &str = "upload-form";
+
 #[island]
 pub fn UploadForm(
     /// Where the form posts.
@@ -53,7 +57,7 @@ pub fn UploadForm(
         let _ = (&ev, &done);
     };
     view! {
-        <form method="post" enctype="multipart/form-data" action=action node_ref=form_ref on:submit=on_submit class="stack upload-form">
+        <form id=UPLOAD_FORM_ID method="post" enctype="multipart/form-data" action=action node_ref=form_ref on:submit=on_submit class="stack upload-form">
             {children()}
             {move || progress.get().map(|p| view! {
                 <p class="upload-progress" role="status">

@@ -8,7 +8,7 @@ use crate::api::documents::{
 };
 use crate::components::errors::{last_error, ErrorPanel, FieldError, FormError, Loading};
 use crate::components::title::Title;
-use crate::components::upload::{upload_error_from_query, upload_error_text, UploadForm};
+use crate::components::upload::{upload_error_from_query, upload_error_text, UploadForm, UPLOAD_FORM_ID};
 use crate::domain::account::{Role, Roles};
 use crate::domain::delivery::{CardDocuments, FileStatus, RouteView, StaffProtocol, StaffUpload, UploadStatus};
 use crate::domain::documents::{refusals, CardFacts, Category, FileFacts, Refusal, UploadFacts};
@@ -191,7 +191,7 @@ fn UploadSection(d: CardDocuments) -> impl IntoView {
             <fieldset>
                 <legend>{t.docs.choose_guardian}</legend>
                 {list.into_iter().enumerate().map(|(i, (id, name))| view! {
-                    <label class="check"><input type="radio" name="guardian" value=id.to_string() required checked=i == 0/>{name}</label>
+                    <label class="check"><input type="radio" name="guardian" form=UPLOAD_FORM_ID value=id.to_string() required checked=i == 0/>{name}</label>
                 }).collect_view()}
             </fieldset>
         }.into_any(),

@@ -338,3 +338,47 @@ async fn files_sent_to_the_guardians_card_follow_the_guardianship_and_reach_the_
     assert_eq!(record_status(&app, &guardian, for_ivan).await, 404);
     assert_eq!(file_status(&app, &guardian, ivan_file).await, 404);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn with_two_guardians_the_page_asks_which_and_the_choice_is_sent_with_the_upload() {
+    let app = spawn_app().await;
+    let doctor = app.signed_in("doctor@kabinet.example").await;
+    let ivan = card_of(&app, "петров иван").await;
+    let petrov = card_of(&app, "петров дмитрий").await;
+    let ivanova = card_of(&app, "иванова анна").await;
+    // Ivan's card does not name him fully, so his files land with a guardian; he has two.
+    app.raw_sql(&format!("UPDATE patient_card SET name = '' WHERE id = {ivan}")).await;
+    app.raw_sql(&format!(
+        "INSERT INTO guardianship (guardian_card_id, ward_card_id, granted_at) VALUES ({ivanova}, {ivan}, 0)"
+    ))
+    .await;
+
+    // The page asks which guardian, and each choice belongs to the upload form although it is
+    // shown above it: without that, the browser never sends it and every upload is refused.
+    let html = app.get(&doctor, &format!("/staff/cards/{ivan}/documents")).await.text().await.unwrap();
+    assert!(html.contains("Кому из опекунов отправить"), "{html}");
+    assert!(html.contains(r#"<form id="upload-form""#), "{html}");
+    let choices: Vec<&str> = html
+        .split("<input")
+        .skip(1)
+        .filter(|tag| tag.split('>').next().unwrap().contains(r#"name="guardian""#))
+        .collect();
+    assert_eq!(choices.len(), 2, "{html}");
+    for tag in &choices {
+        assert!(tag.split('>').next().unwrap().contains(r#"form="upload-form""#), "<input{tag}");
+    }
+
+    // Without a choice the upload is refused and nothing is stored; with one it lands there.
+    let before = app.scalar("SELECT COUNT(*) FROM document_upload").await;
+    let res = upload(&app, &doctor, ivan, batch(&app, "Без выбора", false)).await;
+    assert_eq!(res.status(), 422);
+    assert_eq!(
+        error_of(res).await,
+        AppError::Validation(vec![FieldError { field: "guardian".into(), problem: Problem::Choice }])
+    );
+    assert_eq!(app.scalar("SELECT COUNT(*) FROM document_upload").await, before);
+    let chosen = batch(&app, "Для Ивановой", false).text("guardian", ivanova.to_string());
+    assert_eq!(upload(&app, &doctor, ivan, chosen).await.status(), 200);
+    let landed = app.scalar("SELECT card_id FROM medical_record WHERE title = 'Для Ивановой'").await;
+    assert_eq!(landed, ivanova, "not in Petrov's card ({petrov})");
+}
