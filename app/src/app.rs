@@ -1,23 +1,26 @@
 //! The HTML shell, the root component and the route table.
 
-use crate::components::layout::CabinetLayout;
-use crate::components::title::Title;
-use crate::i18n::{provide_i18n_context, use_lang};
-use crate::pages::{
-    account::AccountPage,
-    booking::{AppointmentsPage, BookingPage},
-    cards::{StaffCardNewPage, StaffCardPage, StaffCardsPage},
-    documents::{StaffCardDocumentsPage, StaffDocumentsPage, StaffModulesPage, StaffProtocolPage},
-    news::{NewsArticlePage, NewsListPage},
-    not_found::NotFoundPage,
-    prices::PricesPage,
-    record::{RecordItemPage, RecordPage},
-    register::{DemoMailboxPage, RegisterCodePage, RegisterPage},
-    second_factor::SecondFactorPage,
-    signin::SignInPage,
-    staff::{StaffHomePage, StaffNewsEditPage, StaffNewsListPage, StaffNewsNewPage, StaffNewsPage},
-    staff_booking::{StaffAppointmentPage, StaffBookingPage, StaffDayBookPage, StaffSchedulePage},
+use crate::features::account::page::AccountPage;
+use crate::features::booking::page::{AppointmentsPage, BookingPage};
+use crate::features::booking::staff_pages::{
+    StaffAppointmentPage, StaffBookingPage, StaffDayBookPage, StaffSchedulePage,
 };
+use crate::features::cards::pages::{StaffCardNewPage, StaffCardPage, StaffCardsPage};
+use crate::features::news::admin_pages::{StaffNewsEditPage, StaffNewsListPage, StaffNewsNewPage, StaffNewsPage};
+use crate::features::news::page::{NewsArticlePage, NewsListPage};
+use crate::features::onboarding::register_page::{DemoMailboxPage, RegisterCodePage, RegisterPage};
+use crate::features::prices::page::PricesPage;
+use crate::features::record::document_pages::{
+    StaffCardDocumentsPage, StaffDocumentsPage, StaffModulesPage, StaffProtocolPage,
+};
+use crate::features::record::page::{RecordItemPage, RecordPage};
+use crate::features::session::second_factor_page::SecondFactorPage;
+use crate::features::session::signin_page::SignInPage;
+use crate::i18n::{provide_i18n_context, use_lang};
+use crate::platform::ui::layout::CabinetLayout;
+use crate::platform::ui::not_found::NotFoundPage;
+use crate::platform::ui::staff::StaffHomePage;
+use crate::platform::ui::title::Title;
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags};
 use leptos_router::{

@@ -1,16 +1,17 @@
-//! Kabinet's shared crate: pages, components, server functions, and the domain rules that the
-//! browser and the server both run. Feature `ssr` adds the server half (state, storage
-//! interface, authentication); feature `hydrate` builds the browser half, which is only the
-//! islands: pages render on the server, and the parts that need the browser are `#[island]`s.
+//! Kabinet's shared crate, one folder per feature (`features`), on a small shared `kernel` of
+//! types every feature uses and a `platform` that carries them (request state, authentication,
+//! the server-function wrapper, the page frame). Each feature holds its rules (compiled for the
+//! browser and the server), its server functions, its pages and, with feature `ssr`, its use
+//! cases. Feature `ssr` adds the server half (use cases, state, storage interface,
+//! authentication); feature `hydrate` builds the browser half, which is only the islands: pages
+//! render on the server, and the parts that need the browser are `#[island]`s.
 #![recursion_limit = "256"]
 
-pub mod api;
 pub mod app;
-pub mod components;
-pub mod domain;
-pub mod error;
+pub mod features;
 pub mod i18n;
-pub mod pages;
+pub mod kernel;
+pub mod platform;
 #[cfg(feature = "ssr")]
 pub mod server;
 

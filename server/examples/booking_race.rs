@@ -8,7 +8,7 @@
 //! Fifty patients share the 500 clients (ten each); the clinic's per-doctor limit is raised so
 //! that only the race decides who gets a time.
 
-use app::domain::booking::format_hhmm;
+use app::features::booking::rules::format_hhmm;
 use app::server::booking_store::{BookingSettingsRecord, ScheduleDayRecord};
 use app::server::store::{Actor, AuditEntry, SeedAccount, SeedCard};
 use std::collections::BTreeMap;
@@ -63,7 +63,7 @@ fn main() -> anyhow::Result<()> {
 
     let (url, _dir, pg) = client_rt.block_on(database(&backend))?;
     let mut seed = kabinet_server::demo::seed();
-    let hash = app::server::auth::hash_password_blocking(kabinet_server::demo::PASSWORD);
+    let hash = app::platform::auth::hash_password_blocking(kabinet_server::demo::PASSWORD);
     for i in 0..PATIENTS {
         seed.cards.push(SeedCard {
             key: format!("bench-{i}"),
@@ -71,7 +71,7 @@ fn main() -> anyhow::Result<()> {
             name: format!("Пациент{i}"),
             patronymic: None,
             birth_date: time::macros::date!(1990 - 01 - 01),
-            sex: app::domain::person::Sex::Male,
+            sex: app::kernel::person::Sex::Male,
             phone: None,
             phone_confirmed: false,
             email: None,
@@ -79,7 +79,7 @@ fn main() -> anyhow::Result<()> {
             consents_signed: true,
         });
         seed.accounts.push(SeedAccount {
-            email: app::domain::email::Email::parse(&format!("bench-{i}@kabinet.example")).expect("e-mail"),
+            email: app::kernel::email::Email::parse(&format!("bench-{i}@kabinet.example")).expect("e-mail"),
             password_hash: hash.clone(),
             card: Some(format!("bench-{i}")),
             staff: None,
@@ -101,7 +101,7 @@ fn main() -> anyhow::Result<()> {
             .await?;
         let doctor = store.doctors(true).await?.into_iter().next().expect("an online doctor");
         let service = store.service_links(Some(doctor.id)).await?.first().map(|l| l.service_id);
-        let day = app::domain::time_fmt::local_date(kabinet_server::now(), 180) + time::Duration::days(10);
+        let day = app::kernel::time_fmt::local_date(kabinet_server::now(), 180) + time::Duration::days(10);
         store
             .save_schedule_day(
                 ScheduleDayRecord {

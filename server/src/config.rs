@@ -1,7 +1,7 @@
 //! Process settings, from environment variables (documented in the README). Secrets are kept
 //! out of `Debug`.
 
-use app::server::secret_box::SecretKey;
+use app::platform::secret_box::SecretKey;
 use std::net::{IpAddr, SocketAddr};
 use std::path::{Path, PathBuf};
 
@@ -41,7 +41,7 @@ pub struct Settings {
     /// a "try again" page instead (default 30; uploads and server functions are not limited).
     pub page_timeout: std::time::Duration,
     /// `KABINET_CONTACT_PRIORITY`: `phone` (default) or `email`: where attach codes go first.
-    pub contact_priority: app::server::state::ContactPriority,
+    pub contact_priority: app::platform::state::ContactPriority,
     /// `KABINET_ATTACH_CODE_TTL_HOURS`: how long an attach code is valid (default 72).
     pub attach_code_ttl_hours: i64,
     /// `KABINET_VIDEO_BASE_URL`: the video service for online consultations (default
@@ -160,8 +160,8 @@ impl Settings {
                 None => std::time::Duration::from_secs(30),
             },
             contact_priority: match get("KABINET_CONTACT_PRIORITY").as_deref().map(str::trim) {
-                None | Some("") | Some("phone") => app::server::state::ContactPriority::Phone,
-                Some("email") => app::server::state::ContactPriority::Email,
+                None | Some("") | Some("phone") => app::platform::state::ContactPriority::Phone,
+                Some("email") => app::platform::state::ContactPriority::Email,
                 Some(_) => anyhow::bail!("KABINET_CONTACT_PRIORITY must be phone or email"),
             },
             attach_code_ttl_hours: match get("KABINET_ATTACH_CODE_TTL_HOURS") {
@@ -345,7 +345,7 @@ mod tests {
 
     #[test]
     fn secret_keys_are_checked_kept_out_of_debug_and_the_file_sits_beside_the_files() {
-        let key = app::server::secret_box::SecretKey::generate().to_base64();
+        let key = app::platform::secret_box::SecretKey::generate().to_base64();
         let s = settings(&[("KABINET_SECRET_KEY", &key)]).unwrap();
         assert!(s.secret_key.is_some());
         assert!(!format!("{s:?}").contains(&key[..20]));

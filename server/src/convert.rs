@@ -21,7 +21,7 @@ mod ooxml;
 
 pub use ooxml::{drop_external_relationships, sanitize as sanitize_ooxml};
 
-use app::domain::files::{Conversion, MediaType};
+use app::kernel::media::{Conversion, MediaType};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 use tokio::process::Command;

@@ -8,9 +8,9 @@
 
 use crate::convert::Converter;
 use crate::files::FileStore;
-use app::domain::delivery::{FileStatus, Reason};
-use app::domain::files::MediaType;
-use app::server::state::Clock;
+use app::features::record::delivery::{FileStatus, Reason};
+use app::kernel::media::MediaType;
+use app::platform::state::Clock;
 use app::server::store::{Actor, AuditEntry};
 use app::server::{Store, StoreError};
 use std::sync::Arc;
@@ -61,7 +61,7 @@ impl Worker {
                     self.store.fail_file(f.id, &[Reason::ConversionFailed]).await?;
                     return Ok(false);
                 };
-                if media.conversion() == Some(app::domain::files::Conversion::ToWebp)
+                if media.conversion() == Some(app::kernel::media::Conversion::ToWebp)
                     && image_too_large(&input, media).await
                 {
                     // Told before any decoder sees it: a bomb is a few bytes that declare
@@ -110,11 +110,11 @@ impl Worker {
 /// is read).
 async fn image_too_large(path: &std::path::Path, media: MediaType) -> bool {
     use tokio::io::AsyncReadExt;
-    let mut head = Vec::with_capacity(app::domain::files::IMAGE_HEADER_BYTES);
+    let mut head = Vec::with_capacity(app::kernel::media::IMAGE_HEADER_BYTES);
     let read = match tokio::fs::File::open(path).await {
-        Ok(f) => f.take(app::domain::files::IMAGE_HEADER_BYTES as u64).read_to_end(&mut head).await,
+        Ok(f) => f.take(app::kernel::media::IMAGE_HEADER_BYTES as u64).read_to_end(&mut head).await,
         Err(e) => Err(e),
     };
     // An unreadable file fails in the converter, with its own reason.
-    read.is_ok() && app::domain::files::image_too_large(media, &head)
+    read.is_ok() && app::kernel::media::image_too_large(media, &head)
 }

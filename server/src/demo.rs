@@ -1,13 +1,13 @@
 //! The demo clinic: what `kabinet demo` loads so that a newcomer can sign in as every kind of
 //! user. Names and services are realistic; e-mails are under the reserved `.example` domain.
 
-use app::domain::account::Role;
-use app::domain::booking::VisitMode;
-use app::domain::documents::Category;
-use app::domain::email::Email;
-use app::domain::person::{PhoneNumber, Sex};
-use app::domain::record::RecordKind;
-use app::server::auth::hash_password_blocking;
+use app::features::booking::rules::VisitMode;
+use app::features::record::document_rules::Category;
+use app::features::record::rules::RecordKind;
+use app::kernel::account::Role;
+use app::kernel::email::Email;
+use app::kernel::person::{PhoneNumber, Sex};
+use app::platform::auth::hash_password_blocking;
 use app::server::store::*;
 use time::macros::date;
 
@@ -365,7 +365,7 @@ fn link(staff: &str, code: &str, mode: VisitMode, rub: i64) -> SeedLink {
 /// Online booking: four doctors open, a 5 % online discount, service links (one with
 /// prepayment), and working days from this week's Monday for five weeks, in the clinic's time.
 fn booking() -> SeedBooking {
-    let monday = app::domain::booking::week_start(app::domain::time_fmt::local_date(crate::now(), 180));
+    let monday = app::features::booking::rules::week_start(app::kernel::time_fmt::local_date(crate::now(), 180));
     let mut schedule = Vec::new();
     for i in 0..35 {
         let day = monday + time::Duration::days(i);

@@ -10,7 +10,7 @@
 //! Kept in this process, not in the database: what it protects is this process's LibreOffice,
 //! and a restart frees that as well.
 
-use app::error::AppError;
+use app::kernel::error::AppError;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;

@@ -3,9 +3,9 @@
 //! database rows that point at them are written afterwards, in one transaction; a crash in
 //! between leaves at most an unreferenced file, never a row without its bytes.
 
-use app::domain::files::{clean_name, sniff, MediaType, SNIFF_BYTES};
-use app::error::{AppError, Problem};
-use app::server::documents::IncomingFile;
+use app::features::record::document_use_cases::IncomingFile;
+use app::kernel::error::{AppError, Problem};
+use app::kernel::media::{clean_name, sniff, MediaType, SNIFF_BYTES};
 use axum::extract::Multipart;
 use rand::RngCore;
 use std::collections::HashMap;
@@ -121,7 +121,7 @@ pub async fn receive(store: &FileStore, mut multipart: Multipart, limits: Limits
                 }
                 Some(file_name) => {
                     let path = store.temp_path();
-                    let mut out = tokio::fs::File::create(&path).await.map_err(app::server::auth::internal)?;
+                    let mut out = tokio::fs::File::create(&path).await.map_err(app::platform::auth::internal)?;
                     let mut size: u64 = 0;
                     let mut head: Vec<u8> = Vec::new();
                     let mut tail: Vec<u8> = Vec::new();
@@ -141,9 +141,9 @@ pub async fn receive(store: &FileStore, mut multipart: Multipart, limits: Limits
                             if tail.len() > 2 * SNIFF_BYTES {
                                 tail.drain(..tail.len() - SNIFF_BYTES);
                             }
-                            out.write_all(&chunk).await.map_err(app::server::auth::internal)?;
+                            out.write_all(&chunk).await.map_err(app::platform::auth::internal)?;
                         }
-                        out.sync_all().await.map_err(app::server::auth::internal)
+                        out.sync_all().await.map_err(app::platform::auth::internal)
                     }
                     .await;
                     let typed = sniff(&head, &tail);
@@ -182,7 +182,7 @@ pub async fn receive(store: &FileStore, mut multipart: Multipart, limits: Limits
         let stored_name = new_name();
         if let Err(e) = store.keep(&path, &stored_name).await {
             discard(store, &files).await;
-            return Err(app::server::auth::internal(e));
+            return Err(app::platform::auth::internal(e));
         }
         files.push(IncomingFile { original_name, media_type, size, stored_name });
     }

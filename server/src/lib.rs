@@ -15,7 +15,7 @@ pub mod secret_key;
 
 use anyhow::Context;
 use app::app::{shell, App, Assets};
-use app::server::state::Clock;
+use app::platform::state::Clock;
 use app::server::{AppState, PortalConfig, Store};
 use axum::extract::FromRef;
 use axum::Router;
@@ -97,9 +97,9 @@ pub async fn build_with_store(settings: Settings, store: Arc<dyn Store>, clock: 
             "KABINET_DEMO_UNSAFE_PUBLIC: demo mode is reachable from other machines; anyone can read /demo/mail"
         );
     }
-    tokio::task::spawn_blocking(app::server::auth::prepare_decoy).await?;
+    tokio::task::spawn_blocking(app::platform::auth::prepare_decoy).await?;
     let secrets = secret_key::load(&settings)?;
-    let resealed = app::server::security::reseal_stored_secrets(&*store, &secrets).await?;
+    let resealed = app::features::security::use_cases::reseal_stored_secrets(&*store, &secrets).await?;
     if resealed.sealed > 0 {
         tracing::info!(count = resealed.sealed, "second-factor secrets sealed with the current secret key");
     }

@@ -3,7 +3,7 @@
 //! but loses none, and a message is handed to SMTP once (its Message-ID names the outbox row,
 //! so a rare resend after a crash between SMTP's "OK" and our commit is recognisable).
 
-use app::domain::outbox::{retry_delay, LEASE_SECS};
+use app::kernel::outbox::{retry_delay, LEASE_SECS};
 use app::server::store::{Channel, OutboxMail};
 use app::server::{Store, StoreError};
 use async_trait::async_trait;
@@ -94,7 +94,7 @@ pub fn spawn_worker(
     store: Arc<dyn Store>,
     channel: Channel,
     transport: Arc<dyn MailTransport>,
-    clock: app::server::state::Clock,
+    clock: app::platform::state::Clock,
 ) -> tokio::task::JoinHandle<()> {
     tokio::spawn(async move {
         let mut tick = tokio::time::interval(Duration::from_secs(2));

@@ -2,8 +2,8 @@
 //! and the health checks.
 
 use crate::ServerState;
-use app::error::AppError;
 use app::i18n::{Lang, LANG_COOKIE};
+use app::kernel::error::AppError;
 use axum::body::Body;
 use axum::extract::{Request, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
@@ -83,7 +83,7 @@ async fn set_language(State(state): State<ServerState>, Form(form): Form<LangFor
     let Some(lang) = Lang::parse(&form.lang) else {
         return (StatusCode::UNPROCESSABLE_ENTITY, "unknown language").into_response();
     };
-    let next = app::domain::paths::local_path(form.next.as_deref());
+    let next = app::kernel::paths::local_path(form.next.as_deref());
     let secure = if state.settings.secure_cookies() { "; Secure" } else { "" };
     let cookie = format!("{LANG_COOKIE}={}; Path=/; Max-Age=31536000; SameSite=Lax{secure}", lang.code());
     // `local_path` admits no character a header refuses; home is the answer if that ever slips.

@@ -6,7 +6,7 @@
 
 use crate::config::Settings;
 use anyhow::Context;
-use app::server::secret_box::{SecretBox, SecretKey};
+use app::platform::secret_box::{SecretBox, SecretKey};
 use std::io::Write;
 use std::path::Path;
 

@@ -1,8 +1,8 @@
 //! The words of documents: the clinic's upload-and-send, delivery statuses, the reasons a file
 //! cannot be sent, the date-of-birth gate, protocols and the patient's own uploads.
 
-use crate::domain::delivery::{Reason, UploadStatus};
-use crate::domain::documents::{GuardianRefusal, Refusal};
+use crate::features::record::delivery::{Reason, UploadStatus};
+use crate::features::record::document_rules::{GuardianRefusal, Refusal};
 
 pub struct DocTexts {
     pub nav_documents: &'static str,

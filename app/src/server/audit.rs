@@ -4,7 +4,7 @@
 //! names (the head is "head" in documents as in booking).
 
 use super::store::SessionRecord;
-use crate::domain::account::ActorRole;
+use crate::kernel::account::ActorRole;
 use std::net::IpAddr;
 
 /// Who does something, for the card's journal and an appointment's history.
@@ -88,7 +88,7 @@ impl AuditEntry {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::account::{Role, Roles};
+    use crate::kernel::account::{Role, Roles};
 
     fn session(roles: &[Role]) -> SessionRecord {
         SessionRecord {

@@ -5,8 +5,8 @@
 
 pub use super::audit::Actor;
 use super::store::{AuditEntry, StoreResult};
-use crate::domain::account::ActorRole;
-use crate::domain::booking::{AppointmentSource, AppointmentStatus, VisitMode};
+use crate::features::booking::rules::{AppointmentSource, AppointmentStatus, VisitMode};
+use crate::kernel::account::ActorRole;
 use async_trait::async_trait;
 use time::Date;
 

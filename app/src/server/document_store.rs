@@ -3,11 +3,11 @@
 //! that changes something writes its journal line in the same transaction.
 
 use super::store::{AuditEntry, StoreResult};
-use crate::domain::delivery::{FileStatus, Reason};
-use crate::domain::documents::{Category, UploadSource};
-use crate::domain::files::MediaType;
-use crate::domain::person::PhoneKind;
-use crate::domain::record::RecordKind;
+use crate::features::record::delivery::{FileStatus, Reason};
+use crate::features::record::document_rules::{Category, UploadSource};
+use crate::features::record::rules::RecordKind;
+use crate::kernel::media::MediaType;
+use crate::kernel::person::PhoneKind;
 use async_trait::async_trait;
 use time::Date;
 

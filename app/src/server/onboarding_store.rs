@@ -3,9 +3,9 @@
 //! transaction as its change, so the change and its message stand or fall together.
 
 use super::store::{AuditEntry, NewMail, StoreResult};
-use crate::domain::email::Email;
-use crate::domain::onboarding::ConsentKind;
-use crate::domain::person::{PhoneNumber, Sex};
+use crate::features::onboarding::rules::ConsentKind;
+use crate::kernel::email::Email;
+use crate::kernel::person::{PhoneNumber, Sex};
 use async_trait::async_trait;
 use time::Date;
 
@@ -123,7 +123,7 @@ pub struct NewConsent {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Contacts {
     pub phone: Option<String>,
-    pub phone_kind: Option<crate::domain::person::PhoneKind>,
+    pub phone_kind: Option<crate::kernel::person::PhoneKind>,
     pub email: Option<String>,
 }
 

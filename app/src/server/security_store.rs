@@ -58,7 +58,7 @@ pub struct SessionInfo {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct JournalLine {
     pub at: i64,
-    pub actor_role: crate::domain::account::ActorRole,
+    pub actor_role: crate::kernel::account::ActorRole,
     pub actor_staff_name: Option<String>,
     pub action: String,
     pub origin: String,

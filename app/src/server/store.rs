@@ -2,9 +2,9 @@
 //! crate implements them once for SQLite and once for PostgreSQL, and one conformance suite
 //! runs the same story against both.
 
-use crate::domain::account::{Role, Roles};
-use crate::domain::email::Email;
-use crate::domain::prices::{PriceSection, TariffPlan};
+use crate::features::prices::rules::{PriceSection, TariffPlan};
+use crate::kernel::account::{Role, Roles};
+use crate::kernel::email::Email;
 use async_trait::async_trait;
 use time::Date;
 
@@ -167,14 +167,14 @@ pub struct Seed {
 #[derive(Clone, Debug)]
 pub struct SeedRecord {
     pub card: String,
-    pub kind: crate::domain::record::RecordKind,
+    pub kind: crate::features::record::rules::RecordKind,
     pub days_ago: i64,
     pub staff: Option<String>,
     pub icd: Option<(String, String)>,
     pub title: String,
     pub body: String,
     /// For a document the clinic sent.
-    pub category: Option<crate::domain::documents::Category>,
+    pub category: Option<crate::features::record::document_rules::Category>,
 }
 
 /// Online booking as the demo clinic set it up.
@@ -191,7 +191,7 @@ pub struct SeedBooking {
 pub struct SeedLink {
     pub staff: String,
     pub service_code: String,
-    pub mode: crate::domain::booking::VisitMode,
+    pub mode: crate::features::booking::rules::VisitMode,
     pub show_price: bool,
     pub price: Option<i64>,
     pub prepayment: Option<i64>,
@@ -235,8 +235,8 @@ pub struct SeedCard {
     pub name: String,
     pub patronymic: Option<String>,
     pub birth_date: Date,
-    pub sex: crate::domain::person::Sex,
-    pub phone: Option<crate::domain::person::PhoneNumber>,
+    pub sex: crate::kernel::person::Sex,
+    pub phone: Option<crate::kernel::person::PhoneNumber>,
     pub phone_confirmed: bool,
     pub email: Option<Email>,
     pub incapacitated: bool,

@@ -6,8 +6,8 @@ macro_rules! booking_impl {
     ($store:ty, $db:ty) => {
         mod booking {
             use super::*;
-            use app::domain::account::ActorRole;
-            use app::domain::booking::{format_hhmm, AppointmentSource, AppointmentStatus, VisitMode};
+            use app::kernel::account::ActorRole;
+            use app::features::booking::rules::{format_hhmm, AppointmentSource, AppointmentStatus, VisitMode};
             use app::server::booking_store::*;
             use app::server::store::{AuditEntry, StoreError, StoreResult};
             use async_trait::async_trait;

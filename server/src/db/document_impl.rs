@@ -4,10 +4,10 @@ macro_rules! document_impl {
     ($store:ty, $db:ty) => {
         mod document {
             use super::*;
-            use app::domain::delivery::{FileStatus, Reason};
-            use app::domain::documents::{Category, UploadSource};
-            use app::domain::files::MediaType;
-            use app::domain::person::PhoneKind;
+            use app::features::record::delivery::{FileStatus, Reason};
+            use app::features::record::document_rules::{Category, UploadSource};
+            use app::kernel::media::MediaType;
+            use app::kernel::person::PhoneKind;
             use app::server::document_store::*;
             use app::server::store::{AuditEntry, StoreResult};
             use async_trait::async_trait;

@@ -5,9 +5,9 @@ macro_rules! onboarding_impl {
     ($store:ty, $db:ty) => {
         mod onboarding {
             use super::*;
-            use app::domain::email::Email;
-            use app::domain::onboarding::{normalize_name, ConsentKind};
-            use app::domain::person::Sex;
+            use app::kernel::email::Email;
+            use app::features::onboarding::rules::{normalize_name, ConsentKind};
+            use app::kernel::person::Sex;
             use app::server::onboarding_store::*;
             use app::server::store::{AuditEntry, NewMail, StoreError, StoreResult};
             use async_trait::async_trait;
@@ -255,7 +255,7 @@ macro_rules! onboarding_impl {
                     let kind: Option<String> = r.try_get("phone_kind").map_err(db_err)?;
                     Ok(Some(Contacts {
                         phone: r.try_get("phone").map_err(db_err)?,
-                        phone_kind: kind.as_deref().and_then(app::domain::person::PhoneKind::parse),
+                        phone_kind: kind.as_deref().and_then(app::kernel::person::PhoneKind::parse),
                         email: r.try_get("email").map_err(db_err)?,
                     }))
                 }

@@ -4,8 +4,8 @@ macro_rules! record_impl {
     ($store:ty, $db:ty) => {
         mod record {
             use super::*;
-            use app::domain::documents::Category;
-            use app::domain::record::RecordKind;
+            use app::features::record::document_rules::Category;
+            use app::features::record::rules::RecordKind;
             use app::server::record_store::*;
             use app::server::store::StoreResult;
             use async_trait::async_trait;

@@ -4,7 +4,7 @@ macro_rules! security_impl {
     ($store:ty, $db:ty) => {
         mod security {
             use super::*;
-            use app::domain::account::ActorRole;
+            use app::kernel::account::ActorRole;
             use app::server::security_store::*;
             use app::server::store::{AuditEntry, NewMail, StoreResult};
             use async_trait::async_trait;

@@ -4,9 +4,9 @@
 
 macro_rules! store_impl {
     ($store:ty, $db:ty) => {
-        use app::domain::account::{ActorRole, Role, Roles};
-        use app::domain::email::Email;
-        use app::domain::prices::{Kopecks, PriceItem, PriceSection, TariffPlan};
+        use app::kernel::account::{ActorRole, Role, Roles};
+        use app::kernel::email::Email;
+        use app::features::prices::rules::{Kopecks, PriceItem, PriceSection, TariffPlan};
         use app::server::store::*;
         use async_trait::async_trait;
         use sqlx::Row as _;
@@ -69,7 +69,7 @@ macro_rules! store_impl {
         /// Queues a message inside the caller's transaction, so it stands or falls with the change.
         /// Secret parts marked in the body are kept only until the message is sent.
         async fn enqueue_in(tx: &mut Tx<'_>, channel: Channel, mail: &NewMail, now: i64) -> StoreResult<()> {
-            let (body, after_send) = app::domain::outbox::split_secrets(&mail.body);
+            let (body, after_send) = app::kernel::outbox::split_secrets(&mail.body);
             sqlx::query(
                 "INSERT INTO outbox (channel, recipient, subject, body, body_after_send, created_at, next_attempt_at)
                  VALUES ($1, $2, $3, $4, $5, $6, $6)",
@@ -90,7 +90,7 @@ macro_rules! store_impl {
         /// `{prefix}patronymic`; empty when the row has none (a LEFT JOIN that found nothing).
         fn name_of(r: &DbRow, prefix: &str) -> StoreResult<String> {
             let get = |c: &str| r.try_get::<Option<String>, _>(format!("{prefix}{c}").as_str()).map_err(db_err);
-            Ok(app::domain::person::FullName {
+            Ok(app::kernel::person::FullName {
                 surname: get("surname")?.unwrap_or_default(),
                 name: get("name")?.unwrap_or_default(),
                 patronymic: get("patronymic")?.filter(|p| !p.is_empty()),
@@ -615,7 +615,7 @@ macro_rules! store_impl {
             }
 
             async fn outbox_enqueue(&self, mail: NewMail, now: i64) -> StoreResult<i64> {
-                let (body, after_send) = app::domain::outbox::split_secrets(&mail.body);
+                let (body, after_send) = app::kernel::outbox::split_secrets(&mail.body);
                 sqlx::query(
                     "INSERT INTO outbox (channel, recipient, subject, body, body_after_send, created_at, next_attempt_at)
                      VALUES ('email', $1, $2, $3, $4, $5, $5) RETURNING id",
@@ -779,7 +779,7 @@ macro_rules! store_impl {
                     .bind(c.email.as_ref().map(|e| e.as_str().to_string()))
                     .bind(c.incapacitated)
                     .bind(now)
-                    .bind(app::domain::onboarding::normalize_name(&format!(
+                    .bind(app::features::onboarding::rules::normalize_name(&format!(
                         "{} {} {}",
                         c.surname,
                         c.name,
@@ -791,8 +791,8 @@ macro_rules! store_impl {
                     .map_err(db_err)?;
                     ids.insert(format!("card:{}", c.key), id);
                     if c.consents_signed {
-                        for kind in app::domain::onboarding::ConsentKind::ALL {
-                            let email = (kind == app::domain::onboarding::ConsentKind::EmailResults)
+                        for kind in app::features::onboarding::rules::ConsentKind::ALL {
+                            let email = (kind == app::features::onboarding::rules::ConsentKind::EmailResults)
                                 .then(|| c.email.as_ref().map(|e| e.as_str().to_string()))
                                 .flatten();
                             sqlx::query(
@@ -802,7 +802,7 @@ macro_rules! store_impl {
                             .bind(id)
                             .bind(kind.as_str())
                             .bind(format_date(time::OffsetDateTime::from_unix_timestamp(now).map_err(|e| StoreError::Corrupt(e.to_string()))?.date()))
-                            .bind(app::domain::onboarding::CONSENT_TEXT_VERSION)
+                            .bind(app::features::onboarding::rules::CONSENT_TEXT_VERSION)
                             .bind(email)
                             .bind(now)
                             .execute(&mut *tx)
@@ -955,7 +955,7 @@ macro_rules! store_impl {
                         None => None,
                     };
                     let (icd_code, icd_text) = r.icd.clone().unzip();
-                    let search = app::domain::record::search_key(&format!(
+                    let search = app::features::record::rules::search_key(&format!(
                         "{} {} {} {}",
                         r.title,
                         r.body,

@@ -3,8 +3,8 @@
 //! answer 401. Server functions check their own rights again; this is the second lock.
 
 use crate::ServerState;
-use app::error::AppError;
-use app::server::auth::{session_token, token_hash, RequestContext, SESSION_IDLE_SECS};
+use app::kernel::error::AppError;
+use app::platform::auth::{session_token, token_hash, RequestContext, SESSION_IDLE_SECS};
 use axum::extract::{ConnectInfo, Request, State};
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::middleware::Next;
@@ -68,7 +68,7 @@ pub async fn guard(State(state): State<ServerState>, mut req: Request, next: Nex
             match state.app.store.session(&token_hash(&token), now, now - SESSION_IDLE_SECS).await {
                 Ok(s) => s,
                 Err(e) => {
-                    let err = app::server::auth::internal(e);
+                    let err = app::platform::auth::internal(e);
                     return (StatusCode::SERVICE_UNAVAILABLE, err.message(app::i18n::Lang::Ru.texts())).into_response();
                 }
             }

@@ -5,7 +5,7 @@
 //! refused with 413 beyond it; and a 429 says when to come back (`Retry-After`).
 
 use crate::routes::error_answer;
-use app::error::AppError;
+use app::kernel::error::AppError;
 use axum::body::Body;
 use axum::extract::Request;
 use axum::http::{header, HeaderValue, StatusCode};

@@ -7,12 +7,12 @@
 
 use crate::files::{self, Limits};
 use crate::ServerState;
-use app::domain::documents::{MAX_FILES_PER_UPLOAD, MAX_FILE_BYTES};
-use app::domain::files::{content_disposition, MediaType, Preview};
-use app::error::AppError;
+use app::features::record::document_rules::{MAX_FILES_PER_UPLOAD, MAX_FILE_BYTES};
+use app::features::record::document_use_cases::{self, OwnUploadForm, UploadForm};
 use app::i18n::Lang;
-use app::server::auth::{self, RequestContext};
-use app::server::documents::{self, OwnUploadForm, UploadForm};
+use app::kernel::error::AppError;
+use app::kernel::media::{content_disposition, MediaType, Preview};
+use app::platform::auth::{self, RequestContext};
 use axum::body::Body;
 use axum::extract::{DefaultBodyLimit, Extension, Multipart, Path, Query, Request, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
@@ -116,7 +116,8 @@ async fn clinic_upload(
             own_consent: f.contains_key("own_consent"),
         };
         let result =
-            documents::clinic_upload(&state.app, &session, ctx.peer, card_id, form, received.files.clone()).await;
+            document_use_cases::clinic_upload(&state.app, &session, ctx.peer, card_id, form, received.files.clone())
+                .await;
         if result.is_err() {
             files::discard(&state.files, &received.files).await;
         }
@@ -139,7 +140,7 @@ async fn own_upload(
             title: field(&received.fields, "title").into(),
             visit_date: field(&received.fields, "visit_date").into(),
         };
-        let result = documents::own_upload(&state.app, &session, ctx.peer, form, received.files.clone()).await;
+        let result = document_use_cases::own_upload(&state.app, &session, ctx.peer, form, received.files.clone()).await;
         if result.is_err() {
             files::discard(&state.files, &received.files).await;
         }
@@ -179,7 +180,7 @@ async fn file(
     let headers = req.headers().clone();
     let served = async {
         let session = ctx.session.clone().ok_or(AppError::Unauthenticated)?;
-        documents::fetch_file(&state.app, &session, ctx.peer, id, q.copy.is_some()).await
+        document_use_cases::fetch_file(&state.app, &session, ctx.peer, id, q.copy.is_some()).await
     }
     .await;
     let served = match served {
@@ -237,7 +238,7 @@ async fn export_pdf(
     let lang = lang_of(&headers);
     let result = async {
         let session = ctx.session.clone().ok_or(AppError::Unauthenticated)?;
-        let html = app::server::export::record_html(&state.app, &session, ctx.peer, lang).await?;
+        let html = app::features::record::export::record_html(&state.app, &session, ctx.peer, lang).await?;
         let _turn = state.exports.begin(session.account_id, state.app.now()).await?;
         state.converter.html_to_pdf(&html).await.map_err(|error| {
             tracing::error!(%error, "record export: conversion failed");

@@ -2,7 +2,7 @@
 //! link the right card exactly once.
 
 use crate::support::{error_of, spawn_app, spawn_app_with_env, TestApp};
-use app::error::AppError;
+use app::kernel::error::AppError;
 use app::server::store::{Channel, OutboxMail};
 
 /// The newest message to `to` and the nine digits in it.
@@ -34,7 +34,7 @@ async fn new_card(app: &TestApp, desk: &reqwest::Client, surname: &str, birth: &
 }
 
 async fn profiles(app: &TestApp, c: &reqwest::Client) -> Vec<i64> {
-    let me: Option<app::domain::account::Me> = app.rpc(c, "current_user", &[]).await.json().await.unwrap();
+    let me: Option<app::kernel::account::Me> = app.rpc(c, "current_user", &[]).await.json().await.unwrap();
     me.unwrap().profiles.into_iter().map(|p| p.card_id).collect()
 }
 

@@ -3,9 +3,11 @@
 //! limits hold, online consultations carry a video link, and every change has a history.
 
 use crate::support::{error_of, spawn_app, spawn_app_with_env, TestApp};
-use app::domain::account::{ActorRole, Role};
-use app::domain::booking::{AppointmentHistory, AppointmentStatus, BookingView, DayBook, MyAppointments, VisitMode};
-use app::error::{AppError, Problem};
+use app::features::booking::rules::{
+    AppointmentHistory, AppointmentStatus, BookingView, DayBook, MyAppointments, VisitMode,
+};
+use app::kernel::account::{ActorRole, Role};
+use app::kernel::error::{AppError, Problem};
 use std::collections::BTreeMap;
 
 /// A doctor's bookable times on one day, as the booking page offers them.
@@ -38,7 +40,7 @@ async fn pick(app: &TestApp, c: &reqwest::Client, specialty: &str, code: Option<
         .map(|code| first.services.iter().find(|s| s.code == code).expect("service").service_id.to_string())
         .unwrap_or_default();
     let with_service = view(app, c, &doctor, &service, "").await;
-    let today = app::domain::time_fmt::local_date(app.clock.now(), 180);
+    let today = app::kernel::time_fmt::local_date(app.clock.now(), 180);
     let day = with_service
         .days
         .iter()
@@ -47,7 +49,7 @@ async fn pick(app: &TestApp, c: &reqwest::Client, specialty: &str, code: Option<
         .day
         .to_string();
     let v = view(app, c, &doctor, &service, &day).await;
-    let times = v.slots.iter().map(|m| app::domain::booking::format_hhmm(*m)).collect();
+    let times = v.slots.iter().map(|m| app::features::booking::rules::format_hhmm(*m)).collect();
     Pick { doctor, service, day, times }
 }
 
@@ -71,7 +73,7 @@ async fn history(app: &TestApp, desk: &reqwest::Client, id: i64) -> AppointmentH
 /// Live appointments held on (doctor, day, time), read from the database.
 async fn live_at(app: &TestApp, p: &Pick, time: &str) -> usize {
     let day = time::Date::parse(&p.day, time::macros::format_description!("[year]-[month]-[day]")).unwrap();
-    let minute = app::domain::booking::parse_hhmm(time).unwrap();
+    let minute = app::features::booking::rules::parse_hhmm(time).unwrap();
     let rows = app.store.appointments_for_day(p.doctor.parse().unwrap(), day).await.unwrap();
     rows.iter().filter(|a| a.start_min == minute && a.status.is_active()).count()
 }
@@ -107,9 +109,8 @@ async fn two_hundred_requests_for_one_time_make_one_appointment_and_clear_refusa
             match serde_json::from_str::<AppError>(&body).unwrap() {
                 AppError::SlotTaken { nearest } => {
                     assert!(!nearest.is_empty(), "the refusal offers other times");
-                    assert!(nearest
-                        .iter()
-                        .all(|s| app::domain::booking::format_hhmm(s.start_min) != time || s.day.to_string() != p.day));
+                    assert!(nearest.iter().all(|s| app::features::booking::rules::format_hhmm(s.start_min) != time
+                        || s.day.to_string() != p.day));
                 }
                 other => panic!("unexpected refusal {other:?}"),
             }
@@ -157,7 +158,7 @@ async fn cancelling_needs_a_reason_frees_the_time_and_shows_in_the_day_book_and_
     assert!(view(&app, &guardian, &p.doctor, &p.service, &p.day)
         .await
         .slots
-        .contains(&app::domain::booking::parse_hhmm(&time).unwrap()));
+        .contains(&app::features::booking::rules::parse_hhmm(&time).unwrap()));
     assert_eq!(book(&app, &guardian, &p, &time).await.status(), 200);
     // The desk sees both in the day's book: the cancelled one with its reason.
     let res = app.rpc(&desk, "day_book", &[("doctor", &p.doctor), ("day", &p.day)]).await;
@@ -301,7 +302,7 @@ async fn the_front_desk_books_confirms_and_completes_and_a_guardian_books_for_th
     let desk = app.signed_in("registrar@kabinet.example").await;
     let guardian = app.signed_in("guardian@kabinet.example").await;
     // The guardian switches to the child's profile and books the paediatrician.
-    let me: Option<app::domain::account::Me> = app.rpc(&guardian, "current_user", &[]).await.json().await.unwrap();
+    let me: Option<app::kernel::account::Me> = app.rpc(&guardian, "current_user", &[]).await.json().await.unwrap();
     let ward = me.unwrap().profiles.into_iter().find(|p| p.is_ward).expect("a ward").card_id;
     assert_eq!(app.rpc(&guardian, "switch_profile", &[("card_id", &ward.to_string())]).await.status(), 200);
     let p = pick(&app, &guardian, "Педиатр", Some("B01.031.001"), 2).await;
@@ -413,8 +414,8 @@ async fn schedules_are_edited_by_day_copied_week_to_week_and_make_the_free_times
     let all = view(&app, &patient, "", "", "").await;
     let doctor = all.doctors.iter().find(|d| d.specialty == "Врач ультразвуковой диагностики").unwrap().id.to_string();
     // A Monday four weeks ahead (beyond the demo's schedule), then the week after it.
-    let today = app::domain::time_fmt::local_date(app.clock.now(), 180);
-    let monday = app::domain::booking::week_start(today) + time::Duration::days(14);
+    let today = app::kernel::time_fmt::local_date(app.clock.now(), 180);
+    let monday = app::features::booking::rules::week_start(today) + time::Duration::days(14);
     let (app_ref, desk_ref) = (&app, &desk);
     let form = |day: String, start: &'static str, end: &'static str, breaks: &'static str| {
         let (doctor, app, desk) = (doctor.clone(), app_ref, desk_ref);
@@ -447,7 +448,7 @@ async fn schedules_are_edited_by_day_copied_week_to_week_and_make_the_free_times
     for day in [monday, next] {
         let v = view(&app, &patient, &doctor, "", &day.to_string()).await;
         if v.day == Some(day) {
-            let hours: Vec<String> = v.slots.iter().map(|m| app::domain::booking::format_hhmm(*m)).collect();
+            let hours: Vec<String> = v.slots.iter().map(|m| app::features::booking::rules::format_hhmm(*m)).collect();
             assert_eq!(hours, ["09:00", "09:30", "10:30", "11:00", "11:30"], "{day}");
         } else {
             // Beyond the cabinet's three-week horizon: the desk's book still has the times.

@@ -5,11 +5,11 @@
 //! date-of-birth gate holds for direct file URLs; wards' files land where the rules say.
 
 use crate::support::{error_of, spawn_app, spawn_app_with_env, TestApp};
-use app::domain::account::ActorRole;
-use app::domain::delivery::{CardDocuments, FileStatus, Gate, Reason, UploadStatus};
-use app::domain::documents::{Refusal, MAX_FILE_BYTES};
-use app::domain::record::{RecordDetail, RecordList};
-use app::error::{AppError, Problem};
+use app::features::record::delivery::{CardDocuments, FileStatus, Gate, Reason, UploadStatus};
+use app::features::record::document_rules::{Refusal, MAX_FILE_BYTES};
+use app::features::record::rules::{RecordDetail, RecordList};
+use app::kernel::account::ActorRole;
+use app::kernel::error::{AppError, Problem};
 use reqwest::multipart::{Form, Part};
 use std::time::Duration;
 
@@ -130,11 +130,11 @@ async fn a_nine_file_batch_ends_with_each_files_status_and_its_converted_copy() 
     let by_name = |n: &str| u.files.iter().find(|f| f.name == n).unwrap_or_else(|| panic!("{n}"));
     for n in ["Заключение.docx", "Анализы.xlsx"] {
         assert_eq!(by_name(n).status, FileStatus::Delivered, "{n}");
-        assert_eq!(by_name(n).converted, Some(app::domain::files::MediaType::Pdf), "{n}");
+        assert_eq!(by_name(n).converted, Some(app::kernel::media::MediaType::Pdf), "{n}");
     }
     for n in ["IMG_0001.HEIC", "scan.png", "photo.jpg"] {
         assert_eq!(by_name(n).status, FileStatus::Delivered, "{n}");
-        assert_eq!(by_name(n).converted, Some(app::domain::files::MediaType::Webp), "{n}");
+        assert_eq!(by_name(n).converted, Some(app::kernel::media::MediaType::Webp), "{n}");
     }
     assert_eq!(by_name("МРТ 16 МБ.pdf").status, FileStatus::Delivered);
     assert_eq!(by_name("МРТ 16 МБ.pdf").converted, None);
@@ -431,7 +431,7 @@ async fn a_wards_files_land_with_the_guardian_when_the_ward_is_not_fully_named()
     app.raw_sql(&format!("UPDATE patient_card SET name = '' WHERE id = {child}")).await;
     let docs = documents(&app, &doctor, child).await;
     assert!(
-        matches!(docs.route, app::domain::delivery::RouteView::Guardian { card_id, .. } if card_id == guardian_card)
+        matches!(docs.route, app::features::record::delivery::RouteView::Guardian { card_id, .. } if card_id == guardian_card)
     );
     let res =
         upload(&app, &doctor, child, batch("Справка для опекуна", "conclusion", vec![("a.pdf", pdf(500))], &[0])).await;
@@ -464,7 +464,7 @@ async fn a_wards_files_land_with_the_guardian_when_the_ward_is_not_fully_named()
     // When no guardian can receive (a landline), the sender sees why and nothing is sent.
     app.raw_sql(&format!("UPDATE patient_card SET phone_kind = 'landline' WHERE id = {guardian_card}")).await;
     let docs = documents(&app, &doctor, child).await;
-    assert!(matches!(&docs.route, app::domain::delivery::RouteView::Nobody(r) if r.len() == 1));
+    assert!(matches!(&docs.route, app::features::record::delivery::RouteView::Nobody(r) if r.len() == 1));
     let form = batch("Никому", "analyses", vec![("a.pdf", pdf(500))], &[0]);
     assert_eq!(upload(&app, &doctor, child, form).await.status(), 200);
     let docs = documents(&app, &doctor, child).await;

@@ -2,8 +2,8 @@
 //! a failed request: titles in the page head, "next" addresses, oversized and malformed bodies.
 
 use crate::support::{error_of, spawn_app, TestApp, PASSWORD};
-use app::domain::documents::MAX_FILE_BYTES;
-use app::error::{AppError, Problem};
+use app::features::record::document_rules::MAX_FILE_BYTES;
+use app::kernel::error::{AppError, Problem};
 use reqwest::multipart::{Form, Part};
 
 /// An editor's headline built to close `<title>` and open elements of its own.
@@ -104,7 +104,7 @@ async fn an_oversized_body_to_a_server_function_is_413_with_a_clear_message() {
     assert_eq!(res.text().await.unwrap(), app::i18n::RU.err_too_large);
     // The long texts still fit: a news item of the most characters, all Cyrillic.
     let editor = app.signed_in("editor@kabinet.example").await;
-    let body = "ж".repeat(app::domain::news::BODY_MAX);
+    let body = "ж".repeat(app::features::news::rules::BODY_MAX);
     let res = app.rpc(&editor, "news_save", &[("title", "Длинная новость"), ("body", &body)]).await;
     assert_eq!(res.status(), 200);
 }

@@ -1,8 +1,8 @@
 //! The real server over HTTP: sign-in, sessions, headers, news, prices, language, profiles.
 
 use crate::support::{spawn_app, PASSWORD};
-use app::domain::account::ActorRole;
-use app::error::AppError;
+use app::kernel::account::ActorRole;
+use app::kernel::error::AppError;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn health_and_readiness_answer() {
@@ -293,7 +293,7 @@ async fn scheduled_news_appears_at_its_time() {
     let app = spawn_app().await;
     let editor = app.signed_in("editor@kabinet.example").await;
     let id: i64 = app.rpc(&editor, "news_save", &[("title", "Завтра"), ("body", "Текст")]).await.json().await.unwrap();
-    let at = app::domain::time_fmt::to_input_value(app.clock.now() + 2 * 3600, 180);
+    let at = app::kernel::time_fmt::to_input_value(app.clock.now() + 2 * 3600, 180);
     let res = app.rpc(&editor, "news_publish", &[("id", &id.to_string()), ("publish_at", &at)]).await;
     assert_eq!(res.status(), 200);
     let bad = app.rpc(&editor, "news_publish", &[("id", &id.to_string()), ("publish_at", "завтра")]).await;
@@ -339,7 +339,7 @@ async fn prices_offer_only_the_plans_shown_in_the_cabinet() {
 async fn guardian_switches_to_the_ward_and_it_is_journalled() {
     let app = spawn_app().await;
     let c = app.signed_in("guardian@kabinet.example").await;
-    let me: Option<app::domain::account::Me> = app.rpc(&c, "current_user", &[]).await.json().await.unwrap();
+    let me: Option<app::kernel::account::Me> = app.rpc(&c, "current_user", &[]).await.json().await.unwrap();
     let me = me.unwrap();
     assert_eq!(me.profiles.len(), 3, "his own and his two children's");
     let ward = me.profiles.iter().find(|p| p.is_ward).unwrap().clone();
@@ -347,7 +347,7 @@ async fn guardian_switches_to_the_ward_and_it_is_journalled() {
 
     let res = app.rpc(&c, "switch_profile", &[("card_id", &ward.card_id.to_string())]).await;
     assert_eq!(res.status(), 200);
-    let me: Option<app::domain::account::Me> = app.rpc(&c, "current_user", &[]).await.json().await.unwrap();
+    let me: Option<app::kernel::account::Me> = app.rpc(&c, "current_user", &[]).await.json().await.unwrap();
     assert_eq!(me.unwrap().active_card_id, Some(ward.card_id));
     let journal = app.store.audit_for_card(ward.card_id).await.unwrap();
     assert_eq!(journal[0].action, "card.open");
@@ -355,7 +355,7 @@ async fn guardian_switches_to_the_ward_and_it_is_journalled() {
 
     // Another family's card: the same answer as a card that does not exist.
     let patient = app.signed_in("patient@kabinet.example").await;
-    let theirs: Option<app::domain::account::Me> = app.rpc(&patient, "current_user", &[]).await.json().await.unwrap();
+    let theirs: Option<app::kernel::account::Me> = app.rpc(&patient, "current_user", &[]).await.json().await.unwrap();
     let other = theirs.unwrap().profiles[0].card_id;
     let res = app.rpc(&c, "switch_profile", &[("card_id", &other.to_string())]).await;
     assert_eq!(res.status(), 404);

@@ -122,7 +122,7 @@ async fn a_newcomers_install_with_relative_folders_converts_a_docx_and_exports_t
     let doctor = server.signed_in("doctor@kabinet.example").await;
     let res = server.rpc(&doctor, "document_card_search", &[("query", "иванова анна")]).await;
     assert_eq!(res.status(), 200);
-    let cards: Vec<app::domain::card::CardSummary> = res.json().await.unwrap();
+    let cards: Vec<app::features::cards::rules::CardSummary> = res.json().await.unwrap();
     let card = cards[0].id;
     let docx = std::fs::read(format!("{}/tests/fixtures/letter.docx", env!("CARGO_MANIFEST_DIR"))).unwrap();
     let form = Form::new()
@@ -147,16 +147,16 @@ async fn a_newcomers_install_with_relative_folders_converts_a_docx_and_exports_t
     let started = Instant::now();
     let file = loop {
         let res = server.rpc(&doctor, "card_documents", &[("id", &card.to_string())]).await;
-        let docs: app::domain::delivery::CardDocuments = res.json().await.unwrap();
+        let docs: app::features::record::delivery::CardDocuments = res.json().await.unwrap();
         let file = docs.uploads[0].files[0].clone();
-        if file.status != app::domain::delivery::FileStatus::Queued {
+        if file.status != app::features::record::delivery::FileStatus::Queued {
             break file;
         }
         assert!(started.elapsed() < Duration::from_secs(60), "still queued after a minute");
         tokio::time::sleep(Duration::from_millis(250)).await;
     };
-    assert_eq!(file.status, app::domain::delivery::FileStatus::Delivered, "{:?}", file.reasons);
-    assert_eq!(file.converted, Some(app::domain::files::MediaType::Pdf));
+    assert_eq!(file.status, app::features::record::delivery::FileStatus::Delivered, "{:?}", file.reasons);
+    assert_eq!(file.converted, Some(app::kernel::media::MediaType::Pdf));
     // The copy sits in the default folder, under the server's working directory.
     let pdfs = std::fs::read_dir(server.dir.path().join("data/files"))
         .unwrap()

@@ -3,7 +3,7 @@
 
 use crate::outbox::{body_of, free_port, SmtpSink};
 use crate::support::{error_of, spawn_app, spawn_app_with_env, TestApp};
-use app::error::{AppError, Problem};
+use app::kernel::error::{AppError, Problem};
 use app::server::store::OutboxMail;
 use std::time::Duration;
 
@@ -244,7 +244,7 @@ async fn the_front_desk_creates_a_card_records_consents_and_invites() {
     }
     // Found by the start of the surname, in any case.
     let res = app.rpc(&desk, "card_search", &[("query", "соко"), ("birth_date", "")]).await;
-    let found: Vec<app::domain::card::CardSummary> = res.json().await.unwrap();
+    let found: Vec<app::features::cards::rules::CardSummary> = res.json().await.unwrap();
     assert_eq!(found.iter().map(|c| c.id).collect::<Vec<_>>(), [id]);
     assert!(!found[0].consents_complete);
 
@@ -296,9 +296,9 @@ async fn the_front_desk_creates_a_card_records_consents_and_invites() {
         .await;
     assert_eq!(res.status(), 200);
     let res = app.rpc(&desk, "get_card", &[("id", &id_s)]).await;
-    let card: app::domain::card::CardDetail = res.json().await.unwrap();
+    let card: app::features::cards::rules::CardDetail = res.json().await.unwrap();
     assert!(card.consents_complete);
-    assert!(card.consents.iter().all(|c| c.text_version == app::domain::onboarding::CONSENT_TEXT_VERSION));
+    assert!(card.consents.iter().all(|c| c.text_version == app::features::onboarding::rules::CONSENT_TEXT_VERSION));
 
     let res = app.rpc(&desk, "send_invitation", &[("id", &id_s)]).await;
     assert_eq!(res.status(), 200);

@@ -146,7 +146,7 @@ async fn mail_survives_an_smtp_outage_and_arrives_once_on_postgres() {
 /// A message with a secret part: sent whole, kept without the secret once sent; the
 /// development SMS provider, whose only delivery is the outbox row, keeps it.
 async fn secrets_after_sending(store: &dyn Store) {
-    use app::domain::outbox::secret;
+    use app::kernel::outbox::secret;
     let dir = tempfile::tempdir().unwrap();
     let port = free_port();
     let sink = SmtpSink::start(port, dir.path());

@@ -3,9 +3,9 @@
 //! record is journalled, by the guardian for a ward.
 
 use crate::support::{error_of, spawn_app, TestApp};
-use app::domain::account::ActorRole;
-use app::domain::record::{RecordDetail, RecordKind, RecordList};
-use app::error::AppError;
+use app::features::record::rules::{RecordDetail, RecordKind, RecordList};
+use app::kernel::account::ActorRole;
+use app::kernel::error::AppError;
 
 async fn list(app: &TestApp, c: &reqwest::Client, query: &[(&str, &str)]) -> RecordList {
     let mut form: Vec<(&str, &str)> = ["kind", "from", "to", "doctor", "q", "page"].iter().map(|k| (*k, "")).collect();
@@ -70,7 +70,7 @@ async fn another_cards_record_is_not_found_like_a_missing_one_and_a_guardian_rea
     assert_eq!((theirs.status().as_u16(), missing.status().as_u16()), (404, 404));
     assert_eq!(error_of(theirs).await, error_of(missing).await);
     // In the child's profile he reads the child's record, journalled as her guardian.
-    let me: Option<app::domain::account::Me> = app.rpc(&guardian, "current_user", &[]).await.json().await.unwrap();
+    let me: Option<app::kernel::account::Me> = app.rpc(&guardian, "current_user", &[]).await.json().await.unwrap();
     let ward = me.unwrap().profiles.into_iter().find(|p| p.is_ward).unwrap().card_id;
     assert_eq!(app.rpc(&guardian, "switch_profile", &[("card_id", &ward.to_string())]).await.status(), 200);
     let child = list(&app, &guardian, &[]).await;

@@ -2,11 +2,11 @@
 //! requirement, through the real server.
 
 use crate::support::{error_of, spawn_app, spawn_app_with_env, TestApp, PASSWORD, TEST_SECRET_KEY};
-use app::domain::account::{ActorRole, Role};
-use app::domain::account_page::AccountPage;
-use app::error::{AppError, Problem};
-use app::server::secret_box::{Opened, SecretBox, SecretKey};
-use app::server::security::{reseal_stored_secrets, ResealReport};
+use app::features::account::rules::AccountPage;
+use app::features::security::use_cases::{reseal_stored_secrets, ResealReport};
+use app::kernel::account::{ActorRole, Role};
+use app::kernel::error::{AppError, Problem};
+use app::platform::secret_box::{Opened, SecretBox, SecretKey};
 use app::server::store::{Actor, AuditEntry};
 use totp_rs::{Builder, Secret};
 

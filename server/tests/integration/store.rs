@@ -1,12 +1,12 @@
 //! One storage story, run against SQLite and against PostgreSQL.
 
 use crate::support::{demo_seed, pg_db, sqlite_db};
-use app::domain::account::{ActorRole, Role};
-use app::domain::delivery::{FileStatus, Reason};
-use app::domain::documents::{Category, Refusal, UploadSource};
-use app::domain::email::Email;
-use app::domain::files::MediaType;
-use app::domain::record::RecordKind;
+use app::features::record::delivery::{FileStatus, Reason};
+use app::features::record::document_rules::{Category, Refusal, UploadSource};
+use app::features::record::rules::RecordKind;
+use app::kernel::account::{ActorRole, Role};
+use app::kernel::email::Email;
+use app::kernel::media::MediaType;
 use app::server::document_store::{NewFile, NewUpload};
 use app::server::record_store::RecordQuery;
 use app::server::store::{Actor, AuditEntry, Channel, NewMail, NewSession};

@@ -255,7 +255,7 @@ impl TestApp {
 }
 
 /// The `AppError` a server function answered with.
-pub async fn error_of(res: reqwest::Response) -> app::error::AppError {
+pub async fn error_of(res: reqwest::Response) -> app::kernel::error::AppError {
     let body = res.text().await.unwrap();
     serde_json::from_str(&body).unwrap_or_else(|e| panic!("not an AppError ({e}): {body}"))
 }

@@ -6,13 +6,13 @@
 //! own record once the ward has an account.
 
 use crate::support::{error_of, spawn_app, TestApp};
-use app::domain::account::Roles;
-use app::domain::delivery::{CardDocuments, FileStatus, Reason};
-use app::domain::documents::Refusal;
-use app::domain::record::RecordList;
-use app::error::{AppError, FieldError, Problem};
+use app::features::record::delivery::{CardDocuments, FileStatus, Reason};
+use app::features::record::document_rules::Refusal;
+use app::features::record::rules::RecordList;
 use app::i18n::Lang;
-use app::server::state::{AppState, ContactPriority, PortalConfig};
+use app::kernel::account::Roles;
+use app::kernel::error::{AppError, FieldError, Problem};
+use app::platform::state::{AppState, ContactPriority, PortalConfig};
 use app::server::store::SessionRecord;
 use reqwest::multipart::{Form, Part};
 use std::sync::Arc;
@@ -131,8 +131,8 @@ async fn export_html(app: &TestApp, account_email: &str, own_card: i64, card: i6
             attach_code_ttl_secs: 900,
             video_base_url: String::new(),
             video_link_minutes: 10,
-            secrets: app::server::secret_box::SecretBox::new(
-                app::server::secret_box::SecretKey::parse(crate::support::TEST_SECRET_KEY).expect("test key"),
+            secrets: app::platform::secret_box::SecretBox::new(
+                app::platform::secret_box::SecretKey::parse(crate::support::TEST_SECRET_KEY).expect("test key"),
                 None,
             ),
         }),
@@ -147,7 +147,7 @@ async fn export_html(app: &TestApp, account_email: &str, own_card: i64, card: i6
         totp_enabled: false,
         staff_totp_required: false,
     };
-    app::server::export::record_html(&state, &session, "127.0.0.1".parse().unwrap(), Lang::Ru).await.unwrap()
+    app::features::record::export::record_html(&state, &session, "127.0.0.1".parse().unwrap(), Lang::Ru).await.unwrap()
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -1,0 +1,145 @@
+//! Online booking settings: the general discount, limits, doctors' online switch and their
+//! service links.
+
+use super::*;
+
+#[component]
+pub fn StaffBookingPage() -> impl IntoView {
+    let t = use_texts();
+    let settings = ServerAction::<SaveBookingSettings>::new();
+    let doctor = ServerAction::<SetDoctorBooking>::new();
+    let link = ServerAction::<SaveServiceLink>::new();
+    let unlink = ServerAction::<DeleteServiceLink>::new();
+    let data = Resource::new(
+        move || (settings.version().get(), doctor.version().get(), link.version().get(), unlink.version().get()),
+        |_| get_booking_admin(),
+    );
+    let saved = use_query_map().get_untracked().get("saved").is_some();
+    view! {
+        <Title text=t.nav_booking_settings/>
+        <StaffBookingNav/>
+        <h1>{t.booking_settings_title}</h1>
+        {saved.then(|| view! { <p class="notice" role="status">{t.saved}</p> })}
+        <Suspense fallback=Loading>
+            {move || Suspend::new(async move {
+                match data.await {
+                    Err(e) => view! { <ErrorPanel error=e/> }.into_any(),
+                    Ok(a) => view! { <BookingAdminView a settings doctor link unlink/> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn BookingAdminView(
+    a: BookingAdmin,
+    settings: ServerAction<SaveBookingSettings>,
+    doctor: ServerAction<SetDoctorBooking>,
+    link: ServerAction<SaveServiceLink>,
+    unlink: ServerAction<DeleteServiceLink>,
+) -> impl IntoView {
+    let t = use_texts();
+    let error = last_error(settings.value());
+    let s = a.settings;
+    let services = a.services.clone();
+    view! {
+        <section class="panel" aria-labelledby="settings-heading">
+            <h2 id="settings-heading">{t.booking_rules_title}</h2>
+            <ActionForm action=settings attr:class="stack">
+                <label for="online_discount_percent">{t.online_discount}</label>
+                <input id="online_discount_percent" name="online_discount_percent" type="number" min="0" max="100" required
+                    value=s.online_discount_percent.to_string() aria-describedby="online_discount_percent-error"/>
+                <FieldError error field="online_discount_percent"/>
+                <label for="max_future_per_doctor">{t.max_future}</label>
+                <input id="max_future_per_doctor" name="max_future_per_doctor" type="number" min="1" max="50" required
+                    value=s.max_future_per_doctor.to_string() aria-describedby="max_future_per_doctor-error"/>
+                <FieldError error field="max_future_per_doctor"/>
+                <label for="cancel_close_hours">{t.cancel_close_hours}</label>
+                <input id="cancel_close_hours" name="cancel_close_hours" type="number" min="0" max="168" required
+                    value=(s.cancel_close_minutes / 60).to_string() aria-describedby="cancel_close_hours-error"/>
+                <FieldError error field="cancel_close_hours"/>
+                <FormError error/>
+                <button type="submit" class="primary">{t.save_setting}</button>
+            </ActionForm>
+        </section>
+        {a.doctors.into_iter().map(|d| view! { <DoctorPanel d services=services.clone() doctor link unlink/> }).collect_view()}
+    }
+}
+
+#[component]
+fn DoctorPanel(
+    d: StaffDoctorView,
+    services: Vec<(i64, String, String)>,
+    doctor: ServerAction<SetDoctorBooking>,
+    link: ServerAction<SaveServiceLink>,
+    unlink: ServerAction<DeleteServiceLink>,
+) -> impl IntoView {
+    let t = use_texts();
+    let id = d.doctor.id;
+    let ids = move |name: &str| format!("{name}-{id}");
+    let doctor_error = last_error(doctor.value());
+    let link_error = last_error(link.value());
+    let heading = ids("doctor-heading");
+    view! {
+        <section class="panel" id=format!("doctor-{id}") aria-labelledby=heading.clone()>
+            <h2 id=heading.clone()>{d.doctor.name.clone()}</h2>
+            <p class="meta">{d.doctor.specialty.clone()}{d.doctor.branch.clone().map(|b| format!(" · {b}"))}</p>
+            <ActionForm action=doctor attr:class="stack">
+                <input type="hidden" name="doctor" value=id.to_string()/>
+                <label class="check"><input type="checkbox" name="online" value="on" checked=d.online/>{t.online_booking_switch}</label>
+                <label for=ids("degree")>{t.degree_label}</label>
+                <input id=ids("degree") name="degree" type="text" maxlength="100" value=d.doctor.degree.clone().unwrap_or_default()/>
+                <FieldError error=doctor_error field="degree"/>
+                <button type="submit">{t.save_doctor}</button>
+            </ActionForm>
+            <h3>{t.links_title}</h3>
+            {d.links.is_empty().then(|| view! { <p class="hint">{t.no_links}</p> })}
+            <ul class="service-list">
+                {d.links.clone().into_iter().map(|l| view! {
+                    <li>
+                        <span class="service-name">{l.name.clone()}</span>
+                        <span class="badge">{mode_label(t, l.mode)}</span>
+                        <QuoteView quote=l.quote/>
+                        <ActionForm action=unlink attr:class="inline">
+                            <input type="hidden" name="doctor" value=id.to_string()/>
+                            <input type="hidden" name="service" value=l.service_id.to_string()/>
+                            <button type="submit" class="link-button" aria-label=format!("{} {}", t.remove_link, l.name)>{t.remove_link}</button>
+                        </ActionForm>
+                    </li>
+                }).collect_view()}
+            </ul>
+            <details>
+                <summary>{t.add_link}</summary>
+                <ActionForm action=link attr:class="stack">
+                    <input type="hidden" name="doctor" value=id.to_string()/>
+                    <label for=ids("service")>{t.step_service}</label>
+                    <select id=ids("service") name="service">
+                        {services.iter().map(|(sid, code, name)| view! {
+                            <option value=sid.to_string()>{format!("{code} {name}")}</option>
+                        }).collect_view()}
+                    </select>
+                    <FieldError error=link_error field="service"/>
+                    <fieldset>
+                        <legend>{t.link_mode}</legend>
+                        <label class="check"><input type="radio" name="mode" value=VisitMode::InClinic.as_str() checked=true/>{t.mode_in_clinic}</label>
+                        <label class="check"><input type="radio" name="mode" value=VisitMode::Online.as_str()/>{t.mode_online}</label>
+                    </fieldset>
+                    <label class="check"><input type="checkbox" name="show_price" value="on" checked=true/>{t.show_price}</label>
+                    <label for=ids("price")>{t.link_price}</label>
+                    <input id=ids("price") name="price" type="text" inputmode="decimal"/>
+                    <FieldError error=link_error field="price"/>
+                    <label for=ids("prepayment")>{t.link_prepayment}</label>
+                    <input id=ids("prepayment") name="prepayment" type="text" inputmode="decimal"/>
+                    <FieldError error=link_error field="prepayment"/>
+                    <label for=ids("prepayment_discount")>{t.link_prepayment_discount}</label>
+                    <input id=ids("prepayment_discount") name="prepayment_discount" type="text" inputmode="decimal"/>
+                    <FieldError error=link_error field="prepayment_discount"/>
+                    <label class="check"><input type="checkbox" name="round_to_roubles" value="on"/>{t.link_round}</label>
+                    <FormError error=link_error/>
+                    <button type="submit">{t.save_link}</button>
+                </ActionForm>
+            </details>
+        </section>
+    }
+}

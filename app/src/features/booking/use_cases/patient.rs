@@ -1,0 +1,315 @@
+//! The patient's (or a guardian's, for a ward) booking: the booking page's choices, booking,
+//! cancelling and moving an appointment, "Мои записи", and the waitlist.
+
+use super::*;
+
+/// What the patient chose on the booking page (all optional: each step adds one).
+#[derive(Clone, Debug, Default)]
+pub struct BookingQuery {
+    pub specialty: Option<String>,
+    pub doctor: Option<i64>,
+    pub service: Option<i64>,
+    pub day: Option<String>,
+    pub reschedule: Option<i64>,
+}
+
+pub async fn view(state: &AppState, session: &SessionRecord, q: BookingQuery) -> Result<BookingView, AppError> {
+    let who = acting(state, session).await?;
+    let settings = state.store.booking_settings().await?;
+    let moving = match q.reschedule {
+        Some(id) => {
+            let a = own_appointment(state, &who, id).await?;
+            Some(appointment_view(state, &a, &settings))
+        }
+        None => None,
+    };
+    let doctors = state.store.doctors(true).await?;
+    let mut specialties: Vec<String> = doctors.iter().filter_map(|d| d.specialty.clone()).collect();
+    specialties.dedup();
+    // Moving an appointment keeps its doctor and service.
+    let doctor_id = moving.as_ref().map(|m| m.staff_id).or(q.doctor);
+    let doctor = doctor_id.and_then(|id| doctors.iter().find(|d| d.id == id));
+    let specialty = doctor.and_then(|d| d.specialty.clone()).or(q.specialty.filter(|s| specialties.contains(s)));
+    let listed: Vec<DoctorView> =
+        doctors.iter().filter(|d| specialty.is_none() || d.specialty == specialty).map(doctor_view).collect();
+    let mut view = BookingView {
+        patient_name: who.name,
+        specialties,
+        specialty,
+        doctors: listed,
+        doctor: doctor.map(doctor_view),
+        services: Vec::new(),
+        service: None,
+        needs_service: false,
+        days: Vec::new(),
+        day: None,
+        slots: Vec::new(),
+        moving,
+    };
+    let Some(doctor) = doctor else { return Ok(view) };
+    let links = state.store.service_links(Some(doctor.id)).await?;
+    view.services = links.iter().map(|l| offer(l, settings.online_discount_percent)).collect();
+    let service_id = view.moving.as_ref().and_then(|m| m.service_id).or(q.service);
+    view.service = service_id.and_then(|id| view.services.iter().find(|s| s.service_id == id).cloned());
+    view.needs_service = !links.is_empty() && view.service.is_none();
+    if view.needs_service {
+        return Ok(view);
+    }
+    let days = free_days(state, doctor.id).await?;
+    view.days = days.iter().map(|(d, free)| DayOption { day: d.day, free: free.len() }).collect();
+    let wanted = q.day.as_deref().and_then(parse_iso_date);
+    let chosen = wanted
+        .and_then(|w| days.iter().find(|(d, _)| d.day == w))
+        .or_else(|| days.iter().find(|(_, free)| !free.is_empty()));
+    if let Some((d, free)) = chosen {
+        view.day = Some(d.day);
+        view.slots = free.clone();
+    }
+    Ok(view)
+}
+
+/// A time the cabinet or the desk asks for.
+pub struct SlotRequest {
+    pub doctor: i64,
+    pub service: Option<i64>,
+    pub day: String,
+    pub time: String,
+}
+
+/// Checks the request against the doctor's links and schedule; the place, mode and price of
+/// the appointment it would make.
+async fn resolve(
+    state: &AppState,
+    req: &SlotRequest,
+    settings: &BookingSettingsRecord,
+    cabinet: bool,
+) -> Result<(SlotPlace, VisitMode, Option<i64>, Option<i64>), AppError> {
+    let day = parse_day(&req.day)?;
+    let minute = parse_time("time", &req.time)?;
+    let links = state.store.service_links(Some(req.doctor)).await?;
+    let link = match req.service {
+        Some(id) => {
+            Some(links.iter().find(|l| l.service_id == id).ok_or_else(|| AppError::field("service", Problem::Choice))?)
+        }
+        None if links.is_empty() => None,
+        None => return Err(AppError::field("service", Problem::Required)),
+    };
+    // The cabinet offers the booking horizon; the desk may book any scheduled day.
+    let in_reach = !cabinet || day <= today(state) + Duration::days(BOOKING_HORIZON_DAYS);
+    let schedule = state.store.schedule(req.doctor, day, day).await?.into_iter().next();
+    let taken = state.store.taken_times(req.doctor, day, day).await?;
+    let Some(d) = schedule.filter(|d| in_reach && free_of_day(state, d, &taken).contains(&minute)) else {
+        return Err(AppError::SlotTaken { nearest: nearest(state, req.doctor, day, minute).await? });
+    };
+    let place = SlotPlace {
+        branch_id: d.branch_id,
+        day,
+        start_min: minute,
+        duration_min: d.step_min,
+        starts_at: slot_unix(day, minute, state.config.utc_offset_minutes),
+    };
+    let mode = link.map_or(VisitMode::InClinic, |l| l.mode);
+    let price = link.and_then(|l| {
+        let q = quote(&pricing(l), settings.online_discount_percent);
+        q.online_price.or(q.price).map(|k| k.0)
+    });
+    Ok((place, mode, link.map(|l| l.service_id), price))
+}
+
+/// An unguessable meeting room id: 128 random bits, hex.
+fn new_room() -> String {
+    use rand::RngCore;
+    let mut bytes = [0u8; 16];
+    rand::thread_rng().fill_bytes(&mut bytes);
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+pub(super) async fn place_booking(
+    state: &AppState,
+    req: SlotRequest,
+    card_id: i64,
+    actor: Actor,
+    source: AppointmentSource,
+    limit: bool,
+) -> Result<i64, AppError> {
+    let settings = state.store.booking_settings().await?;
+    let (place, mode, service_id, price) =
+        resolve(state, &req, &settings, source == AppointmentSource::Cabinet).await?;
+    let new = NewAppointment {
+        staff_id: req.doctor,
+        card_id,
+        service_id,
+        place,
+        mode,
+        room: (mode == VisitMode::Online).then(new_room),
+        price,
+        source,
+        max_future: limit.then_some(settings.max_future_per_doctor),
+    };
+    match state.store.book(new, &actor, state.now()).await? {
+        BookOutcome::Booked(id) => Ok(id),
+        BookOutcome::Taken => {
+            Err(AppError::SlotTaken { nearest: nearest(state, req.doctor, place.day, place.start_min).await? })
+        }
+        BookOutcome::LimitReached => Err(AppError::BookingLimit { max: settings.max_future_per_doctor }),
+    }
+}
+
+/// Books a time for the active profile. Returns the appointment's id.
+pub async fn book(state: &AppState, session: &SessionRecord, peer: IpAddr, req: SlotRequest) -> Result<i64, AppError> {
+    let who = acting(state, session).await?;
+    online_doctor(state, req.doctor).await?;
+    let actor = Actor::in_profile(session, peer, who.ward);
+    place_booking(state, req, who.card_id, actor, AppointmentSource::Cabinet, true).await
+}
+
+/// One of the active profile's appointments; any other id is `NotFound`.
+async fn own_appointment(state: &AppState, who: &Acting, id: i64) -> Result<AppointmentRecord, AppError> {
+    state.store.appointment(id).await?.filter(|a| a.card_id == who.card_id).ok_or(AppError::NotFound)
+}
+
+/// A typed reason or comment, checked by the shared rule; problems name `field`.
+pub(super) fn text_of(field: &str, value: &str, required: bool) -> Result<String, AppError> {
+    typed_text(value, required).map_err(|p| {
+        AppError::field(
+            field,
+            match p {
+                TextProblem::Missing => Problem::Required,
+                TextProblem::TooLong(n) => Problem::TooLong(n),
+            },
+        )
+    })
+}
+
+pub async fn cancel(
+    state: &AppState,
+    session: &SessionRecord,
+    peer: IpAddr,
+    id: i64,
+    reason: &str,
+) -> Result<(), AppError> {
+    let who = acting(state, session).await?;
+    let a = own_appointment(state, &who, id).await?;
+    if !a.status.is_active() {
+        return Err(AppError::Conflict);
+    }
+    let reason = text_of("reason", reason, true)?;
+    let settings = state.store.booking_settings().await?;
+    if !cancellation_open(state.now(), a.starts_at, settings.cancel_close_minutes) {
+        return Err(AppError::CancellationClosed);
+    }
+    let actor = Actor::in_profile(session, peer, who.ward);
+    let done = state
+        .store
+        .change_status(id, a.status, AppointmentStatus::Cancelled, Some(reason), &actor, state.now())
+        .await?;
+    if done {
+        Ok(())
+    } else {
+        Err(AppError::Conflict)
+    }
+}
+
+pub(super) async fn move_to(
+    state: &AppState,
+    a: &AppointmentRecord,
+    day: &str,
+    time: &str,
+    actor: Actor,
+    cabinet: bool,
+) -> Result<(), AppError> {
+    let settings = state.store.booking_settings().await?;
+    let req = SlotRequest { doctor: a.staff_id, service: a.service_id, day: day.into(), time: time.into() };
+    let (place, ..) = resolve(state, &req, &settings, cabinet).await?;
+    match state.store.reschedule(a.id, place, &actor, state.now()).await? {
+        MoveOutcome::Moved => Ok(()),
+        MoveOutcome::Taken => {
+            Err(AppError::SlotTaken { nearest: nearest(state, a.staff_id, place.day, place.start_min).await? })
+        }
+        MoveOutcome::Gone => Err(AppError::Conflict),
+    }
+}
+
+pub async fn reschedule(
+    state: &AppState,
+    session: &SessionRecord,
+    peer: IpAddr,
+    id: i64,
+    day: &str,
+    time: &str,
+) -> Result<(), AppError> {
+    let who = acting(state, session).await?;
+    let a = own_appointment(state, &who, id).await?;
+    if !a.status.is_active() {
+        return Err(AppError::Conflict);
+    }
+    let settings = state.store.booking_settings().await?;
+    if !cancellation_open(state.now(), a.starts_at, settings.cancel_close_minutes) {
+        return Err(AppError::CancellationClosed);
+    }
+    move_to(state, &a, day, time, Actor::in_profile(session, peer, who.ward), true).await
+}
+
+pub(super) fn waitlist_view(w: &WaitlistRecord, doctors: &[DoctorRecord]) -> WaitlistView {
+    WaitlistView {
+        id: w.id,
+        doctor: doctors.iter().find(|d| d.id == w.staff_id).map(|d| doctor_view(d).name).unwrap_or_default(),
+        patient: w.patient_name.clone(),
+        day: w.day,
+        note: w.note.clone(),
+        created_at: w.created_at,
+    }
+}
+
+pub async fn mine(state: &AppState, session: &SessionRecord) -> Result<MyAppointments, AppError> {
+    let who = acting(state, session).await?;
+    let settings = state.store.booking_settings().await?;
+    let all = state.store.appointments_for_card(who.card_id).await?;
+    let (mut upcoming, mut past) = (Vec::new(), Vec::new());
+    for a in &all {
+        let v = appointment_view(state, a, &settings);
+        if v.upcoming {
+            upcoming.push(v);
+        } else {
+            past.push(v);
+        }
+    }
+    past.reverse();
+    let doctors = state.store.doctors(false).await?;
+    let waitlist =
+        state.store.waitlist(None, Some(who.card_id)).await?.iter().map(|w| waitlist_view(w, &doctors)).collect();
+    Ok(MyAppointments {
+        patient_name: who.name,
+        upcoming,
+        past,
+        waitlist,
+        cancel_close_minutes: settings.cancel_close_minutes,
+    })
+}
+
+fn optional_day(value: &str) -> Result<Option<Date>, AppError> {
+    if value.trim().is_empty() {
+        Ok(None)
+    } else {
+        parse_day(value).map(Some)
+    }
+}
+
+pub async fn join_waitlist(
+    state: &AppState,
+    session: &SessionRecord,
+    peer: IpAddr,
+    doctor: i64,
+    day: &str,
+    note: &str,
+) -> Result<i64, AppError> {
+    let who = acting(state, session).await?;
+    online_doctor(state, doctor).await?;
+    let day = optional_day(day)?;
+    if day.is_some_and(|d| d < today(state)) {
+        return Err(AppError::field("day", Problem::Date));
+    }
+    let note = text_of("note", note, false)?;
+    let actor = Actor::in_profile(session, peer, who.ward);
+    Ok(state.store.waitlist_add(doctor, who.card_id, day, &note, &actor, state.now()).await?)
+}

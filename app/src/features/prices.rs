@@ -1,0 +1,6 @@
+//! The Prices tab: the clinic's price list by section under a tariff plan, and the search over
+//! it.
+
+pub mod api;
+pub mod page;
+pub mod rules;

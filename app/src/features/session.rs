@@ -1,0 +1,6 @@
+//! Signing in and out: the sign-in page, its second step, who is signed in, and switching
+//! between family profiles.
+
+pub mod api;
+pub mod second_factor_page;
+pub mod signin_page;

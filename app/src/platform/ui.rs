@@ -1,0 +1,10 @@
+//! Pieces shared by pages: the signed-in frame, how errors are shown, the page title, the
+//! language switch, the upload form, the staff area's guard and overview, and "not found".
+
+pub mod errors;
+pub mod lang_switch;
+pub mod layout;
+pub mod not_found;
+pub mod staff;
+pub mod title;
+pub mod upload;
