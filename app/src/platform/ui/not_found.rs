@@ -1,3 +1,5 @@
+//! The page for an address the portal does not have.
+
 use crate::kernel::error::AppError;
 use crate::platform::ui::errors::ErrorPanel;
 use leptos::prelude::*;
