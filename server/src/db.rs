@@ -1,24 +1,24 @@
-//! Storage: one `Store` interface (defined in `app::server::store`) with a SQLite and a
-//! PostgreSQL implementation, chosen by the database URL's scheme. Most SQL is the same for
-//! both (`$1` placeholders work in each), so it is written once in `store_impl` and expanded
-//! for each backend; what differs (connection set-up, migrations, schema types) is per backend.
+//! Storage: the `Store` interface (defined in `app::server::store`, one trait per feature)
+//! implemented once, in plain code, by `SqlStore` — one file per feature in this folder. The
+//! SQL is the same for SQLite and PostgreSQL; `sql` runs it on whichever the database URL
+//! names and holds the few places where the two differ. Migrations are per backend
+//! (`migrations/sqlite`, `migrations/postgres`), since their schema types differ.
 
-// Macros first: the backend modules below expand them.
-#[macro_use]
-mod store_impl;
-#[macro_use]
-mod onboarding_impl;
-#[macro_use]
-mod security_impl;
-#[macro_use]
-mod booking_impl;
-#[macro_use]
-mod record_impl;
-#[macro_use]
-mod document_impl;
+mod audit;
+mod base;
+mod booking;
+mod documents;
 mod migrate;
-pub mod postgres;
-pub mod sqlite;
+mod news;
+mod onboarding;
+mod outbox;
+mod prices;
+mod record;
+mod security;
+mod seed;
+mod sessions;
+pub mod sql;
+mod throttle;
 
 use anyhow::Context;
 use app::server::Store;
@@ -43,12 +43,27 @@ impl Backend {
     }
 }
 
+/// The store on either backend.
+pub struct SqlStore {
+    pub(crate) db: sql::Db,
+}
+
+impl SqlStore {
+    /// Connects and applies pending migrations.
+    pub async fn open(url: &str) -> anyhow::Result<Self> {
+        let what = match Backend::of_url(url)? {
+            Backend::Sqlite => "opening SQLite",
+            Backend::Postgres => "opening PostgreSQL",
+        };
+        let db = sql::Db::open(url).await.context(what)?;
+        migrate::apply(&db).await.context(what)?;
+        Ok(Self { db })
+    }
+}
+
 /// Connects and applies pending migrations.
 pub async fn open(url: &str) -> anyhow::Result<Arc<dyn Store>> {
-    Ok(match Backend::of_url(url)? {
-        Backend::Sqlite => Arc::new(sqlite::SqliteStore::open(url).await.context("opening SQLite")?),
-        Backend::Postgres => Arc::new(postgres::PgStore::open(url).await.context("opening PostgreSQL")?),
-    })
+    Ok(Arc::new(SqlStore::open(url).await?))
 }
 
 fn db_err(e: sqlx::Error) -> app::server::StoreError {

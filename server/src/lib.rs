@@ -161,10 +161,9 @@ pub async fn build_with_store(settings: Settings, store: Arc<dyn Store>, clock: 
             leptos::prelude::provide_context(state.assets.clone());
         }
     };
-    let shell_options = state.leptos_options.clone();
     let pages = route_list();
     let router = Router::new()
-        .leptos_routes_with_context(&state, pages, context.clone(), move || shell(shell_options.clone()))
+        .leptos_routes_with_context(&state, pages, context.clone(), shell)
         .layer(axum::middleware::from_fn_with_state(state.clone(), middleware::timeout::pages))
         .merge(routes::router(&settings.site_root, context));
     let router = middleware::wrap(router, state.clone()).with_state(state);
@@ -191,12 +190,15 @@ fn front_end(site_root: &Path) -> (LeptosOptions, Assets) {
         tracing::warn!(path = %hash_file.display(), "front end not built: pages render without scripts and styles");
         String::new()
     });
-    let css = hashes
-        .lines()
-        .filter_map(|l| l.split_once(':'))
-        .find(|(k, _)| k.trim() == "css")
-        .map(|(_, h)| format!("kabinet.{}.css", h.trim()))
-        .unwrap_or_else(|| "kabinet.css".into());
+    let hashed = |kind: &str| {
+        hashes
+            .lines()
+            .filter_map(|l| l.split_once(':'))
+            .find(|(k, _)| k.trim() == kind)
+            .map(|(_, h)| format!("kabinet.{}.{kind}", h.trim()))
+    };
+    let css = hashed("css").unwrap_or_else(|| "kabinet.css".into());
+    let scripts = hashed("js").zip(hashed("wasm"));
     let options = LeptosOptions::builder()
         .output_name("kabinet")
         .site_root(site_root.to_string_lossy().to_string())
@@ -204,7 +206,7 @@ fn front_end(site_root: &Path) -> (LeptosOptions, Assets) {
         .hash_files(!hashes.is_empty())
         .hash_file(std::path::absolute(&hash_file).unwrap_or(hash_file).to_string_lossy().to_string().into())
         .build();
-    (options, Assets { stylesheet: css })
+    (options, Assets { stylesheet: css, scripts })
 }
 
 impl Application {

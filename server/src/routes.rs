@@ -10,7 +10,6 @@ use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Form, Router};
-use leptos::prelude::LeptosOptions;
 use std::path::Path;
 use tower_http::services::{ServeDir, ServeFile};
 use tower_http::set_header::SetResponseHeaderLayer;
@@ -97,7 +96,6 @@ async fn set_language(State(state): State<ServerState>, Form(form): Form<LangFor
 
 /// Any other path: the app's own "page not found", with status 404.
 async fn not_found_page(State(state): State<ServerState>, req: Request<Body>) -> Response {
-    let options: LeptosOptions = state.leptos_options.clone();
     let app_state = state.app.clone();
     let assets = state.assets.clone();
     let handler = leptos_axum::render_app_to_stream_with_context(
@@ -105,7 +103,7 @@ async fn not_found_page(State(state): State<ServerState>, req: Request<Body>) ->
             leptos::prelude::provide_context(app_state.clone());
             leptos::prelude::provide_context(assets.clone());
         },
-        move || app::app::shell(options.clone()),
+        app::app::shell,
     );
     handler(req).await.into_response()
 }

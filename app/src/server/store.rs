@@ -1,5 +1,5 @@
 //! The storage interface. Methods are use-case sized and own their transactions; the `server`
-//! crate implements them once for SQLite and once for PostgreSQL, and one conformance suite
+//! crate implements them once, for SQLite and PostgreSQL alike, and one conformance suite
 //! runs the same story against both.
 
 use crate::features::prices::rules::{PriceSection, TariffPlan};
@@ -282,9 +282,17 @@ pub struct SeedService {
     pub prices: Vec<(String, i64)>,
 }
 
+/// The whole store: one trait per feature, implemented by the `server` crate's `SqlStore`.
 #[async_trait]
 pub trait Store:
-    super::onboarding_store::OnboardingStore
+    SessionStore
+    + ThrottleStore
+    + AuditStore
+    + NewsStore
+    + PricesStore
+    + OutboxStore
+    + SeedStore
+    + super::onboarding_store::OnboardingStore
     + super::security_store::SecurityStore
     + super::booking_store::BookingStore
     + super::record_store::RecordStore
@@ -296,8 +304,11 @@ pub trait Store:
     /// Answers when the database does.
     async fn ping(&self) -> StoreResult<()>;
     async fn clinic(&self) -> StoreResult<Option<Clinic>>;
+}
 
-    // Accounts and sessions.
+/// Accounts and their sessions.
+#[async_trait]
+pub trait SessionStore: Send + Sync {
     async fn sign_in_record(&self, email: &Email) -> StoreResult<Option<SignInRecord>>;
     async fn create_session(&self, session: NewSession) -> StoreResult<()>;
     /// The live session with this token hash: not past `now` absolutely, seen after
@@ -306,8 +317,11 @@ pub trait Store:
     async fn delete_session(&self, session_id: i64) -> StoreResult<()>;
     async fn set_active_card(&self, session_id: i64, card_id: i64) -> StoreResult<()>;
     async fn account_overview(&self, account_id: i64) -> StoreResult<AccountOverview>;
+}
 
-    // Throttling of typed secrets.
+/// Throttling of typed secrets: failures counted per key, locks with an end.
+#[async_trait]
+pub trait ThrottleStore: Send + Sync {
     /// Until when `key` is locked, if it is.
     async fn throttle_locked_until(&self, key: &str, now: i64) -> StoreResult<Option<i64>>;
     /// Counts one failure within a sliding `window`; at `limit` failures the key is locked for
@@ -326,12 +340,18 @@ pub trait Store:
     async fn throttle_count(&self, key: &str, now: i64, window: i64) -> StoreResult<i64>;
     /// Locks `key` until `until`, unless it is already locked longer.
     async fn throttle_lock(&self, key: &str, until: i64) -> StoreResult<()>;
+}
 
-    // Audit journal.
+/// The journal of who did what to which card.
+#[async_trait]
+pub trait AuditStore: Send + Sync {
     async fn audit(&self, entry: AuditEntry) -> StoreResult<()>;
     async fn audit_for_card(&self, card_id: i64) -> StoreResult<Vec<AuditEntry>>;
+}
 
-    // News.
+/// The clinic's news.
+#[async_trait]
+pub trait NewsStore: Send + Sync {
     async fn news_published_page(&self, now: i64, offset: i64, limit: i64) -> StoreResult<(Vec<NewsRecord>, i64)>;
     async fn news_published(&self, id: i64, now: i64) -> StoreResult<Option<NewsRecord>>;
     async fn news_all(&self) -> StoreResult<Vec<NewsRecord>>;
@@ -342,12 +362,18 @@ pub trait Store:
     /// Publishes at `publish_at` (now or later), clearing any withdrawal.
     async fn news_publish(&self, id: i64, publish_at: i64, now: i64) -> StoreResult<bool>;
     async fn news_withdraw(&self, id: i64, now: i64) -> StoreResult<bool>;
+}
 
-    // Prices.
+/// The price list the cabinet shows.
+#[async_trait]
+pub trait PricesStore: Send + Sync {
     async fn cabinet_tariff_plans(&self) -> StoreResult<Vec<TariffPlan>>;
     async fn price_list(&self, plan_id: i64) -> StoreResult<Vec<PriceSection>>;
+}
 
-    // Outbox.
+/// Messages waiting to be sent (e-mail, SMS), leased by the delivery worker.
+#[async_trait]
+pub trait OutboxStore: Send + Sync {
     /// Queues an e-mail. Use cases that cause mail queue it inside their own transaction.
     async fn outbox_enqueue(&self, mail: NewMail, now: i64) -> StoreResult<i64>;
     /// Leases up to `limit` unsent messages that are due, so no other worker sends them.
@@ -365,8 +391,11 @@ pub trait Store:
     async fn outbox_mark_failed(&self, id: i64, next_attempt_at: i64, error: &str) -> StoreResult<()>;
     /// The newest messages, for the demo mailbox.
     async fn outbox_recent(&self, limit: i64) -> StoreResult<Vec<OutboxMail>>;
+}
 
-    // Initial data.
+/// Initial data (the demo clinic).
+#[async_trait]
+pub trait SeedStore: Send + Sync {
     /// Loads `seed` in one transaction; false when the database already holds a clinic.
     async fn load_seed(&self, seed: &Seed) -> StoreResult<bool>;
 }

@@ -1,0 +1,307 @@
+//! `SeedStore`: the initial data, loaded in one transaction.
+
+use super::base::*;
+use super::sql::query;
+use super::SqlStore;
+use crate::db::{db_err, format_date};
+use app::server::store::*;
+use async_trait::async_trait;
+use std::collections::HashMap;
+
+#[async_trait]
+impl SeedStore for SqlStore {
+    async fn load_seed(&self, seed: &Seed) -> StoreResult<bool> {
+        let mut tx = self.db.begin().await.map_err(db_err)?;
+        let exists = query("SELECT id FROM clinic").fetch_optional(&mut tx).await.map_err(db_err)?.is_some();
+        if exists {
+            return Ok(false);
+        }
+        let now = time::OffsetDateTime::now_utc().unix_timestamp();
+        if let Some(c) = &seed.clinic {
+            query("INSERT INTO clinic (id, name, utc_offset_minutes, staff_totp_required) VALUES (1, $1, $2, $3)")
+                .bind(&c.name)
+                .bind(c.utc_offset_minutes as i64)
+                .bind(!seed.relax_staff_totp)
+                .execute(&mut tx)
+                .await
+                .map_err(db_err)?;
+        }
+        let mut ids: HashMap<String, i64> = HashMap::new();
+        for b in &seed.branches {
+            let id: i64 = query("INSERT INTO branch (name, address) VALUES ($1, $2) RETURNING id")
+                .bind(&b.name)
+                .bind(&b.address)
+                .fetch_one(&mut tx)
+                .await
+                .and_then(|r| r.try_get("id"))
+                .map_err(db_err)?;
+            ids.insert(format!("branch:{}", b.key), id);
+        }
+        for s in &seed.staff {
+            let branch = match &s.branch {
+                Some(k) => Some(id_of(&ids, format!("branch:{k}"))?),
+                None => None,
+            };
+            let id: i64 = query(
+                "INSERT INTO staff (surname, name, patronymic, specialty, branch_id)
+                 VALUES ($1, $2, $3, $4, $5) RETURNING id",
+            )
+            .bind(&s.surname)
+            .bind(&s.name)
+            .bind(&s.patronymic)
+            .bind(&s.specialty)
+            .bind(branch)
+            .fetch_one(&mut tx)
+            .await
+            .and_then(|r| r.try_get("id"))
+            .map_err(db_err)?;
+            for role in &s.roles {
+                query("INSERT INTO staff_role (staff_id, role) VALUES ($1, $2)")
+                    .bind(id)
+                    .bind(role.as_str())
+                    .execute(&mut tx)
+                    .await
+                    .map_err(db_err)?;
+            }
+            ids.insert(format!("staff:{}", s.key), id);
+        }
+        for c in &seed.cards {
+            let id: i64 = query(
+                "INSERT INTO patient_card (surname, name, patronymic, birth_date, sex, phone, phone_kind,
+                     phone_confirmed, email, incapacitated, created_at, search_key)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id",
+            )
+            .bind(&c.surname)
+            .bind(&c.name)
+            .bind(&c.patronymic)
+            .bind(format_date(c.birth_date))
+            .bind(c.sex.as_str())
+            .bind(c.phone.as_ref().map(|p| p.e164().to_string()))
+            .bind(c.phone.as_ref().map(|p| p.kind().as_str()))
+            .bind(c.phone_confirmed)
+            .bind(c.email.as_ref().map(|e| e.as_str().to_string()))
+            .bind(c.incapacitated)
+            .bind(now)
+            .bind(app::features::onboarding::rules::normalize_name(&format!(
+                "{} {} {}",
+                c.surname,
+                c.name,
+                c.patronymic.as_deref().unwrap_or("")
+            )))
+            .fetch_one(&mut tx)
+            .await
+            .and_then(|r| r.try_get("id"))
+            .map_err(db_err)?;
+            ids.insert(format!("card:{}", c.key), id);
+            if c.consents_signed {
+                for kind in app::features::onboarding::rules::ConsentKind::ALL {
+                    let email = (kind == app::features::onboarding::rules::ConsentKind::EmailResults)
+                        .then(|| c.email.as_ref().map(|e| e.as_str().to_string()))
+                        .flatten();
+                    query(
+                        "INSERT INTO consent (card_id, kind, signed_on, text_version, email, recorded_at)
+                         VALUES ($1, $2, $3, $4, $5, $6)",
+                    )
+                    .bind(id)
+                    .bind(kind.as_str())
+                    .bind(format_date(
+                        time::OffsetDateTime::from_unix_timestamp(now)
+                            .map_err(|e| StoreError::Corrupt(e.to_string()))?
+                            .date(),
+                    ))
+                    .bind(app::features::onboarding::rules::CONSENT_TEXT_VERSION)
+                    .bind(email)
+                    .bind(now)
+                    .execute(&mut tx)
+                    .await
+                    .map_err(db_err)?;
+                }
+            }
+        }
+        for (guardian, ward) in &seed.guardianships {
+            query("INSERT INTO guardianship (guardian_card_id, ward_card_id, granted_at) VALUES ($1, $2, $3)")
+                .bind(id_of(&ids, format!("card:{guardian}"))?)
+                .bind(id_of(&ids, format!("card:{ward}"))?)
+                .bind(now)
+                .execute(&mut tx)
+                .await
+                .map_err(db_err)?;
+        }
+        for a in &seed.accounts {
+            let card = match &a.card {
+                Some(k) => Some(id_of(&ids, format!("card:{k}"))?),
+                None => None,
+            };
+            let staff = match &a.staff {
+                Some(k) => Some(id_of(&ids, format!("staff:{k}"))?),
+                None => None,
+            };
+            let id: i64 = query(
+                "INSERT INTO account (email, password_hash, card_id, staff_id, created_at)
+                 VALUES ($1, $2, $3, $4, $5) RETURNING id",
+            )
+            .bind(a.email.as_str())
+            .bind(&a.password_hash)
+            .bind(card)
+            .bind(staff)
+            .bind(now)
+            .fetch_one(&mut tx)
+            .await
+            .and_then(|r| r.try_get("id"))
+            .map_err(db_err)?;
+            if let Some(k) = &a.staff {
+                ids.insert(format!("account-of-staff:{k}"), id);
+            }
+        }
+        for n in &seed.news {
+            query(
+                "INSERT INTO news (title, body, author_account_id, created_at, updated_at, publish_at)
+                 VALUES ($1, $2, $3, $4, $4, $5)",
+            )
+            .bind(&n.title)
+            .bind(&n.body)
+            .bind(id_of(&ids, format!("account-of-staff:{}", n.author_staff))?)
+            .bind(n.publish_at.unwrap_or(now).min(now))
+            .bind(n.publish_at)
+            .execute(&mut tx)
+            .await
+            .map_err(db_err)?;
+        }
+        for (i, p) in seed.plans.iter().enumerate() {
+            let id: i64 =
+                query("INSERT INTO tariff_plan (name, visible_in_cabinet, position) VALUES ($1, $2, $3) RETURNING id")
+                    .bind(&p.name)
+                    .bind(p.visible_in_cabinet)
+                    .bind(i as i64)
+                    .fetch_one(&mut tx)
+                    .await
+                    .and_then(|r| r.try_get("id"))
+                    .map_err(db_err)?;
+            ids.insert(format!("plan:{}", p.key), id);
+        }
+        for (i, s) in seed.sections.iter().enumerate() {
+            let section_id: i64 = query("INSERT INTO price_section (name, position) VALUES ($1, $2) RETURNING id")
+                .bind(&s.name)
+                .bind(i as i64)
+                .fetch_one(&mut tx)
+                .await
+                .and_then(|r| r.try_get("id"))
+                .map_err(db_err)?;
+            for (j, service) in s.services.iter().enumerate() {
+                let service_id: i64 = query(
+                    "INSERT INTO price_service (section_id, code, name, position) VALUES ($1, $2, $3, $4) RETURNING id",
+                )
+                .bind(section_id)
+                .bind(&service.code)
+                .bind(&service.name)
+                .bind(j as i64)
+                .fetch_one(&mut tx)
+                .await
+                .and_then(|r| r.try_get("id"))
+                .map_err(db_err)?;
+                for (plan, kopecks) in &service.prices {
+                    query("INSERT INTO price (service_id, plan_id, kopecks) VALUES ($1, $2, $3)")
+                        .bind(service_id)
+                        .bind(id_of(&ids, format!("plan:{plan}"))?)
+                        .bind(*kopecks)
+                        .execute(&mut tx)
+                        .await
+                        .map_err(db_err)?;
+                }
+                ids.insert(format!("service:{}", service.code), service_id);
+            }
+        }
+        let booking = &seed.booking;
+        query("UPDATE clinic SET online_discount_percent = $1 WHERE id = 1")
+            .bind(i64::from(booking.online_discount_percent))
+            .execute(&mut tx)
+            .await
+            .map_err(db_err)?;
+        for (staff, degree) in &booking.online_doctors {
+            query("UPDATE staff SET online_booking = $2, degree = $3 WHERE id = $1")
+                .bind(id_of(&ids, format!("staff:{staff}"))?)
+                .bind(true)
+                .bind(degree)
+                .execute(&mut tx)
+                .await
+                .map_err(db_err)?;
+        }
+        for l in &booking.links {
+            let link = app::server::booking_store::ServiceLinkRecord {
+                staff_id: id_of(&ids, format!("staff:{}", l.staff))?,
+                service_id: id_of(&ids, format!("service:{}", l.service_code))?,
+                service_code: l.service_code.clone(),
+                service_name: String::new(),
+                mode: l.mode,
+                show_price: l.show_price,
+                price: l.price,
+                prepayment: l.prepayment,
+                prepayment_discount: l.prepayment_discount,
+                round_to_roubles: l.round_to_roubles,
+            };
+            service_link_in(&mut tx, &link).await?;
+        }
+        for d in &booking.schedule {
+            let day = app::server::booking_store::ScheduleDayRecord {
+                staff_id: id_of(&ids, format!("staff:{}", d.staff))?,
+                day: d.day,
+                branch_id: id_of(&ids, format!("branch:{}", d.branch))?,
+                branch_name: String::new(),
+                start_min: d.start_min,
+                end_min: d.end_min,
+                step_min: d.step_min,
+                breaks: d.breaks.clone(),
+            };
+            schedule_day_in(&mut tx, &day).await?;
+        }
+        let today = time::OffsetDateTime::now_utc().date();
+        for r in &seed.records {
+            let staff = match &r.staff {
+                Some(k) => Some(id_of(&ids, format!("staff:{k}"))?),
+                None => None,
+            };
+            let (icd_code, icd_text) = r.icd.clone().unzip();
+            let search = app::features::record::rules::search_key(&format!(
+                "{} {} {} {}",
+                r.title,
+                r.body,
+                icd_code.as_deref().unwrap_or(""),
+                icd_text.as_deref().unwrap_or("")
+            ));
+            query(
+                "INSERT INTO medical_record (card_id, kind, visit_date, staff_id, specialty, icd_code, icd_text,
+                     title, body, category, search_text, created_at, sent_at)
+                 VALUES ($1, $2, $3, $4,
+                     (SELECT specialty FROM staff WHERE id = $4), $5, $6, $7, $8, $9, $10, $11, $11)",
+            )
+            .bind(id_of(&ids, format!("card:{}", r.card))?)
+            .bind(r.kind.as_str())
+            .bind(format_date(today - time::Duration::days(r.days_ago)))
+            .bind(staff)
+            .bind(icd_code)
+            .bind(icd_text)
+            .bind(&r.title)
+            .bind(&r.body)
+            .bind(r.category.map(|c| c.as_str()))
+            .bind(search)
+            .bind(now)
+            .execute(&mut tx)
+            .await
+            .map_err(db_err)?;
+        }
+        if seed.cabinet_module {
+            query("UPDATE clinic SET cabinet_module_enabled_at = $1")
+                .bind(now)
+                .execute(&mut tx)
+                .await
+                .map_err(db_err)?;
+        }
+        tx.commit().await.map_err(db_err)?;
+        Ok(true)
+    }
+}
+
+/// The id the seed gave `key` earlier in the same load.
+fn id_of(ids: &HashMap<String, i64>, key: String) -> StoreResult<i64> {
+    ids.get(&key).copied().ok_or_else(|| StoreError::Corrupt(format!("seed key {key}")))
+}
