@@ -12,8 +12,6 @@ pub mod features;
 pub mod i18n;
 pub mod kernel;
 pub mod platform;
-#[cfg(feature = "ssr")]
-pub mod server;
 
 /// The browser's entry point. Pages are rendered on the server only; the islands (the few
 /// `#[island]` components that need the browser) are hydrated by Leptos's island script right

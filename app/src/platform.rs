@@ -3,6 +3,8 @@
 //! functions run against, authentication and authorisation, the wrapper every server function
 //! answers through, family profiles, and the encryption of secrets at rest.
 
+#[cfg(feature = "ssr")]
+pub mod audit;
 pub mod ui;
 
 #[cfg(feature = "ssr")]
@@ -15,3 +17,5 @@ pub mod secret_box;
 pub mod server_fn;
 #[cfg(feature = "ssr")]
 pub mod state;
+#[cfg(feature = "ssr")]
+pub mod store;

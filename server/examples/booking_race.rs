@@ -9,8 +9,8 @@
 //! that only the race decides who gets a time.
 
 use app::features::booking::rules::format_hhmm;
-use app::server::booking_store::{BookingSettingsRecord, ScheduleDayRecord};
-use app::server::store::{Actor, AuditEntry, SeedAccount, SeedCard};
+use app::features::booking::store::{BookingSettingsRecord, ScheduleDayRecord};
+use app::platform::store::{Actor, AuditEntry, SeedAccount, SeedCard};
 use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::time::{Duration, Instant};

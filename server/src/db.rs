@@ -1,4 +1,4 @@
-//! Storage: the `Store` interface (defined in `app::server::store`, one trait per feature)
+//! Storage: the `Store` interface (defined in `app::platform::store`, one trait per feature)
 //! implemented once, in plain code, by `SqlStore` — one file per feature in this folder. The
 //! SQL is the same for SQLite and PostgreSQL; `sql` runs it on whichever the database URL
 //! names and holds the few places where the two differ. Migrations are per backend
@@ -21,7 +21,7 @@ pub mod sql;
 mod throttle;
 
 use anyhow::Context;
-use app::server::Store;
+use app::platform::store::Store;
 use std::sync::Arc;
 
 /// The backend a database URL names.
@@ -66,19 +66,23 @@ pub async fn open(url: &str) -> anyhow::Result<Arc<dyn Store>> {
     Ok(Arc::new(SqlStore::open(url).await?))
 }
 
-fn db_err(e: sqlx::Error) -> app::server::StoreError {
-    app::server::StoreError::Database(e.to_string())
+fn db_err(e: sqlx::Error) -> app::platform::store::StoreError {
+    app::platform::store::StoreError::Database(e.to_string())
 }
 
-fn parse_date(s: &str) -> Result<time::Date, app::server::StoreError> {
+fn parse_date(s: &str) -> Result<time::Date, app::platform::store::StoreError> {
     time::Date::parse(s, time::macros::format_description!("[year]-[month]-[day]"))
-        .map_err(|e| app::server::StoreError::Corrupt(format!("date: {e}")))
+        .map_err(|e| app::platform::store::StoreError::Corrupt(format!("date: {e}")))
 }
 
 /// `value` of `column` as one of the domain's enums (`parse`); a value the domain does not know
 /// is `Corrupt`. The row functions of each store read their enums through this.
-fn known<T>(column: &str, value: &str, parse: impl FnOnce(&str) -> Option<T>) -> Result<T, app::server::StoreError> {
-    parse(value).ok_or_else(|| app::server::StoreError::Corrupt(format!("{column} {value:?}")))
+fn known<T>(
+    column: &str,
+    value: &str,
+    parse: impl FnOnce(&str) -> Option<T>,
+) -> Result<T, app::platform::store::StoreError> {
+    parse(value).ok_or_else(|| app::platform::store::StoreError::Corrupt(format!("{column} {value:?}")))
 }
 
 fn format_date(d: time::Date) -> String {

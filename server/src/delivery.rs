@@ -11,8 +11,8 @@ use crate::files::FileStore;
 use app::features::record::delivery::{FileStatus, Reason};
 use app::kernel::media::MediaType;
 use app::platform::state::Clock;
-use app::server::store::{Actor, AuditEntry};
-use app::server::{Store, StoreError};
+use app::platform::store::{Actor, AuditEntry};
+use app::platform::store::{Store, StoreError};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -46,7 +46,7 @@ impl Worker {
         Ok(delivered)
     }
 
-    async fn deliver(&self, f: &app::server::document_store::FileRow) -> Result<bool, StoreError> {
+    async fn deliver(&self, f: &app::features::record::document_store::FileRow) -> Result<bool, StoreError> {
         if f.attempts > MAX_ATTEMPTS {
             tracing::warn!(file_id = f.id, "document given up after repeated attempts");
             self.store.fail_file(f.id, &[Reason::ConversionFailed]).await?;

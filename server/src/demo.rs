@@ -8,7 +8,7 @@ use app::kernel::account::Role;
 use app::kernel::email::Email;
 use app::kernel::person::{PhoneNumber, Sex};
 use app::platform::auth::hash_password_blocking;
-use app::server::store::*;
+use app::platform::store::*;
 use time::macros::date;
 
 pub const PASSWORD: &str = "kabinet-demo";

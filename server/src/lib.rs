@@ -16,7 +16,8 @@ pub mod secret_key;
 use anyhow::Context;
 use app::app::{shell, App, Assets};
 use app::platform::state::Clock;
-use app::server::{AppState, PortalConfig, Store};
+use app::platform::state::{AppState, PortalConfig};
+use app::platform::store::Store;
 use axum::extract::FromRef;
 use axum::Router;
 use config::Settings;
@@ -223,10 +224,10 @@ impl Application {
         use axum::serve::ListenerExt;
         // Without TCP_NODELAY small responses wait for delayed ACKs (BUILD.md, trap 6).
         if let Some(w) = self.mail {
-            mail::spawn_worker(w.store, app::server::store::Channel::Email, w.mailer, w.clock);
+            mail::spawn_worker(w.store, app::platform::store::Channel::Email, w.mailer, w.clock);
         }
         let (store, clock) = self.sms;
-        mail::spawn_worker(store, app::server::store::Channel::Sms, Arc::new(mail::DevSms), clock);
+        mail::spawn_worker(store, app::platform::store::Channel::Sms, Arc::new(mail::DevSms), clock);
         if let Some(worker) = self.documents {
             worker.spawn();
         }

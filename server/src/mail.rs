@@ -4,8 +4,8 @@
 //! so a rare resend after a crash between SMTP's "OK" and our commit is recognisable).
 
 use app::kernel::outbox::{retry_delay, LEASE_SECS};
-use app::server::store::{Channel, OutboxMail};
-use app::server::{Store, StoreError};
+use app::platform::store::{Channel, OutboxMail};
+use app::platform::store::{Store, StoreError};
 use async_trait::async_trait;
 use lettre::message::{header::ContentType, Mailbox};
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};

@@ -7,4 +7,6 @@ pub mod page;
 pub mod rules;
 pub mod staff_pages;
 #[cfg(feature = "ssr")]
+pub mod store;
+#[cfg(feature = "ssr")]
 pub mod use_cases;

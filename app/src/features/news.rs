@@ -8,3 +8,5 @@ pub mod api;
 pub mod markdown;
 pub mod page;
 pub mod rules;
+#[cfg(feature = "ssr")]
+pub mod store;

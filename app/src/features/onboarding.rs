@@ -8,4 +8,6 @@ pub mod attach;
 pub mod register_page;
 pub mod rules;
 #[cfg(feature = "ssr")]
+pub mod store;
+#[cfg(feature = "ssr")]
 pub mod use_cases;

@@ -4,3 +4,5 @@
 pub mod api;
 pub mod page;
 pub mod rules;
+#[cfg(feature = "ssr")]
+pub mod store;

@@ -10,10 +10,14 @@ pub mod document_api;
 pub mod document_pages;
 pub mod document_rules;
 #[cfg(feature = "ssr")]
+pub mod document_store;
+#[cfg(feature = "ssr")]
 pub mod document_use_cases;
 #[cfg(feature = "ssr")]
 pub mod export;
 pub mod page;
 pub mod rules;
+#[cfg(feature = "ssr")]
+pub mod store;
 #[cfg(feature = "ssr")]
 pub mod use_cases;

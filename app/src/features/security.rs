@@ -5,4 +5,6 @@
 pub mod api;
 pub mod rules;
 #[cfg(feature = "ssr")]
+pub mod store;
+#[cfg(feature = "ssr")]
 pub mod use_cases;

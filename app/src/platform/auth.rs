@@ -5,7 +5,7 @@ use crate::features::onboarding::rules::consents_complete;
 use crate::kernel::email::Email;
 use crate::kernel::error::AppError;
 use crate::platform::state::AppState;
-use crate::server::store::{Actor, AuditEntry, NewSession, SessionRecord, StoreError};
+use crate::platform::store::{Actor, AuditEntry, NewSession, SessionRecord, StoreError};
 use argon2::{password_hash::SaltString, Argon2, PasswordHash, PasswordHasher, PasswordVerifier};
 use axum::http::{header, request::Parts, HeaderValue};
 use base64::{engine::general_purpose::URL_SAFE_NO_PAD, Engine as _};
@@ -255,7 +255,7 @@ pub async fn sign_in(state: &AppState, peer: IpAddr, email: &str, password: Stri
                 // The request's language is the one of whoever typed; the account keeps none, so
                 // the clinic's default language it is.
                 let t = crate::i18n::Lang::default().texts();
-                let notice = crate::server::store::NewMail {
+                let notice = crate::platform::store::NewMail {
                     recipient: owner.to_string(),
                     subject: t.mail_sign_in_slowed_subject.into(),
                     body: t.mail_sign_in_slowed_body.into(),

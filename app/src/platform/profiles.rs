@@ -1,13 +1,13 @@
 //! Family profiles: which cards a signed-in person may act as, today.
 
+use crate::features::record::store::ReaderView;
 use crate::kernel::account::{Me, Profile};
 use crate::kernel::error::AppError;
 use crate::kernel::person::{guardianship_is_valid, FullName};
 use crate::kernel::time_fmt::local_date;
 use crate::platform::auth::internal;
 use crate::platform::state::AppState;
-use crate::server::record_store::ReaderView;
-use crate::server::store::{Actor, AuditEntry, CardBrief, SessionRecord};
+use crate::platform::store::{Actor, AuditEntry, CardBrief, SessionRecord};
 use std::net::IpAddr;
 
 fn full_name(card: &CardBrief) -> FullName {

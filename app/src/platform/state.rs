@@ -1,6 +1,6 @@
 //! What every request can reach: the store and the portal's settings.
 
-use crate::server::store::Store;
+use crate::platform::store::Store;
 use leptos::prelude::*;
 use std::sync::Arc;
 

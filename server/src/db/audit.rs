@@ -5,7 +5,7 @@ use super::sql::query;
 use super::SqlStore;
 use crate::db::db_err;
 use app::kernel::account::ActorRole;
-use app::server::store::*;
+use app::platform::store::*;
 use async_trait::async_trait;
 
 #[async_trait]

@@ -4,7 +4,7 @@
 use super::sql::{query, Db, On, Query, Row, Tx};
 use super::SqlStore;
 use crate::db::{db_err, format_date, parse_date};
-use app::server::store::*;
+use app::platform::store::*;
 use async_trait::async_trait;
 
 /// Writes a journal line inside the caller's transaction.
@@ -86,7 +86,10 @@ pub(super) fn name_of(r: &Row, prefix: &str) -> StoreResult<String> {
 }
 
 /// Adds or replaces a doctor–service link inside the caller's transaction.
-pub(super) async fn service_link_in(tx: &mut Tx, l: &app::server::booking_store::ServiceLinkRecord) -> StoreResult<()> {
+pub(super) async fn service_link_in(
+    tx: &mut Tx,
+    l: &app::features::booking::store::ServiceLinkRecord,
+) -> StoreResult<()> {
     query(
         "INSERT INTO doctor_service (staff_id, service_id, mode, show_price, price_kopecks,
              prepayment_kopecks, prepayment_discount_kopecks, round_to_roubles)
@@ -112,7 +115,10 @@ pub(super) async fn service_link_in(tx: &mut Tx, l: &app::server::booking_store:
 }
 
 /// Adds or replaces one day of a doctor's schedule inside the caller's transaction.
-pub(super) async fn schedule_day_in(tx: &mut Tx, d: &app::server::booking_store::ScheduleDayRecord) -> StoreResult<()> {
+pub(super) async fn schedule_day_in(
+    tx: &mut Tx,
+    d: &app::features::booking::store::ScheduleDayRecord,
+) -> StoreResult<()> {
     query(
         "INSERT INTO schedule_day (staff_id, day, branch_id, start_min, end_min, step_min, breaks)
          VALUES ($1, $2, $3, $4, $5, $6, $7)
@@ -131,17 +137,6 @@ pub(super) async fn schedule_day_in(tx: &mut Tx, d: &app::server::booking_store:
     .await
     .map_err(db_err)?;
     Ok(())
-}
-
-pub(super) fn news_record(r: &Row) -> Result<NewsRecord, sqlx::Error> {
-    Ok(NewsRecord {
-        id: r.try_get("id")?,
-        title: r.try_get("title")?,
-        body: r.try_get("body")?,
-        publish_at: r.try_get("publish_at")?,
-        withdrawn_at: r.try_get("withdrawn_at")?,
-        updated_at: r.try_get("updated_at")?,
-    })
 }
 
 pub(super) fn card_brief(r: &Row) -> StoreResult<CardBrief> {
@@ -172,7 +167,6 @@ pub(super) fn outbox_mail(r: &Row) -> StoreResult<OutboxMail> {
 
 pub(super) const OUTBOX_COLUMNS: &str =
     "id, channel, recipient, subject, body, attempts, created_at, sent_at, last_error";
-pub(super) const NEWS_COLUMNS: &str = "id, title, body, publish_at, withdrawn_at, updated_at";
 pub(super) const CARD_COLUMNS: &str = "c.id, c.surname, c.name, c.patronymic, c.birth_date, c.incapacitated";
 
 #[async_trait]

@@ -6,9 +6,9 @@ use super::sql::{query, Row, Tx};
 use super::SqlStore;
 use crate::db::{db_err, format_date, parse_date};
 use app::features::booking::rules::{format_hhmm, AppointmentSource, AppointmentStatus, VisitMode};
+use app::features::booking::store::*;
 use app::kernel::account::ActorRole;
-use app::server::booking_store::*;
-use app::server::store::{AuditEntry, StoreError, StoreResult};
+use app::platform::store::{AuditEntry, StoreError, StoreResult};
 use async_trait::async_trait;
 use time::Date;
 

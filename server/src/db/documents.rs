@@ -6,10 +6,10 @@ use super::SqlStore;
 use crate::db::{db_err, format_date, parse_date};
 use app::features::record::delivery::{FileStatus, Reason};
 use app::features::record::document_rules::{Category, UploadSource};
+use app::features::record::document_store::*;
 use app::kernel::media::MediaType;
 use app::kernel::person::PhoneKind;
-use app::server::document_store::*;
-use app::server::store::{AuditEntry, StoreResult};
+use app::platform::store::{AuditEntry, StoreResult};
 use async_trait::async_trait;
 
 const CARD_FACTS: &str = "

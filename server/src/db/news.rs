@@ -1,10 +1,11 @@
 //! `NewsStore`: the clinic's news.
 
-use super::base::*;
 use super::sql::query;
+use super::sql::Row;
 use super::SqlStore;
 use crate::db::db_err;
-use app::server::store::*;
+use app::features::news::store::*;
+use app::platform::store::*;
 use async_trait::async_trait;
 
 #[async_trait]
@@ -111,4 +112,17 @@ impl NewsStore for SqlStore {
             .map_err(db_err)?;
         Ok(done.rows_affected() == 1)
     }
+}
+
+const NEWS_COLUMNS: &str = "id, title, body, publish_at, withdrawn_at, updated_at";
+
+fn news_record(r: &Row) -> Result<NewsRecord, sqlx::Error> {
+    Ok(NewsRecord {
+        id: r.try_get("id")?,
+        title: r.try_get("title")?,
+        body: r.try_get("body")?,
+        publish_at: r.try_get("publish_at")?,
+        withdrawn_at: r.try_get("withdrawn_at")?,
+        updated_at: r.try_get("updated_at")?,
+    })
 }

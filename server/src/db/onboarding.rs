@@ -5,11 +5,11 @@ use super::sql::{query, Db, Row};
 use super::SqlStore;
 use crate::db::{db_err, format_date, parse_date};
 use app::features::onboarding::rules::{normalize_name, ConsentKind};
+use app::features::onboarding::store::*;
 use app::kernel::email::Email;
 use app::kernel::person::Sex;
-use app::server::onboarding_store::*;
-use app::server::store::Channel;
-use app::server::store::{AuditEntry, NewMail, StoreError, StoreResult};
+use app::platform::store::Channel;
+use app::platform::store::{AuditEntry, NewMail, StoreError, StoreResult};
 use async_trait::async_trait;
 
 async fn consent_kinds(db: &Db, card_id: i64) -> StoreResult<Vec<ConsentKind>> {

@@ -4,7 +4,7 @@ use super::base::*;
 use super::sql::query;
 use super::SqlStore;
 use crate::db::db_err;
-use app::server::store::*;
+use app::platform::store::*;
 use async_trait::async_trait;
 
 #[async_trait]

@@ -4,7 +4,8 @@ use super::sql::query;
 use super::SqlStore;
 use crate::db::db_err;
 use app::features::prices::rules::{Kopecks, PriceItem, PriceSection, TariffPlan};
-use app::server::store::*;
+use app::features::prices::store::*;
+use app::platform::store::*;
 use async_trait::async_trait;
 
 #[async_trait]

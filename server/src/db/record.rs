@@ -6,8 +6,8 @@ use super::SqlStore;
 use crate::db::{db_err, format_date, parse_date};
 use app::features::record::document_rules::Category;
 use app::features::record::rules::RecordKind;
-use app::server::record_store::*;
-use app::server::store::StoreResult;
+use app::features::record::store::*;
+use app::platform::store::StoreResult;
 use async_trait::async_trait;
 
 const SELECT: &str = "

@@ -4,10 +4,10 @@ use super::base::*;
 use super::sql::query;
 use super::SqlStore;
 use crate::db::db_err;
+use app::features::security::store::*;
 use app::kernel::account::ActorRole;
-use app::server::security_store::*;
-use app::server::store::Channel;
-use app::server::store::{AuditEntry, NewMail, StoreResult};
+use app::platform::store::Channel;
+use app::platform::store::{AuditEntry, NewMail, StoreResult};
 use async_trait::async_trait;
 
 #[async_trait]

@@ -4,7 +4,7 @@ use super::base::*;
 use super::sql::query;
 use super::SqlStore;
 use crate::db::{db_err, format_date};
-use app::server::store::*;
+use app::platform::store::*;
 use async_trait::async_trait;
 use std::collections::HashMap;
 
@@ -227,7 +227,7 @@ impl SeedStore for SqlStore {
                 .map_err(db_err)?;
         }
         for l in &booking.links {
-            let link = app::server::booking_store::ServiceLinkRecord {
+            let link = app::features::booking::store::ServiceLinkRecord {
                 staff_id: id_of(&ids, format!("staff:{}", l.staff))?,
                 service_id: id_of(&ids, format!("service:{}", l.service_code))?,
                 service_code: l.service_code.clone(),
@@ -242,7 +242,7 @@ impl SeedStore for SqlStore {
             service_link_in(&mut tx, &link).await?;
         }
         for d in &booking.schedule {
-            let day = app::server::booking_store::ScheduleDayRecord {
+            let day = app::features::booking::store::ScheduleDayRecord {
                 staff_id: id_of(&ids, format!("staff:{}", d.staff))?,
                 day: d.day,
                 branch_id: id_of(&ids, format!("branch:{}", d.branch))?,

@@ -6,7 +6,7 @@ use super::SqlStore;
 use crate::db::db_err;
 use app::kernel::account::{Role, Roles};
 use app::kernel::email::Email;
-use app::server::store::*;
+use app::platform::store::*;
 use async_trait::async_trait;
 
 #[async_trait]

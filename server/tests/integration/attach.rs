@@ -3,7 +3,7 @@
 
 use crate::support::{error_of, spawn_app, spawn_app_with_env, TestApp};
 use app::kernel::error::AppError;
-use app::server::store::{Channel, OutboxMail};
+use app::platform::store::{Channel, OutboxMail};
 
 /// The newest message to `to` and the nine digits in it.
 async fn code_sent_to(app: &TestApp, to: &str) -> (OutboxMail, String) {

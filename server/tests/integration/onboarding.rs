@@ -4,7 +4,7 @@
 use crate::outbox::{body_of, free_port, SmtpSink};
 use crate::support::{error_of, spawn_app, spawn_app_with_env, TestApp};
 use app::kernel::error::{AppError, Problem};
-use app::server::store::OutboxMail;
+use app::platform::store::OutboxMail;
 use std::time::Duration;
 
 const NEW_PATIENT: &str = "new.patient@kabinet.example";

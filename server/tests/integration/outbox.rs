@@ -2,8 +2,8 @@
 //! outage delays a message without losing or doubling it.
 
 use crate::support::{pg_db, sqlite_db};
-use app::server::store::{Channel, NewMail};
-use app::server::Store;
+use app::platform::store::Store;
+use app::platform::store::{Channel, NewMail};
 use kabinet_server::mail::{drain_once, DevSms, SmtpMailer};
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};

@@ -7,7 +7,7 @@ use app::features::security::use_cases::{reseal_stored_secrets, ResealReport};
 use app::kernel::account::{ActorRole, Role};
 use app::kernel::error::{AppError, Problem};
 use app::platform::secret_box::{Opened, SecretBox, SecretKey};
-use app::server::store::{Actor, AuditEntry};
+use app::platform::store::{Actor, AuditEntry};
 use totp_rs::{Builder, Secret};
 
 async fn account_page(app: &TestApp, c: &reqwest::Client) -> AccountPage {

@@ -3,14 +3,14 @@
 use crate::support::{demo_seed, pg_db, sqlite_db};
 use app::features::record::delivery::{FileStatus, Reason};
 use app::features::record::document_rules::{Category, Refusal, UploadSource};
+use app::features::record::document_store::{NewFile, NewUpload};
 use app::features::record::rules::RecordKind;
+use app::features::record::store::RecordQuery;
 use app::kernel::account::{ActorRole, Role};
 use app::kernel::email::Email;
 use app::kernel::media::MediaType;
-use app::server::document_store::{NewFile, NewUpload};
-use app::server::record_store::RecordQuery;
-use app::server::store::{Actor, AuditEntry, Channel, NewMail, NewSession};
-use app::server::{Store, StoreError};
+use app::platform::store::{Actor, AuditEntry, Channel, NewMail, NewSession};
+use app::platform::store::{Store, StoreError};
 
 async fn story(url: &str) {
     let store = kabinet_server::db::open(url).await.expect("open");

@@ -1,8 +1,8 @@
 //! Test scaffolding: throwaway databases (a SQLite file in a temp dir, or a fresh database on
 //! the PostgreSQL at KABINET_TEST_PG_URL), the demo clinic, and the server on port 0.
 
-use app::server::store::Seed;
-use app::server::Store;
+use app::platform::store::Seed;
+use app::platform::store::Store;
 use kabinet_server::config::Settings;
 use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::{Arc, OnceLock};

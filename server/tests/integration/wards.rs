@@ -13,7 +13,7 @@ use app::i18n::Lang;
 use app::kernel::account::Roles;
 use app::kernel::error::{AppError, FieldError, Problem};
 use app::platform::state::{AppState, ContactPriority, PortalConfig};
-use app::server::store::SessionRecord;
+use app::platform::store::SessionRecord;
 use reqwest::multipart::{Form, Part};
 use std::sync::Arc;
 use std::time::Duration;

@@ -2,6 +2,7 @@
 
 use crate::features::account::rules::{AccountPage, CardContacts, EnrolmentView, JournalView, SessionView};
 use crate::features::cards::rules::{ConsentView, RefusalsView};
+use crate::features::onboarding::store::Refusals;
 use crate::features::security::rules::display_recovery_code;
 use crate::features::security::use_cases::pending_enrolment;
 use crate::kernel::account::Role;
@@ -10,8 +11,7 @@ use crate::kernel::person::FullName;
 use crate::platform::auth::SESSION_IDLE_SECS;
 use crate::platform::profiles;
 use crate::platform::state::AppState;
-use crate::server::onboarding_store::Refusals;
-use crate::server::store::{Actor, AuditEntry, SessionRecord};
+use crate::platform::store::{Actor, AuditEntry, SessionRecord};
 use std::net::IpAddr;
 
 /// An SVG of `text` as a QR code (medium error correction), drawn as one path.

@@ -2,14 +2,14 @@
 //! with doctors' times. Rules live in `features::booking::rules`; the store settles races.
 
 use crate::features::booking::rules::*;
+use crate::features::booking::store::*;
 use crate::features::prices::rules::Kopecks;
 use crate::kernel::error::{AppError, Problem};
 use crate::kernel::person::FullName;
 use crate::kernel::time_fmt::{local_date, parse_iso_date};
 use crate::platform::profiles;
 use crate::platform::state::AppState;
-use crate::server::booking_store::*;
-use crate::server::store::{Actor, AuditEntry, SessionRecord};
+use crate::platform::store::{Actor, AuditEntry, SessionRecord};
 use std::net::IpAddr;
 use time::{Date, Duration, PrimitiveDateTime, Time, UtcOffset};
 

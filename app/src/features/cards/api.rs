@@ -101,7 +101,7 @@ pub async fn set_refusals(
         async {
             let session = auth::require_staff(|r| r.can_manage_cards())?;
             let peer = auth::request_context()?.peer;
-            let refusals = crate::server::onboarding_store::Refusals {
+            let refusals = crate::features::onboarding::store::Refusals {
                 pd_processing: pd_processing.is_some(),
                 notifications: notifications.is_some(),
                 advertising: advertising.is_some(),

@@ -3,14 +3,14 @@
 
 use crate::features::cards::rules::{CardDetail, CardSummary, ConsentView, RefusalsView};
 use crate::features::onboarding::rules::{consents_complete, normalize_name, ConsentKind, CONSENT_TEXT_VERSION};
+use crate::features::onboarding::store::{CardRecord, NewCard, NewConsent, Refusals};
 use crate::kernel::email::Email;
 use crate::kernel::error::{AppError, FieldError, Problem};
 use crate::kernel::person::{FullName, PhoneNumber, Sex};
 use crate::kernel::time_fmt::parse_iso_date;
 use crate::platform::auth::internal;
 use crate::platform::state::AppState;
-use crate::server::onboarding_store::{CardRecord, NewCard, NewConsent, Refusals};
-use crate::server::store::{Actor, AuditEntry, NewMail, SessionRecord};
+use crate::platform::store::{Actor, AuditEntry, NewMail, SessionRecord};
 use std::net::IpAddr;
 use time::Date;
 

@@ -5,6 +5,8 @@ use crate::kernel::error::AppError;
 use leptos::prelude::*;
 
 #[cfg(feature = "ssr")]
+use super::store::NewsRecord;
+#[cfg(feature = "ssr")]
 use crate::features::news::markdown;
 #[cfg(feature = "ssr")]
 use crate::features::news::rules;
@@ -16,8 +18,6 @@ use crate::platform::auth;
 use crate::platform::server_fn::with_error_status;
 #[cfg(feature = "ssr")]
 use crate::platform::state::use_state;
-#[cfg(feature = "ssr")]
-use crate::server::store::NewsRecord;
 
 #[cfg(feature = "ssr")]
 fn summary(r: NewsRecord) -> rules::NewsSummary {

@@ -14,7 +14,7 @@ use crate::platform::server_fn::with_error_status;
 #[cfg(feature = "ssr")]
 use crate::platform::state::use_state;
 #[cfg(feature = "ssr")]
-use crate::server::store::Channel;
+use crate::platform::store::Channel;
 
 /// Step 1: e-mail, surname, first name, date of birth. The answer is the same whether or not
 /// they matched a card: the next step, where the e-mailed code is typed.

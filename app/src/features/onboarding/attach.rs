@@ -1,13 +1,13 @@
 //! Attach codes: the front desk issues nine digits for a card; whoever enters them links the
 //! card to their account (as their own, or as the ward of the guardian named at issue).
 
+use crate::features::onboarding::store::{AttachCodeRecord, AttachOutcome, Contacts, NewAttachCode};
 use crate::i18n::Lang;
 use crate::kernel::error::AppError;
 use crate::kernel::person::PhoneKind;
 use crate::platform::auth::{check_throttle, token_hash};
 use crate::platform::state::{AppState, ContactPriority};
-use crate::server::onboarding_store::{AttachCodeRecord, AttachOutcome, Contacts, NewAttachCode};
-use crate::server::store::{Actor, AuditEntry, Channel, NewMail, SessionRecord};
+use crate::platform::store::{Actor, AuditEntry, Channel, NewMail, SessionRecord};
 use rand::Rng;
 use std::net::IpAddr;
 

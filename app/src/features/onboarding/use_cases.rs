@@ -5,14 +5,14 @@ use crate::features::onboarding::rules::{
     check_password, consents_complete, display_code, generate_code, names_match, normalize_code, PasswordProblem,
     CODE_MAX_FAILURES, CODE_TTL_SECS,
 };
+use crate::features::onboarding::store::{CompleteRegistration, NewVerificationCode};
 use crate::i18n::Lang;
 use crate::kernel::email::Email;
 use crate::kernel::error::{AppError, Problem};
 use crate::kernel::outbox::secret;
 use crate::platform::auth::{self, check_throttle, hash_password, internal, throttle_key, verify_password};
 use crate::platform::state::AppState;
-use crate::server::onboarding_store::{CompleteRegistration, NewVerificationCode};
-use crate::server::store::{Actor, AuditEntry, NewMail};
+use crate::platform::store::{Actor, AuditEntry, NewMail};
 use std::net::IpAddr;
 
 /// Code requests: per peer address and per e-mail, within an hour.

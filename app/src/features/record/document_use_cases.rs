@@ -12,6 +12,7 @@ use crate::features::record::document_rules::{
     refusals, route, CardFacts, Category, FileFacts, PersonFacts, Refusal, Route, UploadFacts, UploadSource,
     MAX_FILES_PER_UPLOAD,
 };
+use crate::features::record::document_store::{CardFactsRow, NewFile, NewUpload, ProtocolInput, UploadRow};
 use crate::features::record::rules::{search_key, RecordKind};
 use crate::kernel::error::{AppError, FieldError, Problem};
 use crate::kernel::media::{delivered_name, MediaType};
@@ -19,8 +20,7 @@ use crate::kernel::person::{guardianship_is_valid, own_consent_possible, FullNam
 use crate::kernel::time_fmt::{local_date, parse_iso_date};
 use crate::platform::profiles;
 use crate::platform::state::AppState;
-use crate::server::document_store::{CardFactsRow, NewFile, NewUpload, ProtocolInput, UploadRow};
-use crate::server::store::{Actor, AuditEntry, SessionRecord};
+use crate::platform::store::{Actor, AuditEntry, SessionRecord};
 use std::net::IpAddr;
 use time::Date;
 

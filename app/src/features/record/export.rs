@@ -6,13 +6,13 @@
 use crate::features::record::delivery::FileStatus;
 use crate::features::record::document_rules::Category;
 use crate::features::record::rules::RecordKind;
+use crate::features::record::store::RecordQuery;
 use crate::i18n::{Lang, Texts};
 use crate::kernel::error::AppError;
 use crate::kernel::time_fmt::{format_date, format_datetime};
 use crate::platform::profiles;
 use crate::platform::state::AppState;
-use crate::server::record_store::RecordQuery;
-use crate::server::store::{Actor, AuditEntry, SessionRecord};
+use crate::platform::store::{Actor, AuditEntry, SessionRecord};
 use std::fmt::Write as _;
 use std::net::IpAddr;
 

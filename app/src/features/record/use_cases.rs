@@ -6,12 +6,12 @@ use crate::features::record::document_use_cases;
 use crate::features::record::rules::{
     search_key, RecordDetail, RecordFilter, RecordList, RecordSummary, RECORDS_PER_PAGE,
 };
+use crate::features::record::store::{RecordQuery, RecordRow};
 use crate::kernel::account::{Me, Profile};
 use crate::kernel::error::AppError;
 use crate::platform::profiles;
 use crate::platform::state::AppState;
-use crate::server::record_store::{RecordQuery, RecordRow};
-use crate::server::store::{Actor, AuditEntry, SessionRecord};
+use crate::platform::store::{Actor, AuditEntry, SessionRecord};
 use std::net::IpAddr;
 
 /// The ward a record landed in this profile's card for (a guardian's own card), by name.

@@ -10,7 +10,7 @@ use crate::platform::auth::{
 };
 use crate::platform::secret_box::{Opened, SecretBox};
 use crate::platform::state::AppState;
-use crate::server::store::{Actor, AuditEntry, NewMail, SessionRecord, Store, StoreError};
+use crate::platform::store::{Actor, AuditEntry, NewMail, SessionRecord, Store, StoreError};
 use axum::http::{header, HeaderValue};
 use leptos::prelude::use_context;
 use leptos_axum::ResponseOptions;

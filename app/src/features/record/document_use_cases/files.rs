@@ -59,7 +59,7 @@ pub async fn fetch_file(
 ) -> Result<ServedFile, AppError> {
     let f = state.store.file(file_id).await?.ok_or(AppError::NotFound)?;
     let original = f.media_type;
-    let copy = |f: &crate::server::document_store::FileRow| match (&f.converted_name, f.converted_type) {
+    let copy = |f: &crate::features::record::document_store::FileRow| match (&f.converted_name, f.converted_type) {
         (Some(name), Some(t)) => {
             ServedFile { stored_name: name.clone(), name: delivered_name(&f.original_name, original), media_type: t }
         }

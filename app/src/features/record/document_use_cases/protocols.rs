@@ -70,7 +70,7 @@ async fn editable_protocol(
     state: &AppState,
     card_id: i64,
     id: i64,
-) -> Result<crate::server::record_store::RecordRow, AppError> {
+) -> Result<crate::features::record::store::RecordRow, AppError> {
     let r = state.store.record(card_id, id, false).await?.ok_or(AppError::NotFound)?;
     if r.has_upload || r.author_account_id.is_none() {
         return Err(AppError::NotFound);

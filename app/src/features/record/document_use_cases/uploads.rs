@@ -184,7 +184,7 @@ pub async fn own_upload(
     Ok(upload_id)
 }
 
-fn staff_file(f: &crate::server::document_store::FileRow) -> StaffFile {
+fn staff_file(f: &crate::features::record::document_store::FileRow) -> StaffFile {
     StaffFile {
         id: f.id,
         name: f.original_name.clone(),
@@ -228,7 +228,7 @@ pub async fn card_documents(
     let settings = state.store.document_settings().await?;
     let uploads = state.store.uploads_of_card(card_id).await?;
     let (records, _) =
-        state.store.records(card_id, &crate::server::record_store::RecordQuery::default(), 0, 200).await?;
+        state.store.records(card_id, &crate::features::record::store::RecordQuery::default(), 0, 200).await?;
     let protocols = records
         .into_iter()
         .filter(|r| !r.has_upload && r.author_account_id.is_some())

@@ -2,12 +2,12 @@
 //! the date-of-birth gate, clinicians' protocols and the cabinet module's switch. Every method
 //! that changes something writes its journal line in the same transaction.
 
-use super::store::{AuditEntry, StoreResult};
 use crate::features::record::delivery::{FileStatus, Reason};
 use crate::features::record::document_rules::{Category, UploadSource};
 use crate::features::record::rules::RecordKind;
 use crate::kernel::media::MediaType;
 use crate::kernel::person::PhoneKind;
+use crate::platform::store::{AuditEntry, StoreResult};
 use async_trait::async_trait;
 use time::Date;
 

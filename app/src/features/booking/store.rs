@@ -3,10 +3,10 @@
 //! rely on the database's one-live-appointment-per-doctor-and-start constraint, so no time is
 //! ever given twice, whatever the concurrency.
 
-pub use super::audit::Actor;
-use super::store::{AuditEntry, StoreResult};
 use crate::features::booking::rules::{AppointmentSource, AppointmentStatus, VisitMode};
 use crate::kernel::account::ActorRole;
+pub use crate::platform::audit::Actor;
+use crate::platform::store::{AuditEntry, StoreResult};
 use async_trait::async_trait;
 use time::Date;
 

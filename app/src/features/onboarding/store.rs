@@ -2,10 +2,10 @@
 //! verification codes and registration. Every use case that causes mail queues it in the same
 //! transaction as its change, so the change and its message stand or fall together.
 
-use super::store::{AuditEntry, NewMail, StoreResult};
 use crate::features::onboarding::rules::ConsentKind;
 use crate::kernel::email::Email;
 use crate::kernel::person::{PhoneNumber, Sex};
+use crate::platform::store::{AuditEntry, NewMail, StoreResult};
 use async_trait::async_trait;
 use time::Date;
 
@@ -132,7 +132,7 @@ pub struct NewAttachCode {
     pub guardian_card_id: Option<i64>,
     /// SHA-256 hex of the nine digits.
     pub code_hash: String,
-    pub channel: super::store::Channel,
+    pub channel: crate::platform::store::Channel,
     pub message: NewMail,
     pub now: i64,
     pub expires_at: i64,

@@ -2,7 +2,6 @@
 //! crate implements them once, for SQLite and PostgreSQL alike, and one conformance suite
 //! runs the same story against both.
 
-use crate::features::prices::rules::{PriceSection, TariffPlan};
 use crate::kernel::account::{Role, Roles};
 use crate::kernel::email::Email;
 use async_trait::async_trait;
@@ -88,16 +87,6 @@ pub struct AccountOverview {
     pub own_card: Option<CardBrief>,
     /// All wards on record, valid or not: the rule decides, not the query.
     pub wards: Vec<CardBrief>,
-}
-
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct NewsRecord {
-    pub id: i64,
-    pub title: String,
-    pub body: String,
-    pub publish_at: Option<i64>,
-    pub withdrawn_at: Option<i64>,
-    pub updated_at: i64,
 }
 
 /// A message to send, as it enters the outbox.
@@ -288,15 +277,15 @@ pub trait Store:
     SessionStore
     + ThrottleStore
     + AuditStore
-    + NewsStore
-    + PricesStore
+    + crate::features::news::store::NewsStore
+    + crate::features::prices::store::PricesStore
     + OutboxStore
     + SeedStore
-    + super::onboarding_store::OnboardingStore
-    + super::security_store::SecurityStore
-    + super::booking_store::BookingStore
-    + super::record_store::RecordStore
-    + super::document_store::DocumentStore
+    + crate::features::onboarding::store::OnboardingStore
+    + crate::features::security::store::SecurityStore
+    + crate::features::booking::store::BookingStore
+    + crate::features::record::store::RecordStore
+    + crate::features::record::document_store::DocumentStore
     + Send
     + Sync
     + 'static
@@ -347,28 +336,6 @@ pub trait ThrottleStore: Send + Sync {
 pub trait AuditStore: Send + Sync {
     async fn audit(&self, entry: AuditEntry) -> StoreResult<()>;
     async fn audit_for_card(&self, card_id: i64) -> StoreResult<Vec<AuditEntry>>;
-}
-
-/// The clinic's news.
-#[async_trait]
-pub trait NewsStore: Send + Sync {
-    async fn news_published_page(&self, now: i64, offset: i64, limit: i64) -> StoreResult<(Vec<NewsRecord>, i64)>;
-    async fn news_published(&self, id: i64, now: i64) -> StoreResult<Option<NewsRecord>>;
-    async fn news_all(&self) -> StoreResult<Vec<NewsRecord>>;
-    async fn news_get(&self, id: i64) -> StoreResult<Option<NewsRecord>>;
-    async fn news_create(&self, title: &str, body: &str, author_account_id: i64, now: i64) -> StoreResult<i64>;
-    /// False when there is no such item.
-    async fn news_update(&self, id: i64, title: &str, body: &str, now: i64) -> StoreResult<bool>;
-    /// Publishes at `publish_at` (now or later), clearing any withdrawal.
-    async fn news_publish(&self, id: i64, publish_at: i64, now: i64) -> StoreResult<bool>;
-    async fn news_withdraw(&self, id: i64, now: i64) -> StoreResult<bool>;
-}
-
-/// The price list the cabinet shows.
-#[async_trait]
-pub trait PricesStore: Send + Sync {
-    async fn cabinet_tariff_plans(&self) -> StoreResult<Vec<TariffPlan>>;
-    async fn price_list(&self, plan_id: i64) -> StoreResult<Vec<PriceSection>>;
 }
 
 /// Messages waiting to be sent (e-mail, SMS), leased by the delivery worker.

@@ -1,7 +1,7 @@
 //! Storage for account security: the second factor, recovery codes, the pending half of a
 //! two-step sign-in, sessions as the account page lists them, and the access journal.
 
-use super::store::{AuditEntry, NewMail, StoreResult};
+use crate::platform::store::{AuditEntry, NewMail, StoreResult};
 use async_trait::async_trait;
 
 /// An account's second factor as sign-in and the account page need it.

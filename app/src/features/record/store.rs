@@ -1,8 +1,8 @@
 //! Storage for the medical record: a card's records, filtered and paged, and one record.
 
-use super::store::StoreResult;
 use crate::features::record::document_rules::Category;
 use crate::features::record::rules::RecordKind;
+use crate::platform::store::StoreResult;
 use async_trait::async_trait;
 use time::Date;
 
