@@ -1,4 +1,5 @@
-//! Migrations: numbered SQL files per backend, embedded in the binary, applied in order inside
+//! Migrations: numbered SQL files per backend (`server/migrations/<backend>/NNNN_name.sql`,
+//! found by `build.rs`), embedded in the binary, applied in order inside
 //! one transaction each, and recorded in `schema_migrations`. Applied at start and by
 //! `kabinet migrate`.
 
@@ -10,55 +11,9 @@ pub struct Migration {
     pub sql: &'static str,
 }
 
-pub const SQLITE: &[Migration] = &[
-    Migration { version: 1, name: "init", sql: include_str!("../../migrations/sqlite/0001_init.sql") },
-    Migration { version: 2, name: "outbox", sql: include_str!("../../migrations/sqlite/0002_outbox.sql") },
-    Migration { version: 3, name: "onboarding", sql: include_str!("../../migrations/sqlite/0003_onboarding.sql") },
-    Migration {
-        version: 4,
-        name: "second_factor",
-        sql: include_str!("../../migrations/sqlite/0004_second_factor.sql"),
-    },
-    Migration { version: 5, name: "attach_code", sql: include_str!("../../migrations/sqlite/0005_attach_code.sql") },
-    Migration { version: 6, name: "booking", sql: include_str!("../../migrations/sqlite/0006_booking.sql") },
-    Migration {
-        version: 7,
-        name: "medical_record",
-        sql: include_str!("../../migrations/sqlite/0007_medical_record.sql"),
-    },
-    Migration { version: 8, name: "documents", sql: include_str!("../../migrations/sqlite/0008_documents.sql") },
-    Migration { version: 9, name: "wards", sql: include_str!("../../migrations/sqlite/0009_wards.sql") },
-    Migration {
-        version: 10,
-        name: "outbox_secrets",
-        sql: include_str!("../../migrations/sqlite/0010_outbox_secrets.sql"),
-    },
-];
-
-pub const POSTGRES: &[Migration] = &[
-    Migration { version: 1, name: "init", sql: include_str!("../../migrations/postgres/0001_init.sql") },
-    Migration { version: 2, name: "outbox", sql: include_str!("../../migrations/postgres/0002_outbox.sql") },
-    Migration { version: 3, name: "onboarding", sql: include_str!("../../migrations/postgres/0003_onboarding.sql") },
-    Migration {
-        version: 4,
-        name: "second_factor",
-        sql: include_str!("../../migrations/postgres/0004_second_factor.sql"),
-    },
-    Migration { version: 5, name: "attach_code", sql: include_str!("../../migrations/postgres/0005_attach_code.sql") },
-    Migration { version: 6, name: "booking", sql: include_str!("../../migrations/postgres/0006_booking.sql") },
-    Migration {
-        version: 7,
-        name: "medical_record",
-        sql: include_str!("../../migrations/postgres/0007_medical_record.sql"),
-    },
-    Migration { version: 8, name: "documents", sql: include_str!("../../migrations/postgres/0008_documents.sql") },
-    Migration { version: 9, name: "wards", sql: include_str!("../../migrations/postgres/0009_wards.sql") },
-    Migration {
-        version: 10,
-        name: "outbox_secrets",
-        sql: include_str!("../../migrations/postgres/0010_outbox_secrets.sql"),
-    },
-];
+// `SQLITE` and `POSTGRES`: every file of `migrations/sqlite` and `migrations/postgres`, in
+// version order, listed by `build.rs`.
+include!(concat!(env!("OUT_DIR"), "/migrations.rs"));
 
 pub const CREATE_TABLE: &str = "CREATE TABLE IF NOT EXISTS schema_migrations (
     version BIGINT PRIMARY KEY,
