@@ -399,4 +399,3 @@ pub trait SeedStore: Send + Sync {
     /// Loads `seed` in one transaction; false when the database already holds a clinic.
     async fn load_seed(&self, seed: &Seed) -> StoreResult<bool>;
 }
-
