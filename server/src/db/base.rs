@@ -44,11 +44,14 @@ pub(super) fn known_opt<T>(r: &Row, column: &str, parse: impl FnOnce(&str) -> Op
     v.map(|v| crate::db::known(column, &v, parse)).transpose()
 }
 
-/// Runs one change and its journal line in one transaction; returns the rows changed.
+/// Runs one change and, when it changed a row, its journal line in one transaction; returns the
+/// rows changed. A refused change (no row matched) journals nothing.
 pub(super) async fn write_audited<'q>(db: &Db, change: Query<'q>, audit: &AuditEntry) -> StoreResult<u64> {
     let mut tx = db.begin().await.map_err(db_err)?;
     let changed = change.execute(&mut tx).await.map_err(db_err)?.rows_affected();
-    audit_in(&mut tx, audit).await?;
+    if changed > 0 {
+        audit_in(&mut tx, audit).await?;
+    }
     tx.commit().await.map_err(db_err)?;
     Ok(changed)
 }
