@@ -14,6 +14,7 @@ mod onboarding;
 mod outbox;
 mod prices;
 mod record;
+mod schedule;
 mod security;
 mod seed;
 mod sessions;

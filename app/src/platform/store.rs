@@ -283,6 +283,7 @@ pub trait Store:
     + SeedStore
     + crate::features::onboarding::store::OnboardingStore
     + crate::features::security::store::SecurityStore
+    + crate::features::booking::store::ScheduleStore
     + crate::features::booking::store::BookingStore
     + crate::features::record::store::RecordStore
     + crate::features::record::document_store::DocumentStore

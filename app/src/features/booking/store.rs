@@ -144,8 +144,10 @@ pub struct WaitlistRecord {
     pub created_at: i64,
 }
 
+/// The booking set-up the front desk keeps: settings, doctors, the services they offer, branches
+/// and the doctors' schedules.
 #[async_trait]
-pub trait BookingStore: Send + Sync {
+pub trait ScheduleStore: Send + Sync {
     async fn booking_settings(&self) -> StoreResult<BookingSettingsRecord>;
     async fn save_booking_settings(&self, settings: BookingSettingsRecord, audit: AuditEntry) -> StoreResult<()>;
 
@@ -180,7 +182,11 @@ pub trait BookingStore: Send + Sync {
         shift_days: i64,
         audit: AuditEntry,
     ) -> StoreResult<usize>;
+}
 
+/// Appointments: the times taken, booking, status changes, moves, their history, the waitlist.
+#[async_trait]
+pub trait BookingStore: Send + Sync {
     /// Start times (day, minute) held by live appointments of the doctor in `[from, to]`.
     async fn taken_times(&self, staff_id: i64, from: Date, to: Date) -> StoreResult<Vec<(Date, u16)>>;
     /// Books in one transaction (SQLite takes the write lock first; PostgreSQL locks the card
