@@ -6,5 +6,6 @@ pub mod api;
 pub mod page;
 pub mod rules;
 pub mod staff_pages;
+pub mod texts;
 #[cfg(feature = "ssr")]
 pub mod use_cases;

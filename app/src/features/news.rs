@@ -8,3 +8,4 @@ pub mod api;
 pub mod markdown;
 pub mod page;
 pub mod rules;
+pub mod texts;

@@ -7,5 +7,6 @@ pub mod api;
 pub mod attach;
 pub mod register_page;
 pub mod rules;
+pub mod texts;
 #[cfg(feature = "ssr")]
 pub mod use_cases;

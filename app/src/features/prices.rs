@@ -4,3 +4,4 @@
 pub mod api;
 pub mod page;
 pub mod rules;
+pub mod texts;

@@ -9,11 +9,13 @@ pub mod delivery;
 pub mod document_api;
 pub mod document_pages;
 pub mod document_rules;
+pub mod document_texts;
 #[cfg(feature = "ssr")]
 pub mod document_use_cases;
 #[cfg(feature = "ssr")]
 pub mod export;
 pub mod page;
 pub mod rules;
+pub mod texts;
 #[cfg(feature = "ssr")]
 pub mod use_cases;

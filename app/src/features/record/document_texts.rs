@@ -146,7 +146,7 @@ impl DocTexts {
     }
 }
 
-pub static DOCS_RU: DocTexts = DocTexts {
+pub static RU: DocTexts = DocTexts {
     nav_documents: "Документы пациентов",
     documents_intro: "Загрузка документов в медкарту и отправка их в личный кабинет пациента.",
     find_card_hint: "Найдите карту по началу фамилии и дате рождения.",
@@ -269,7 +269,7 @@ pub static DOCS_RU: DocTexts = DocTexts {
     delivered_some: |k, n| format!("Доставлено {k} из {n}"),
 };
 
-pub static DOCS_EN: DocTexts = DocTexts {
+pub static EN: DocTexts = DocTexts {
     nav_documents: "Patients' documents",
     documents_intro: "Upload documents to the medical record and send them to the patient's cabinet.",
     find_card_hint: "Find the card by the start of the surname and the date of birth.",
@@ -401,16 +401,16 @@ mod tests {
 
     #[test]
     fn every_reason_has_words_in_both_languages() {
-        for texts in [&DOCS_RU, &DOCS_EN] {
+        for texts in [&RU, &EN] {
             let mut seen = std::collections::HashSet::new();
             for r in Refusal::ALL {
                 assert!(seen.insert(texts.refusal(r)), "{r:?} shares its words");
             }
         }
-        assert_eq!(DOCS_RU.status(UploadStatus::DeliveredSome { delivered: 2, total: 4 }), "Доставлено 2 из 4");
-        assert_eq!(DOCS_EN.status(UploadStatus::CannotSend), "Cannot be sent");
-        assert_eq!(DOCS_RU.reason(Reason::Refused(Refusal::TooLarge)), "файл больше 16 МБ");
-        assert_eq!(DOCS_RU.reason(Reason::ImageTooLarge), "изображение слишком большое (больше 50 мегапикселей)");
-        assert_eq!(DOCS_EN.reason(Reason::ImageTooLarge), "the image is too large (over 50 megapixels)");
+        assert_eq!(RU.status(UploadStatus::DeliveredSome { delivered: 2, total: 4 }), "Доставлено 2 из 4");
+        assert_eq!(EN.status(UploadStatus::CannotSend), "Cannot be sent");
+        assert_eq!(RU.reason(Reason::Refused(Refusal::TooLarge)), "файл больше 16 МБ");
+        assert_eq!(RU.reason(Reason::ImageTooLarge), "изображение слишком большое (больше 50 мегапикселей)");
+        assert_eq!(EN.reason(Reason::ImageTooLarge), "the image is too large (over 50 megapixels)");
     }
 }
