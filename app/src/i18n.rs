@@ -94,6 +94,8 @@ pub struct Texts {
     pub role_editor: &'static str,
     pub role_head: &'static str,
     pub manage_news: &'static str,
+    pub nav_documents: &'static str,
+    pub modules_title: &'static str,
 
     // Error pages and the page served on a render timeout (`platform::ui::errors`, the server).
     pub forbidden_title: &'static str,
@@ -147,6 +149,17 @@ pub struct Texts {
     pub problem_choice: &'static str,
     pub problem_time: &'static str,
     pub problem_range: &'static str,
+    pub err_cannot_send: &'static str,
+    pub err_edit_window: fn(i64) -> String,
+    pub err_birth_date_wrong: &'static str,
+    pub err_gate_blocked: &'static str,
+    pub err_export_running: &'static str,
+    pub err_export_busy: &'static str,
+    pub err_export_failed: &'static str,
+    pub problem_file_type: &'static str,
+    pub problem_file_too_large: fn(u64) -> String,
+    pub problem_too_many_files: fn(usize) -> String,
+    pub problem_own_consent_age: &'static str,
 
     // The e-mail sign-in sends when it slows down (`platform::auth`).
     pub mail_sign_in_slowed_subject: &'static str,
@@ -154,7 +167,8 @@ pub struct Texts {
 
     // Used by several features: paging (news, record), search, statuses, the person's name and contacts
     // (cards, onboarding, account), passwords (account, onboarding), consents and refusals (account,
-    // cards), the journal (account, booking), and booking's choices reused by the record's filters.
+    // cards), the journal (account, booking), booking's choices reused by the record's filters,
+    // and unlocking a blocked document (record, account).
     pub newer: &'static str,
     pub older: &'static str,
     pub page_of: fn(i64, i64) -> String,
@@ -194,6 +208,7 @@ pub struct Texts {
     pub step_specialty: &'static str,
     pub step_doctor: &'static str,
     pub patient_label: &'static str,
+    pub gate_reset: &'static str,
 
     // Each feature's own texts, in `features/<feature>/texts.rs` (documents: `features/record/document_texts.rs`).
     pub account: &'static crate::features::account::texts::AccountTexts,
@@ -252,6 +267,8 @@ pub static RU: Texts = Texts {
     role_editor: "Редактор",
     role_head: "Руководитель",
     manage_news: "Управление новостями",
+    nav_documents: "Документы пациентов",
+    modules_title: "Модули",
 
     forbidden_title: "Доступ запрещён",
     forbidden_text: "У вашей учётной записи нет прав на эту страницу.",
@@ -301,6 +318,17 @@ pub static RU: Texts = Texts {
     problem_choice: "Выберите один из предложенных вариантов.",
     problem_time: "Укажите время как ЧЧ:ММ; конец — позже начала.",
     problem_range: "Число вне допустимого диапазона.",
+    err_cannot_send: "Нельзя отправить в кабинет",
+    err_edit_window: |h| format!("Прошло более {h} часов с момента создания протокола."),
+    err_birth_date_wrong: "Дата рождения не совпадает с указанной в медкарте.",
+    err_gate_blocked: "Слишком много неверных попыток. Документы откроются после подтверждения телефона: обратитесь в клинику.",
+    err_export_running: "Медкарта уже готовится: дождитесь, пока файл скачается.",
+    err_export_busy: "Сейчас готовится другая выгрузка. Повторите через минуту.",
+    err_export_failed: "Не удалось подготовить PDF. Повторите позже; если не получится, обратитесь в клинику.",
+    problem_file_type: "Тип файла не поддерживается.",
+    problem_file_too_large: |mb| format!("Файл больше {mb} МБ."),
+    problem_too_many_files: |n| format!("Не больше {n} файлов за раз."),
+    problem_own_consent_age: "Согласие несовершеннолетнего отмечается только для пациента от 15 до 18 лет на дату приёма.",
 
     mail_sign_in_slowed_subject: "Неудачные попытки входа в личный кабинет",
     mail_sign_in_slowed_body: "Здравствуйте!\n\nВ ваш личный кабинет пациента несколько раз подряд пытались войти с неверным паролем. Чтобы пароль нельзя было подобрать, каждая следующая попытка теперь возможна только после паузы, которая растёт с каждой ошибкой (не больше 15 минут).\n\nЕсли это были вы, подождите немного или задайте новый пароль через «Регистрация пациента, смена пароля» на странице входа — так войти можно сразу.\n\nЕсли это были не вы, ваш пароль по-прежнему никому не известен; если он простой или используется где-то ещё, смените его тем же способом.",
@@ -344,6 +372,7 @@ pub static RU: Texts = Texts {
     step_specialty: "Специальность",
     step_doctor: "Врач",
     patient_label: "Пациент",
+    gate_reset: "Снять блокировку",
 
     account: &crate::features::account::texts::RU,
     booking: &crate::features::booking::texts::RU,
@@ -390,6 +419,8 @@ pub static EN: Texts = Texts {
     role_editor: "Editor",
     role_head: "Head of clinic",
     manage_news: "Manage news",
+    nav_documents: "Patients' documents",
+    modules_title: "Modules",
 
     forbidden_title: "Forbidden",
     forbidden_text: "Your account has no rights to this page.",
@@ -439,6 +470,17 @@ pub static EN: Texts = Texts {
     problem_choice: "Choose one of the options offered.",
     problem_time: "Enter times as HH:MM, the end after the start.",
     problem_range: "The number is out of range.",
+    err_cannot_send: "Cannot be sent to the cabinet",
+    err_edit_window: |h| format!("More than {h} hours have passed since the protocol was created."),
+    err_birth_date_wrong: "The date of birth does not match the medical record.",
+    err_gate_blocked: "Too many wrong tries. The documents open once the phone is confirmed: contact the clinic.",
+    err_export_running: "Your record is already being prepared: wait for the file to download.",
+    err_export_busy: "Another export is being prepared. Try again in a minute.",
+    err_export_failed: "The PDF could not be prepared. Try again later; if it fails again, contact the clinic.",
+    problem_file_type: "This file type is not accepted.",
+    problem_file_too_large: |mb| format!("The file is over {mb} MB."),
+    problem_too_many_files: |n| format!("At most {n} files at a time."),
+    problem_own_consent_age: "A minor's own consent can be marked only for a patient aged 15 to 17 on the visit's date.",
 
     mail_sign_in_slowed_subject: "Failed sign-in attempts to your patient cabinet",
     mail_sign_in_slowed_body: "Hello,\n\nSomeone tried to sign in to your patient cabinet with a wrong password several times in a row. So that the password cannot be guessed, each further attempt now has to wait a pause that grows with every mistake (at most 15 minutes).\n\nIf this was you, wait a little, or set a new password through \"Registration / change password\" on the sign-in page: that signs you in at once.\n\nIf this was not you, your password is still unknown to others; if it is simple or used elsewhere, change it the same way.",
@@ -482,6 +524,7 @@ pub static EN: Texts = Texts {
     step_specialty: "Specialty",
     step_doctor: "Doctor",
     patient_label: "Patient",
+    gate_reset: "Unlock",
 
     account: &crate::features::account::texts::EN,
     booking: &crate::features::booking::texts::EN,

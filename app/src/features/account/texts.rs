@@ -63,6 +63,16 @@ pub struct AccountTexts {
     pub act_appointment_status: &'static str,
     pub act_waitlist: &'static str,
     pub act_record_open: &'static str,
+    pub act_upload: &'static str,
+    pub act_download: &'static str,
+    pub act_delivered: &'static str,
+    pub act_unlock: &'static str,
+    pub act_unlock_failed: &'static str,
+    pub act_resend: &'static str,
+    pub act_resend_asked: &'static str,
+    pub act_own_upload: &'static str,
+    pub act_protocol: &'static str,
+    pub act_export: &'static str,
 }
 
 pub static RU: AccountTexts = AccountTexts {
@@ -125,6 +135,16 @@ pub static RU: AccountTexts = AccountTexts {
     act_appointment_status: "Статус записи изменён",
     act_waitlist: "Лист ожидания",
     act_record_open: "Просмотр записи медкарты",
+    act_upload: "Загрузка документов",
+    act_download: "Скачивание файла",
+    act_delivered: "Документ доставлен в кабинет",
+    act_unlock: "Документ открыт по дате рождения",
+    act_unlock_failed: "Неверная дата рождения",
+    act_resend: "Повторная отправка файла",
+    act_resend_asked: "Просьба отправить файл повторно",
+    act_own_upload: "Добавлен документ пациента",
+    act_protocol: "Протокол",
+    act_export: "Выгрузка медкарты",
 };
 
 pub static EN: AccountTexts = AccountTexts {
@@ -187,4 +207,14 @@ pub static EN: AccountTexts = AccountTexts {
     act_appointment_status: "Appointment status changed",
     act_waitlist: "Waitlist",
     act_record_open: "Medical record opened",
+    act_upload: "Documents uploaded",
+    act_download: "File downloaded",
+    act_delivered: "Document delivered to the cabinet",
+    act_unlock: "Document opened with the date of birth",
+    act_unlock_failed: "Wrong date of birth",
+    act_resend: "File sent again",
+    act_resend_asked: "Asked to send a file again",
+    act_own_upload: "Patient's document added",
+    act_protocol: "Protocol",
+    act_export: "Record exported",
 };

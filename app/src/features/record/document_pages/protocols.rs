@@ -103,7 +103,7 @@ pub fn StaffProtocolPage() -> impl IntoView {
     let data = Resource::new(move || (card.get(), protocol.version().get()), |(id, _)| get_card_documents(id));
     view! {
         <Title text=t.docs.protocols/>
-        <p class="no-print"><a href=move || format!("/staff/cards/{}/documents", card.get())>{t.docs.nav_documents}</a></p>
+        <p class="no-print"><a href=move || format!("/staff/cards/{}/documents", card.get())>{t.nav_documents}</a></p>
         <Suspense fallback=Loading>
             {move || Suspend::new(async move {
                 let d = match data.await {
