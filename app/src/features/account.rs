@@ -4,5 +4,6 @@
 
 pub mod page;
 pub mod rules;
+pub mod texts;
 #[cfg(feature = "ssr")]
 pub mod use_cases;

@@ -8,5 +8,6 @@ pub mod rules;
 pub mod staff_pages;
 #[cfg(feature = "ssr")]
 pub mod store;
+pub mod texts;
 #[cfg(feature = "ssr")]
 pub mod use_cases;

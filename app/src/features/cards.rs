@@ -4,5 +4,6 @@
 pub mod api;
 pub mod pages;
 pub mod rules;
+pub mod texts;
 #[cfg(feature = "ssr")]
 pub mod use_cases;

@@ -9,5 +9,6 @@ pub mod register_page;
 pub mod rules;
 #[cfg(feature = "ssr")]
 pub mod store;
+pub mod texts;
 #[cfg(feature = "ssr")]
 pub mod use_cases;

@@ -6,3 +6,4 @@ pub mod page;
 pub mod rules;
 #[cfg(feature = "ssr")]
 pub mod store;
+pub mod texts;

@@ -11,6 +11,7 @@ pub mod document_pages;
 pub mod document_rules;
 #[cfg(feature = "ssr")]
 pub mod document_store;
+pub mod document_texts;
 #[cfg(feature = "ssr")]
 pub mod document_use_cases;
 #[cfg(feature = "ssr")]
@@ -19,5 +20,6 @@ pub mod page;
 pub mod rules;
 #[cfg(feature = "ssr")]
 pub mod store;
+pub mod texts;
 #[cfg(feature = "ssr")]
 pub mod use_cases;

@@ -6,5 +6,6 @@ pub mod api;
 pub mod rules;
 #[cfg(feature = "ssr")]
 pub mod store;
+pub mod texts;
 #[cfg(feature = "ssr")]
 pub mod use_cases;

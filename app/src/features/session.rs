@@ -4,3 +4,4 @@
 pub mod api;
 pub mod second_factor_page;
 pub mod signin_page;
+pub mod texts;

@@ -202,14 +202,14 @@ impl AppError {
             AppError::CancellationClosed => t.err_cancellation_closed.into(),
             AppError::CannotSend { reasons } => {
                 let why: Vec<&str> = reasons.iter().map(|r| t.docs.refusal(*r)).collect();
-                format!("{}: {}.", t.docs.err_cannot_send, why.join(", "))
+                format!("{}: {}.", t.err_cannot_send, why.join(", "))
             }
-            AppError::EditWindowClosed { hours } => (t.docs.err_edit_window)(*hours),
-            AppError::BirthDateWrong => t.docs.err_birth_date_wrong.into(),
-            AppError::GateBlocked => t.docs.err_gate_blocked.into(),
-            AppError::ExportRunning => t.docs.err_export_running.into(),
-            AppError::ExportBusy => t.docs.err_export_busy.into(),
-            AppError::ExportFailed => t.docs.err_export_failed.into(),
+            AppError::EditWindowClosed { hours } => (t.err_edit_window)(*hours),
+            AppError::BirthDateWrong => t.err_birth_date_wrong.into(),
+            AppError::GateBlocked => t.err_gate_blocked.into(),
+            AppError::ExportRunning => t.err_export_running.into(),
+            AppError::ExportBusy => t.err_export_busy.into(),
+            AppError::ExportFailed => t.err_export_failed.into(),
             AppError::RateLimited { retry_after_secs } if *retry_after_secs < 60 => {
                 (t.err_rate_limited_secs)((*retry_after_secs).max(1))
             }
@@ -248,10 +248,10 @@ impl AppError {
             Problem::Range => t.problem_range.into(),
             Problem::TotpWrong => t.problem_totp_wrong.into(),
             Problem::EmailUnavailable => t.problem_email_unavailable.into(),
-            Problem::FileType => t.docs.problem_file_type.into(),
-            Problem::FileTooLarge(mb) => (t.docs.problem_file_too_large)(mb),
-            Problem::TooManyFiles(n) => (t.docs.problem_too_many_files)(n),
-            Problem::OwnConsentAge => t.docs.problem_own_consent_age.into(),
+            Problem::FileType => t.problem_file_type.into(),
+            Problem::FileTooLarge(mb) => (t.problem_file_too_large)(mb),
+            Problem::TooManyFiles(n) => (t.problem_too_many_files)(n),
+            Problem::OwnConsentAge => t.problem_own_consent_age.into(),
         })
     }
 }

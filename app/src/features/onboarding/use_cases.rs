@@ -120,8 +120,8 @@ pub async fn request_code(state: &AppState, peer: IpAddr, req: CodeRequest, lang
             .outbox_enqueue(
                 NewMail {
                     recipient: email.to_string(),
-                    subject: t.mail_no_consents_subject.into(),
-                    body: t.mail_no_consents_body.into(),
+                    subject: t.onboarding.mail_no_consents_subject.into(),
+                    body: t.onboarding.mail_no_consents_body.into(),
                 },
                 now,
             )
@@ -136,9 +136,9 @@ pub async fn request_code(state: &AppState, peer: IpAddr, req: CodeRequest, lang
     );
     let mail = NewMail {
         recipient: email.to_string(),
-        subject: t.mail_code_subject.into(),
+        subject: t.onboarding.mail_code_subject.into(),
         // The code and its link are secrets: once sent, the outbox keeps neither.
-        body: (t.mail_code_body)(&secret(&display_code(&code)), &secret(&link)),
+        body: (t.onboarding.mail_code_body)(&secret(&display_code(&code)), &secret(&link)),
     };
     state
         .store

@@ -58,9 +58,9 @@ pub fn StaffDocumentsPage() -> impl IntoView {
     let birth = move || query.read().get("birth_date").unwrap_or_default();
     let results = Resource::new(move || (q(), birth()), |(q, b)| document_card_search(q, Some(b)));
     view! {
-        <Title text=t.docs.nav_documents/>
+        <Title text=t.nav_documents/>
         <RequireStaff allowed=Roles::can_read_protocols view=move |_| view! {
-            <h1>{t.docs.nav_documents}</h1>
+            <h1>{t.nav_documents}</h1>
             <p class="lead">{t.docs.documents_intro}</p>
             <p class="hint">{t.docs.find_card_hint}</p>
             <CardSearchForm action="/staff/documents" q=q() birth=birth()/>
@@ -106,8 +106,8 @@ pub fn StaffCardDocumentsPage() -> impl IntoView {
         |(id, ..)| get_card_documents(id),
     );
     view! {
-        <Title text=t.docs.nav_documents/>
-        <p><a href="/staff/documents">{t.docs.nav_documents}</a></p>
+        <Title text=t.nav_documents/>
+        <p><a href="/staff/documents">{t.nav_documents}</a></p>
         <Suspense fallback=Loading>
             {move || Suspend::new(async move {
                 match data.await {
@@ -144,7 +144,7 @@ fn CardDocumentsView(
                         <input type="hidden" name="card" value=card/>
                         <label class="check"><input type="checkbox" name="phone_confirmed" value="on"/>{t.docs.phone_confirmed_now}</label>
                         <FormError error=reset_error/>
-                        <button type="submit">{t.docs.gate_reset}</button>
+                        <button type="submit">{t.gate_reset}</button>
                     </ActionForm>
                 </section>
             }
@@ -169,9 +169,9 @@ pub fn StaffModulesPage() -> impl IntoView {
     let error = last_error(enable.value());
     let data = Resource::new(move || enable.version().get(), |_| get_modules());
     view! {
-        <Title text=t.docs.modules_title/>
+        <Title text=t.modules_title/>
         <RequireStaff allowed=|r: &Roles| r.has(Role::Head) view=move |_| view! {
-            <h1>{t.docs.modules_title}</h1>
+            <h1>{t.modules_title}</h1>
             <Suspense fallback=Loading>
                 {move || Suspend::new(async move {
                     match data.await {

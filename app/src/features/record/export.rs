@@ -22,19 +22,19 @@ fn esc(s: &str) -> String {
 
 fn kind_label(t: &Texts, k: RecordKind) -> &'static str {
     match k {
-        RecordKind::Outpatient => t.record_outpatient,
-        RecordKind::Inpatient => t.record_inpatient,
-        RecordKind::Patient => t.record_by_patient,
-        RecordKind::Telemedicine => t.record_telemedicine,
+        RecordKind::Outpatient => t.record.record_outpatient,
+        RecordKind::Inpatient => t.record.record_inpatient,
+        RecordKind::Patient => t.record.record_by_patient,
+        RecordKind::Telemedicine => t.record.record_telemedicine,
     }
 }
 
 fn category_label(t: &Texts, c: Category) -> &'static str {
     match c {
-        Category::Analyses => t.category_analyses,
-        Category::Examinations => t.category_examinations,
-        Category::Conclusion => t.category_conclusion,
-        Category::Other => t.category_other,
+        Category::Analyses => t.record.category_analyses,
+        Category::Examinations => t.record.category_examinations,
+        Category::Conclusion => t.record.category_conclusion,
+        Category::Other => t.record.category_other,
     }
 }
 
@@ -65,7 +65,7 @@ pub async fn record_html(
          .meta{{color:#444}}</style></head><body><h1>{}</h1><p class=\"meta\">{}</p>",
         lang.code(),
         esc(t.nav_record),
-        esc(&(t.record_of)(&profile.name)),
+        esc(&(t.record.record_of)(&profile.name)),
         esc(&format_datetime(state.now(), offset, lang)),
     );
     for r in &rows {
@@ -94,7 +94,7 @@ pub async fn record_html(
             let _ = write!(
                 html,
                 "<p>{}: {} — {}</p>",
-                esc(t.record_diagnosis),
+                esc(t.record.record_diagnosis),
                 esc(code),
                 esc(r.icd_text.as_deref().unwrap_or(""))
             );

@@ -18,19 +18,19 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 
 pub fn kind_label(t: &Texts, k: RecordKind) -> &'static str {
     match k {
-        RecordKind::Outpatient => t.record_outpatient,
-        RecordKind::Inpatient => t.record_inpatient,
-        RecordKind::Patient => t.record_by_patient,
-        RecordKind::Telemedicine => t.record_telemedicine,
+        RecordKind::Outpatient => t.record.record_outpatient,
+        RecordKind::Inpatient => t.record.record_inpatient,
+        RecordKind::Patient => t.record.record_by_patient,
+        RecordKind::Telemedicine => t.record.record_telemedicine,
     }
 }
 
 pub fn category_label(t: &Texts, c: Category) -> &'static str {
     match c {
-        Category::Analyses => t.category_analyses,
-        Category::Examinations => t.category_examinations,
-        Category::Conclusion => t.category_conclusion,
-        Category::Other => t.category_other,
+        Category::Analyses => t.record.category_analyses,
+        Category::Examinations => t.record.category_examinations,
+        Category::Conclusion => t.record.category_conclusion,
+        Category::Other => t.record.category_other,
     }
 }
 
@@ -136,39 +136,39 @@ fn RecordListView(list: RecordList, filter: RecordFilter) -> impl IntoView {
     let prev = (list.page > 1).then(|| filter.href(filter.kind, list.page - 1));
     let next = (list.page < list.pages).then(|| filter.href(filter.kind, list.page + 1));
     view! {
-        <p class="lead" data-testid="record-of">{(t.record_of)(&list.patient_name)}</p>
-        <nav aria-label=t.record_filters>
+        <p class="lead" data-testid="record-of">{(t.record.record_of)(&list.patient_name)}</p>
+        <nav aria-label=t.record.record_filters>
             <ul class="choices">
-                {kind_link(None, t.record_all)}
+                {kind_link(None, t.record.record_all)}
                 {RecordKind::ALL.into_iter().map(|k| kind_link(Some(k), kind_label(t, k))).collect_view()}
             </ul>
         </nav>
         <form method="get" action="/record" class="record-search" role="search">
             {filter.kind.map(|k| view! { <input type="hidden" name="kind" value=k.as_str()/> })}
             <div class="field">
-                <label for="record-from">{t.date_from}</label>
+                <label for="record-from">{t.record.date_from}</label>
                 <input id="record-from" name="from" type="date" value=filter.from.map(|d| d.to_string()).unwrap_or_default()/>
             </div>
             <div class="field">
-                <label for="record-to">{t.date_to}</label>
+                <label for="record-to">{t.record.date_to}</label>
                 <input id="record-to" name="to" type="date" value=filter.to.map(|d| d.to_string()).unwrap_or_default()/>
             </div>
             <div class="field">
                 <label for="record-doctor">{t.step_doctor}</label>
                 <select id="record-doctor" name="doctor">
-                    <option value="">{t.any_doctor}</option>
+                    <option value="">{t.record.any_doctor}</option>
                     {list.doctors.iter().map(|(id, name)| view! {
                         <option value=id.to_string() selected=filter.doctor == Some(*id)>{name.clone()}</option>
                     }).collect_view()}
                 </select>
             </div>
             <div class="field grow">
-                <label for="record-q">{t.record_search}</label>
+                <label for="record-q">{t.record.record_search}</label>
                 <input id="record-q" name="q" type="search" value=filter.q.clone()/>
             </div>
             <button type="submit">{t.find}</button>
         </form>
-        {list.items.is_empty().then(|| view! { <p class="empty" role="status">{t.record_empty}</p> })}
+        {list.items.is_empty().then(|| view! { <p class="empty" role="status">{t.record.record_empty}</p> })}
         <ul class="record-list" data-testid="records">
             {list.items.into_iter().map(|r| view! {
                 <li>
@@ -229,13 +229,13 @@ fn RecordView(r: RecordDetail, gate: ServerAction<GateAnswer>, resend: ServerAct
             <dl class="facts">
                 <dt>{t.patient_label}</dt><dd>{r.patient_name.clone()}</dd>
                 {r.for_ward.clone().map(|w| view! { <dt>{t.docs.for_ward}</dt><dd data-testid="for-ward">{w}</dd> })}
-                <dt>{t.record_date}</dt><dd>{format_date(r.date, lang)}</dd>
-                <dt>{t.record_kind}</dt><dd>{kind_label(t, r.kind)}</dd>
+                <dt>{t.record.record_date}</dt><dd>{format_date(r.date, lang)}</dd>
+                <dt>{t.record.record_kind}</dt><dd>{kind_label(t, r.kind)}</dd>
                 {r.doctor.clone().map(|d| view! { <dt>{t.step_doctor}</dt><dd>{d}</dd> })}
                 {r.specialty.clone().map(|s| view! { <dt>{t.step_specialty}</dt><dd>{s}</dd> })}
-                {r.category.map(|c| view! { <dt>{t.record_category}</dt><dd>{category_label(t, c)}</dd> })}
+                {r.category.map(|c| view! { <dt>{t.record.record_category}</dt><dd>{category_label(t, c)}</dd> })}
                 {r.icd_code.clone().map(|c| view! {
-                    <dt>{t.record_diagnosis}</dt>
+                    <dt>{t.record.record_diagnosis}</dt>
                     <dd data-testid="diagnosis">{format!("{c} — {}", r.icd_text.clone().unwrap_or_default())}</dd>
                 })}
             </dl>

@@ -276,8 +276,8 @@ pub async fn confirm_enrolment(
     let texts = lang.texts();
     let notice = NewMail {
         recipient: t.email.clone(),
-        subject: texts.mail_totp_on_subject.into(),
-        body: texts.mail_totp_on_body.into(),
+        subject: texts.security.mail_totp_on_subject.into(),
+        body: texts.security.mail_totp_on_body.into(),
     };
     let now = state.now();
     if !state
@@ -303,8 +303,8 @@ pub async fn disable(
     let texts = lang.texts();
     let notice = NewMail {
         recipient: t.email,
-        subject: texts.mail_totp_off_subject.into(),
-        body: texts.mail_totp_off_body.into(),
+        subject: texts.security.mail_totp_off_subject.into(),
+        body: texts.security.mail_totp_off_body.into(),
     };
     state
         .store
@@ -390,13 +390,13 @@ pub async fn change_email(
     let notices = [
         NewMail {
             recipient: t.email.clone(),
-            subject: texts.mail_email_changed_subject.into(),
-            body: (texts.mail_email_changed_body)(email.as_str()),
+            subject: texts.security.mail_email_changed_subject.into(),
+            body: (texts.security.mail_email_changed_body)(email.as_str()),
         },
         NewMail {
             recipient: email.to_string(),
-            subject: texts.mail_email_changed_subject.into(),
-            body: (texts.mail_email_changed_body)(email.as_str()),
+            subject: texts.security.mail_email_changed_subject.into(),
+            body: (texts.security.mail_email_changed_body)(email.as_str()),
         },
     ];
     let changed = state

@@ -64,14 +64,14 @@ pub fn StaffHomePage() -> impl IntoView {
             })}
             {me.roles.can_read_protocols().then(|| view! {
                 <section class="panel">
-                    <h2>{t.docs.nav_documents}</h2>
-                    <p><a href="/staff/documents">{t.docs.nav_documents}</a></p>
+                    <h2>{t.nav_documents}</h2>
+                    <p><a href="/staff/documents">{t.nav_documents}</a></p>
                 </section>
             })}
             {me.roles.has(Role::Head).then(|| view! {
                 <section class="panel">
-                    <h2>{t.docs.modules_title}</h2>
-                    <p><a href="/staff/modules">{t.docs.modules_title}</a></p>
+                    <h2>{t.modules_title}</h2>
+                    <p><a href="/staff/modules">{t.modules_title}</a></p>
                 </section>
             })}
             {me.roles.can_manage_booking().then(|| view! {

@@ -103,7 +103,7 @@ pub fn StaffProtocolPage() -> impl IntoView {
     let data = Resource::new(move || (card.get(), protocol.version().get()), |(id, _)| get_card_documents(id));
     view! {
         <Title text=t.docs.protocols/>
-        <p class="no-print"><a href=move || format!("/staff/cards/{}/documents", card.get())>{t.docs.nav_documents}</a></p>
+        <p class="no-print"><a href=move || format!("/staff/cards/{}/documents", card.get())>{t.nav_documents}</a></p>
         <Suspense fallback=Loading>
             {move || Suspend::new(async move {
                 let d = match data.await {
@@ -118,10 +118,10 @@ pub fn StaffProtocolPage() -> impl IntoView {
                         <h1>{p.title.clone()}</h1>
                         <dl class="facts">
                             <dt>{t.patient_label}</dt><dd>{d.full_name.clone()}</dd>
-                            <dt>{t.record_date}</dt><dd>{format_date(p.visit_date, lang)}</dd>
-                            <dt>{t.record_kind}</dt><dd>{kind_label(t, p.kind)}</dd>
+                            <dt>{t.record.record_date}</dt><dd>{format_date(p.visit_date, lang)}</dd>
+                            <dt>{t.record.record_kind}</dt><dd>{kind_label(t, p.kind)}</dd>
                             {p.icd_code.clone().map(|c| view! {
-                                <dt>{t.record_diagnosis}</dt><dd>{format!("{c} — {}", p.icd_text.clone().unwrap_or_default())}</dd>
+                                <dt>{t.record.record_diagnosis}</dt><dd>{format!("{c} — {}", p.icd_text.clone().unwrap_or_default())}</dd>
                             })}
                         </dl>
                         <div class="record-body">{p.body.clone()}</div>

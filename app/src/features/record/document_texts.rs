@@ -1,11 +1,13 @@
 //! The words of documents: the clinic's upload-and-send, delivery statuses, the reasons a file
-//! cannot be sent, the date-of-birth gate, protocols and the patient's own uploads.
+//! cannot be sent, the date-of-birth gate, protocols and the patient's own uploads. Reached as
+//! `t.docs`. The `AppError` messages documents raise are in `crate::i18n::Texts` with every other
+//! error message; the journal's names for document actions are in the account's texts.
 
 use crate::features::record::delivery::{Reason, UploadStatus};
 use crate::features::record::document_rules::{GuardianRefusal, Refusal};
 
+/// The texts of documents, in one language.
 pub struct DocTexts {
-    pub nav_documents: &'static str,
     pub documents_intro: &'static str,
     pub find_card_hint: &'static str,
     pub open_documents: &'static str,
@@ -56,7 +58,6 @@ pub struct DocTexts {
     pub gate_blocked: &'static str,
     pub gate_locked_badge: &'static str,
     pub gate_blocked_staff: &'static str,
-    pub gate_reset: &'static str,
     pub phone_confirmed_now: &'static str,
     pub ask_resend: &'static str,
     pub not_arrived: &'static str,
@@ -74,35 +75,13 @@ pub struct DocTexts {
     pub edit_protocol: &'static str,
     pub protocol_sent: &'static str,
     pub protocol_locked: fn(i64) -> String,
-    pub modules_title: &'static str,
     pub cabinet_module: &'static str,
     pub module_enabled_on: &'static str,
     pub enable_module: &'static str,
-    pub err_cannot_send: &'static str,
-    pub err_edit_window: fn(i64) -> String,
-    pub err_birth_date_wrong: &'static str,
-    pub err_gate_blocked: &'static str,
-    pub err_export_running: &'static str,
-    pub err_export_busy: &'static str,
-    pub err_export_failed: &'static str,
-    pub problem_file_type: &'static str,
-    pub problem_file_too_large: fn(u64) -> String,
-    pub problem_too_many_files: fn(usize) -> String,
-    pub problem_own_consent_age: &'static str,
     pub own_consent: &'static str,
     pub own_consent_badge: &'static str,
     pub own_consent_kept: &'static str,
     pub for_ward: &'static str,
-    pub act_upload: &'static str,
-    pub act_download: &'static str,
-    pub act_delivered: &'static str,
-    pub act_unlock: &'static str,
-    pub act_unlock_failed: &'static str,
-    pub act_resend: &'static str,
-    pub act_resend_asked: &'static str,
-    pub act_own_upload: &'static str,
-    pub act_protocol: &'static str,
-    pub act_export: &'static str,
     refusals: [&'static str; 15],
     guardian_refusals: [&'static str; 3],
     not_selected: &'static str,
@@ -146,8 +125,7 @@ impl DocTexts {
     }
 }
 
-pub static DOCS_RU: DocTexts = DocTexts {
-    nav_documents: "Документы пациентов",
+pub static RU: DocTexts = DocTexts {
     documents_intro: "Загрузка документов в медкарту и отправка их в личный кабинет пациента.",
     find_card_hint: "Найдите карту по началу фамилии и дате рождения.",
     open_documents: "Документы",
@@ -198,7 +176,6 @@ pub static DOCS_RU: DocTexts = DocTexts {
     gate_blocked: "Слишком много неверных попыток. Документы откроются после подтверждения телефона: обратитесь в клинику.",
     gate_locked_badge: "Защищён датой рождения",
     gate_blocked_staff: "Пациент трижды ввёл неверную дату рождения: защищённые документы заблокированы.",
-    gate_reset: "Снять блокировку",
     phone_confirmed_now: "Телефон подтверждён",
     ask_resend: "Попросить отправить повторно",
     not_arrived: "Не доставлен",
@@ -216,35 +193,13 @@ pub static DOCS_RU: DocTexts = DocTexts {
     edit_protocol: "Изменить",
     protocol_sent: "Отправлен в кабинет",
     protocol_locked: |h| format!("Прошло более {h} часов с момента создания протокола: изменить его нельзя."),
-    modules_title: "Модули",
     cabinet_module: "Личный кабинет пациента",
     module_enabled_on: "Подключён",
     enable_module: "Подключить",
-    err_cannot_send: "Нельзя отправить в кабинет",
-    err_edit_window: |h| format!("Прошло более {h} часов с момента создания протокола."),
-    err_birth_date_wrong: "Дата рождения не совпадает с указанной в медкарте.",
-    err_gate_blocked: "Слишком много неверных попыток. Документы откроются после подтверждения телефона: обратитесь в клинику.",
-    err_export_running: "Медкарта уже готовится: дождитесь, пока файл скачается.",
-    err_export_busy: "Сейчас готовится другая выгрузка. Повторите через минуту.",
-    err_export_failed: "Не удалось подготовить PDF. Повторите позже; если не получится, обратитесь в клинику.",
-    problem_file_type: "Тип файла не поддерживается.",
-    problem_file_too_large: |mb| format!("Файл больше {mb} МБ."),
-    problem_too_many_files: |n| format!("Не больше {n} файлов за раз."),
-    problem_own_consent_age: "Согласие несовершеннолетнего отмечается только для пациента от 15 до 18 лет на дату приёма.",
     own_consent: "Приём по согласию несовершеннолетнего (с 15 лет): не показывать опекуну",
     own_consent_badge: "По согласию несовершеннолетнего",
     own_consent_kept: "Приём по согласию несовершеннолетнего не отправляется опекуну, а в профиль подопечного файлы не попадут: в карте нет его фамилии, имени или даты рождения.",
     for_ward: "Для подопечного",
-    act_upload: "Загрузка документов",
-    act_download: "Скачивание файла",
-    act_delivered: "Документ доставлен в кабинет",
-    act_unlock: "Документ открыт по дате рождения",
-    act_unlock_failed: "Неверная дата рождения",
-    act_resend: "Повторная отправка файла",
-    act_resend_asked: "Просьба отправить файл повторно",
-    act_own_upload: "Добавлен документ пациента",
-    act_protocol: "Протокол",
-    act_export: "Выгрузка медкарты",
     refusals: [
         "файл больше 16 МБ",
         "не указана фамилия",
@@ -269,8 +224,7 @@ pub static DOCS_RU: DocTexts = DocTexts {
     delivered_some: |k, n| format!("Доставлено {k} из {n}"),
 };
 
-pub static DOCS_EN: DocTexts = DocTexts {
-    nav_documents: "Patients' documents",
+pub static EN: DocTexts = DocTexts {
     documents_intro: "Upload documents to the medical record and send them to the patient's cabinet.",
     find_card_hint: "Find the card by the start of the surname and the date of birth.",
     open_documents: "Documents",
@@ -322,7 +276,6 @@ pub static DOCS_EN: DocTexts = DocTexts {
     gate_blocked: "Too many wrong tries. The documents open once the phone is confirmed: contact the clinic.",
     gate_locked_badge: "Protected by date of birth",
     gate_blocked_staff: "The patient typed a wrong date of birth three times: protected documents are locked.",
-    gate_reset: "Unlock",
     phone_confirmed_now: "Phone confirmed",
     ask_resend: "Ask to send again",
     not_arrived: "Not delivered",
@@ -342,35 +295,13 @@ pub static DOCS_EN: DocTexts = DocTexts {
     protocol_locked: |h| {
         format!("More than {h} hours have passed since the protocol was created: it cannot be edited.")
     },
-    modules_title: "Modules",
     cabinet_module: "Patient cabinet",
     module_enabled_on: "Enabled",
     enable_module: "Enable",
-    err_cannot_send: "Cannot be sent to the cabinet",
-    err_edit_window: |h| format!("More than {h} hours have passed since the protocol was created."),
-    err_birth_date_wrong: "The date of birth does not match the medical record.",
-    err_gate_blocked: "Too many wrong tries. The documents open once the phone is confirmed: contact the clinic.",
-    err_export_running: "Your record is already being prepared: wait for the file to download.",
-    err_export_busy: "Another export is being prepared. Try again in a minute.",
-    err_export_failed: "The PDF could not be prepared. Try again later; if it fails again, contact the clinic.",
-    problem_file_type: "This file type is not accepted.",
-    problem_file_too_large: |mb| format!("The file is over {mb} MB."),
-    problem_too_many_files: |n| format!("At most {n} files at a time."),
-    problem_own_consent_age: "A minor's own consent can be marked only for a patient aged 15 to 17 on the visit's date.",
     own_consent: "Care the minor (15 or over) consented to alone: do not show the guardian",
     own_consent_badge: "The minor's own consent",
     own_consent_kept: "Care the minor consented to alone is not sent to a guardian, and the ward's profile cannot take the files: the card lacks the ward's surname, first name or date of birth.",
     for_ward: "For the ward",
-    act_upload: "Documents uploaded",
-    act_download: "File downloaded",
-    act_delivered: "Document delivered to the cabinet",
-    act_unlock: "Document opened with the date of birth",
-    act_unlock_failed: "Wrong date of birth",
-    act_resend: "File sent again",
-    act_resend_asked: "Asked to send a file again",
-    act_own_upload: "Patient's document added",
-    act_protocol: "Protocol",
-    act_export: "Record exported",
     refusals: [
         "the file is over 16 MB",
         "the surname is missing",
@@ -401,16 +332,16 @@ mod tests {
 
     #[test]
     fn every_reason_has_words_in_both_languages() {
-        for texts in [&DOCS_RU, &DOCS_EN] {
+        for texts in [&RU, &EN] {
             let mut seen = std::collections::HashSet::new();
             for r in Refusal::ALL {
                 assert!(seen.insert(texts.refusal(r)), "{r:?} shares its words");
             }
         }
-        assert_eq!(DOCS_RU.status(UploadStatus::DeliveredSome { delivered: 2, total: 4 }), "Доставлено 2 из 4");
-        assert_eq!(DOCS_EN.status(UploadStatus::CannotSend), "Cannot be sent");
-        assert_eq!(DOCS_RU.reason(Reason::Refused(Refusal::TooLarge)), "файл больше 16 МБ");
-        assert_eq!(DOCS_RU.reason(Reason::ImageTooLarge), "изображение слишком большое (больше 50 мегапикселей)");
-        assert_eq!(DOCS_EN.reason(Reason::ImageTooLarge), "the image is too large (over 50 megapixels)");
+        assert_eq!(RU.status(UploadStatus::DeliveredSome { delivered: 2, total: 4 }), "Доставлено 2 из 4");
+        assert_eq!(EN.status(UploadStatus::CannotSend), "Cannot be sent");
+        assert_eq!(RU.reason(Reason::Refused(Refusal::TooLarge)), "файл больше 16 МБ");
+        assert_eq!(RU.reason(Reason::ImageTooLarge), "изображение слишком большое (больше 50 мегапикселей)");
+        assert_eq!(EN.reason(Reason::ImageTooLarge), "the image is too large (over 50 megapixels)");
     }
 }
