@@ -109,7 +109,8 @@ impl BookingStore for SqlStore {
     async fn taken_times(&self, staff_id: i64, from: Date, to: Date) -> StoreResult<Vec<(Date, u16)>> {
         let rows = query(
             "SELECT day, start_min FROM appointment
-             WHERE staff_id = $1 AND day >= $2 AND day <= $3 AND status IN ('booked', 'confirmed')",
+             WHERE staff_id = $1 AND day >= $2 AND day <= $3 AND status <> 'cancelled'
+             ORDER BY day, start_min",
         )
         .bind(staff_id)
         .bind(format_date(from))

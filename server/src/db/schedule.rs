@@ -136,8 +136,9 @@ impl ScheduleStore for SqlStore {
             "SELECT l.staff_id, l.service_id, p.code, p.name, l.mode, l.show_price, l.price_kopecks,
                     l.prepayment_kopecks, l.prepayment_discount_kopecks, l.round_to_roubles
              FROM doctor_service l JOIN price_service p ON p.id = l.service_id
+             JOIN price_section s ON s.id = p.section_id
              WHERE $1 IS NULL OR l.staff_id = $1
-             ORDER BY l.staff_id, p.position, p.id",
+             ORDER BY l.staff_id, s.position, p.position, p.id",
         )
         .bind(staff_id)
         .fetch_all(&self.db)

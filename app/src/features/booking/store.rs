@@ -187,7 +187,8 @@ pub trait ScheduleStore: Send + Sync {
 /// Appointments: the times taken, booking, status changes, moves, their history, the waitlist.
 #[async_trait]
 pub trait BookingStore: Send + Sync {
-    /// Start times (day, minute) held by live appointments of the doctor in `[from, to]`.
+    /// Start times (day, minute) of the doctor in `[from, to]` that are not free: every appointment
+    /// not cancelled (what the slot index holds), in order.
     async fn taken_times(&self, staff_id: i64, from: Date, to: Date) -> StoreResult<Vec<(Date, u16)>>;
     /// Books in one transaction (SQLite takes the write lock first; PostgreSQL locks the card
     /// row for the limit), with the history line and the journal entry.

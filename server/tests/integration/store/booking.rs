@@ -84,9 +84,13 @@ pub async fn story(url: &str) {
 
     // Service links: read back exactly, replaced in place, refused for a non-doctor, deleted once.
     let links = store.service_links(Some(sokolov)).await.unwrap();
-    let mut codes: Vec<_> = links.iter().map(|l| l.service_code.as_str()).collect();
-    codes.sort();
-    assert_eq!(codes, ["B01.047.001", "B01.047.002", "B01.047.901"]);
+    let codes: Vec<_> = links.iter().map(|l| l.service_code.clone()).collect();
+    let price_list_order: Vec<_> =
+        store.services().await.unwrap().into_iter().map(|(_, code, _)| code).filter(|c| codes.contains(c)).collect();
+    assert_eq!(codes, price_list_order, "a doctor's services in the price list's order");
+    let mut sorted = codes.clone();
+    sorted.sort();
+    assert_eq!(sorted, ["B01.047.001", "B01.047.002", "B01.047.901"]);
     assert_eq!(
         links[0],
         ServiceLinkRecord {
@@ -326,9 +330,8 @@ async fn appointments(store: &dyn Store, sokolov: i64, morozov: i64, lenin: i64,
         (VisitMode::Online, Some("room-42"), AppointmentSource::Desk, None, None, "Филиал на Садовой")
     );
 
-    let mut taken = store.taken_times(sokolov, day, day).await.unwrap();
-    taken.sort();
-    assert_eq!(taken, [(day, 540), (day, 570), (day, 600)]);
+    let taken = store.taken_times(sokolov, day, day).await.unwrap();
+    assert_eq!(taken, [(day, 540), (day, 570), (day, 600)], "in order");
     let for_card: Vec<_> = store.appointments_for_card(ivanova).await.unwrap().iter().map(|r| r.id).collect();
     assert_eq!(for_card, [a, b, third, c], "by start time");
     let for_day: Vec<_> = store.appointments_for_day(sokolov, day).await.unwrap().iter().map(|r| r.start_min).collect();
