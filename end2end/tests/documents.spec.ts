@@ -214,3 +214,32 @@ test('the date of birth opens a protected document, and three wrong dates lock i
   await expect(guardian.getByTestId('record-file')).toHaveCount(1);
   await guardian.context().close();
 });
+
+test('a refused upload keeps what the clinician typed; only the files are chosen again', async ({ page }, info) => {
+  // With JavaScript the form is sent by script; the refusal loads the page the plain form's
+  // redirect loads, with the reason and the typed fields filled in again.
+  const title = unique('Выписка', info);
+  await signIn(page, info, 'doctor@kabinet.example');
+  await openDocuments(page, info, 'Петров Дмитрий', 'Петров Дмитрий Сергеевич');
+  const form = page.getByRole('region', { name: 'Загрузить документы' });
+  await form.getByLabel('Категория').selectOption({ label: 'Обследования' });
+  await form.getByLabel('Название документа').fill(title);
+  await form.getByLabel('Дата посещения').fill('2026-11-20');
+  await form.getByLabel('Диагноз: код МКБ-10').fill('J06.9');
+  await form.getByLabel('Диагноз: текст').fill('ОРВИ');
+  await form.getByLabel('Анонимный приём').check();
+  await form.getByLabel('Файлы', { exact: true }).setInputFiles({ name: 'заметки.txt', mimeType: 'text/plain', buffer: Buffer.from('просто текст') });
+  await form.getByRole('button', { name: 'Загрузить и отправить' }).click();
+  await expect(page).toHaveURL(/\/documents\?upload_error=.*typed_title=/);
+  await ready(page, info);
+  await expect(page.getByRole('alert')).toContainText('Тип файла не поддерживается.');
+  const again = page.getByRole('region', { name: 'Загрузить документы' });
+  await expect(again.getByLabel('Категория')).toHaveValue('examinations');
+  await expect(again.getByLabel('Название документа')).toHaveValue(title);
+  await expect(again.getByLabel('Дата посещения')).toHaveValue('2026-11-20');
+  await expect(again.getByLabel('Диагноз: код МКБ-10')).toHaveValue('J06.9');
+  await expect(again.getByLabel('Диагноз: текст')).toHaveValue('ОРВИ');
+  await expect(again.getByLabel('Анонимный приём')).toBeChecked();
+  await expect(again.getByLabel('Файлы', { exact: true })).toHaveValue('');
+  await expect(page.getByTestId('upload').filter({ hasText: title })).toHaveCount(0);
+});

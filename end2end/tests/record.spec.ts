@@ -56,4 +56,7 @@ test('an own document of a type the portal does not take is refused with the rea
   await ready(page, info);
   await expect(page.getByRole('alert')).toHaveText('Тип файла не поддерживается.');
   await expect(records).toHaveCount(before);
+  // What she typed is still there; only the file is chosen again.
+  await expect(page.getByLabel('Название документа')).toHaveValue(`Заметки ${info.project.name}`);
+  await expect(page.getByLabel('Дата посещения')).toHaveValue('2026-01-10');
 });

@@ -96,7 +96,14 @@ fn unreadable(e: axum::extract::multipart::MultipartError) -> AppError {
 /// temporary files with their size counted as they arrive. Any refusal (too many parts or
 /// files, a field or file too large, a type the portal does not take, a broken request)
 /// removes everything written and stores nothing.
-pub async fn receive(store: &FileStore, mut multipart: Multipart, limits: Limits) -> Result<Received, AppError> {
+/// A refused request: the error, and the text fields read before it (so that the page can give
+/// back what was typed).
+pub struct Refused {
+    pub error: AppError,
+    pub fields: HashMap<String, String>,
+}
+
+pub async fn receive(store: &FileStore, mut multipart: Multipart, limits: Limits) -> Result<Received, Refused> {
     let mut fields = HashMap::new();
     let mut temps: Vec<(String, PathBuf, u64, MediaType)> = Vec::new();
     let mut parts = 0;
@@ -175,14 +182,14 @@ pub async fn receive(store: &FileStore, mut multipart: Multipart, limits: Limits
         if e != AppError::TooLarge {
             drain(&mut multipart).await;
         }
-        return Err(e);
+        return Err(Refused { error: e, fields });
     }
     let mut files = Vec::with_capacity(temps.len());
     for (original_name, path, size, media_type) in temps {
         let stored_name = new_name();
         if let Err(e) = store.keep(&path, &stored_name).await {
             discard(store, &files).await;
-            return Err(app::platform::auth::internal(e));
+            return Err(Refused { error: app::platform::auth::internal(e), fields });
         }
         files.push(IncomingFile { original_name, media_type, size, stored_name });
     }

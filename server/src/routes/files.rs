@@ -13,6 +13,7 @@ use app::i18n::Lang;
 use app::kernel::error::AppError;
 use app::kernel::media::{content_disposition, MediaType, Preview};
 use app::platform::auth::{self, RequestContext};
+use app::platform::ui::upload::{typed_query, AGAIN_HEADER};
 use axum::body::Body;
 use axum::extract::{DefaultBodyLimit, Extension, Multipart, Path, Query, Request, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
@@ -66,20 +67,37 @@ fn percent(s: &str) -> String {
 }
 
 /// The answer to an upload: JSON for scripts, a redirect back to `page` for plain forms.
-fn answer(result: Result<i64, AppError>, json: bool, page: &str) -> Response {
+/// A refusal sends the page back with the error and what was typed (`typed`, from
+/// `upload::typed_query`); a script gets the same address in `AGAIN_HEADER`.
+fn answer(result: Result<i64, AppError>, json: bool, page: &str, typed: &str) -> Response {
+    let again = |e: &AppError| {
+        let body = serde_json::to_string(e).unwrap_or_default();
+        format!("{page}?upload_error={}{typed}", percent(&body))
+    };
     match (result, json) {
         (Ok(id), true) => axum::Json(serde_json::json!({ "upload": id })).into_response(),
-        (Err(e), true) => super::error_answer(&e, &HeaderMap::new()),
-        (Ok(_), false) => redirect(&format!("{page}?uploaded=1")),
-        (Err(e), false) => {
-            let body = serde_json::to_string(&e).unwrap_or_default();
-            redirect(&format!("{page}?upload_error={}", percent(&body)))
+        (Err(e), true) => {
+            let mut res = super::error_answer(&e, &HeaderMap::new());
+            if let Ok(v) = HeaderValue::from_str(&again(&e)) {
+                res.headers_mut().insert(AGAIN_HEADER, v);
+            }
+            res
         }
+        (Ok(_), false) => redirect(&format!("{page}?uploaded=1")),
+        (Err(e), false) => redirect(&again(&e)),
     }
 }
 
 fn redirect(to: &str) -> Response {
     (StatusCode::SEE_OTHER, [(header::LOCATION, to.to_string())]).into_response()
+}
+
+/// The text fields of a request, received or refused.
+fn fields_of(received: &Result<files::Received, files::Refused>) -> &HashMap<String, String> {
+    match received {
+        Ok(r) => &r.fields,
+        Err(r) => &r.fields,
+    }
 }
 
 fn field<'a>(fields: &'a HashMap<String, String>, name: &str) -> &'a str {
@@ -94,9 +112,12 @@ async fn clinic_upload(
     multipart: Multipart,
 ) -> Response {
     let page = format!("/staff/cards/{card_id}/documents");
+    let mut typed = String::new();
     let result = async {
         let session = auth::staff_session(&ctx, |r| r.can_read_protocols())?;
-        let received = files::receive(&state.files, multipart, CLINIC_LIMITS).await?;
+        let received = files::receive(&state.files, multipart, CLINIC_LIMITS).await;
+        typed = typed_query(|name| fields_of(&received).get(name).map(String::as_str));
+        let received = received.map_err(|r| r.error)?;
         let f = &received.fields;
         // With JavaScript each file has its own tick ("send_0"…); without, one for all.
         let per_file = f.contains_key("per_file");
@@ -124,7 +145,7 @@ async fn clinic_upload(
         result
     }
     .await;
-    answer(result, wants_json(&headers), &page)
+    answer(result, wants_json(&headers), &page, &typed)
 }
 
 async fn own_upload(
@@ -133,9 +154,12 @@ async fn own_upload(
     headers: HeaderMap,
     multipart: Multipart,
 ) -> Response {
+    let mut typed = String::new();
     let result = async {
         let session = ctx.session.clone().ok_or(AppError::Unauthenticated)?;
-        let received = files::receive(&state.files, multipart, PATIENT_LIMITS).await?;
+        let received = files::receive(&state.files, multipart, PATIENT_LIMITS).await;
+        typed = typed_query(|name| fields_of(&received).get(name).map(String::as_str));
+        let received = received.map_err(|r| r.error)?;
         let form = OwnUploadForm {
             title: field(&received.fields, "title").into(),
             visit_date: field(&received.fields, "visit_date").into(),
@@ -147,7 +171,7 @@ async fn own_upload(
         result
     }
     .await;
-    answer(result, wants_json(&headers), "/record")
+    answer(result, wants_json(&headers), "/record", &typed)
 }
 
 #[derive(serde::Deserialize)]

@@ -20,7 +20,7 @@ use crate::kernel::time_fmt::{format_date, format_datetime};
 use crate::platform::ui::errors::{last_error, ErrorPanel, FieldError, FormError, Loading};
 use crate::platform::ui::staff::RequireStaff;
 use crate::platform::ui::title::Title;
-use crate::platform::ui::upload::{upload_error_from_query, upload_error_text, UploadForm, UPLOAD_FORM_ID};
+use crate::platform::ui::upload::{upload_error_from_query, upload_error_text, Typed, UploadForm, UPLOAD_FORM_ID};
 use leptos::either::Either;
 use leptos::prelude::*;
 use leptos_router::hooks::{use_params_map, use_query_map};

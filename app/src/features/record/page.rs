@@ -12,7 +12,7 @@ use crate::kernel::media::{format_size, Preview};
 use crate::kernel::time_fmt::format_date;
 use crate::platform::ui::errors::{last_error, ErrorPanel, FieldError, FormError, Loading};
 use crate::platform::ui::title::Title;
-use crate::platform::ui::upload::{upload_error_from_query, upload_error_text, UploadForm};
+use crate::platform::ui::upload::{upload_error_from_query, upload_error_text, Typed, UploadForm};
 use leptos::prelude::*;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
@@ -105,6 +105,7 @@ fn OwnUpload() -> impl IntoView {
     let open = initial_error.is_some() || uploaded;
     let error_text = initial_error.as_ref().map(|e| upload_error_text(e, t));
     let error = Signal::stored(initial_error);
+    let typed = Typed::from_query(&query.get_untracked());
     view! {
         <details class="panel no-print" open=open>
             <summary>{t.docs.own_upload_title}</summary>
@@ -112,10 +113,10 @@ fn OwnUpload() -> impl IntoView {
             <UploadForm action="/record/upload".to_string() done="/record".to_string() uploading=t.docs.uploading.to_string() error=error_text>
                 <p class="hint" id="own-files-hint">{t.docs.own_upload_hint}</p>
                 <label for="own-title">{t.docs.doc_title}</label>
-                <input id="own-title" name="title" type="text" required maxlength="200"/>
+                <input id="own-title" name="title" type="text" required maxlength="200" value=typed.get("title")/>
                 <FieldError error field="title"/>
                 <label for="own-date">{t.docs.visit_date}</label>
-                <input id="own-date" name="visit_date" type="date" required/>
+                <input id="own-date" name="visit_date" type="date" required value=typed.get("visit_date")/>
                 <FieldError error field="visit_date"/>
                 <label for="own-files">{t.docs.files}</label>
                 <input id="own-files" name="files" type="file" multiple required accept="application/pdf,image/jpeg,image/png" aria-describedby="own-files-hint"/>

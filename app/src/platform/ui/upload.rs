@@ -2,11 +2,55 @@
 //! answers with a redirect back to the page, the error in the query) and, in the browser, is an
 //! island that sends the same form by XMLHttpRequest to show the upload's progress. An error
 //! the server answers the script with is shown the way the plain post shows it: the page loads
-//! with the error in its query.
+//! with the error in its query, and with what was typed (`typed_*`), so that only the files
+//! must be chosen again (a browser never pre-fills a file input).
 
 use crate::i18n::Texts;
 use crate::kernel::error::AppError;
 use leptos::prelude::*;
+
+/// The text fields an upload form gets back after a refusal.
+pub const TYPED_FIELDS: [&str; 8] =
+    ["category", "title", "visit_date", "doctor", "icd_code", "icd_text", "anonymous", "own_consent"];
+
+/// The header that tells the island where the server would have sent a plain form after a
+/// refusal (the page, its error and what was typed).
+pub const AGAIN_HEADER: &str = "kabinet-again";
+
+/// `&typed_title=…&typed_visit_date=…` for the page a refused upload goes back to: the form's text
+/// fields as sent (each cut to 300 characters), empty ones left out.
+pub fn typed_query<'a>(get: impl Fn(&str) -> Option<&'a str>) -> String {
+    TYPED_FIELDS
+        .iter()
+        .filter_map(|name| {
+            let value: String = get(name)?.chars().take(300).collect();
+            (!value.is_empty()).then(|| format!("&typed_{name}={}", crate::kernel::paths::percent_encode(&value)))
+        })
+        .collect()
+}
+
+/// What was typed into an upload form before its refusal, read back from the page's query.
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Typed(Vec<(String, String)>);
+
+impl Typed {
+    pub fn from_query(query: &leptos_router::params::ParamsMap) -> Self {
+        Typed(
+            TYPED_FIELDS
+                .iter()
+                .filter_map(|name| query.get(&format!("typed_{name}")).map(|v| (name.to_string(), v)))
+                .collect(),
+        )
+    }
+    /// The field's text; empty when nothing came back.
+    pub fn get(&self, name: &str) -> String {
+        self.0.iter().find(|(n, _)| n == name).map(|(_, v)| v.clone()).unwrap_or_default()
+    }
+    /// A checkbox that was ticked.
+    pub fn checked(&self, name: &str) -> bool {
+        self.get(name) == "on"
+    }
+}
 
 /// The error a plain form post came back with (`?upload_error=` holds the `AppError` as JSON).
 pub fn upload_error_from_query(raw: Option<String>) -> Option<AppError> {
@@ -115,8 +159,12 @@ mod browser {
         let on_load = {
             let fail = fail.clone();
             Closure::<dyn FnMut()>::new(move || {
+                let again = answered.get_response_header(AGAIN_HEADER).ok().flatten();
                 if answered.status().unwrap_or(0) == 200 {
                     go(&format!("{done}?uploaded=1"));
+                } else if let Some(again) = again.filter(|a| a.starts_with('/') && !a.starts_with("//")) {
+                    // The page with the refusal and what was typed, as the plain form gets it.
+                    go(&again);
                 } else {
                     fail(&answered.response_text().ok().flatten().unwrap_or_default());
                 }
@@ -139,6 +187,45 @@ mod browser {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// What the router does to a query value.
+    fn decode(v: &str) -> String {
+        let b = v.as_bytes();
+        let mut out = Vec::new();
+        let mut i = 0;
+        while i < b.len() {
+            if b[i] == b'%' {
+                out.push(u8::from_str_radix(&v[i + 1..i + 3], 16).unwrap());
+                i += 3;
+            } else {
+                out.push(b[i]);
+                i += 1;
+            }
+        }
+        String::from_utf8(out).unwrap()
+    }
+
+    #[test]
+    fn what_was_typed_goes_back_in_the_query_and_is_read_from_it() {
+        let sent =
+            [("title", "Анализ крови & мочи"), ("visit_date", "2026-01-10"), ("anonymous", "on"), ("icd_code", "")];
+        let get = |n: &str| sent.iter().find(|(k, _)| *k == n).map(|(_, v)| *v);
+        let query = typed_query(get);
+        assert!(query.starts_with("&typed_title="), "{query}");
+        assert!(!query.contains("icd_code"), "empty fields stay out: {query}");
+        let parsed = leptos_router::params::ParamsMap::from_iter(query.trim_start_matches('&').split('&').map(|kv| {
+            let (k, v) = kv.split_once('=').unwrap();
+            (k.to_string(), decode(v))
+        }));
+        let typed = Typed::from_query(&parsed);
+        assert_eq!(typed.get("title"), "Анализ крови & мочи");
+        assert_eq!(typed.get("visit_date"), "2026-01-10");
+        assert!(typed.checked("anonymous"));
+        assert!(!typed.checked("own_consent"));
+        assert_eq!(typed.get("doctor"), "");
+        let long = "я".repeat(400);
+        assert_eq!(typed_query(|n| (n == "title").then_some(long.as_str())).matches("%D1%8F").count(), 300);
+    }
 
     #[test]
     fn the_islands_fallback_error_is_the_servers_json_for_unavailable() {

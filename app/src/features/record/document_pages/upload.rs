@@ -31,6 +31,7 @@ pub(super) fn UploadSection(d: CardDocuments) -> impl IntoView {
         title_error: field_message("title"),
         visit_date_error: field_message("visit_date"),
         own_consent_error: field_message("own_consent"),
+        typed: Typed::from_query(&query.get_untracked()),
     };
     let route_view = match d.route.clone() {
         RouteView::Own => ().into_any(),
@@ -89,6 +90,8 @@ pub struct UploadFormView {
     title_error: Option<String>,
     visit_date_error: Option<String>,
     own_consent_error: Option<String>,
+    /// What was typed before a refused upload.
+    typed: Typed,
 }
 
 /// The words of the upload fields (an island gets its texts as props).
@@ -153,10 +156,12 @@ fn field_error(id: &'static str, message: Option<String>) -> impl IntoView {
 pub fn UploadFields(rules: UploadRules, form: UploadFormView, texts: UploadTexts) -> impl IntoView {
     let UploadRules { facts, module_enabled, own_consent_kept, nobody } = rules;
     let texts = StoredValue::new(texts);
-    let category = RwSignal::new(Category::Analyses);
-    let anonymous = RwSignal::new(false);
-    let own_consent = RwSignal::new(false);
-    let has_icd = RwSignal::new(false);
+    let typed = form.typed.clone();
+    let initial_category = Category::parse(&typed.get("category")).unwrap_or(Category::Analyses);
+    let category = RwSignal::new(initial_category);
+    let anonymous = RwSignal::new(typed.checked("anonymous"));
+    let own_consent = RwSignal::new(typed.checked("own_consent"));
+    let has_icd = RwSignal::new(!typed.get("icd_code").trim().is_empty());
     let chosen = RwSignal::new(Vec::<(String, u64)>::new());
     let upload = move || UploadFacts {
         category: category.get(),
@@ -204,7 +209,10 @@ pub fn UploadFields(rules: UploadRules, form: UploadFormView, texts: UploadTexts
         title_error,
         visit_date_error,
         own_consent_error,
+        typed: _,
     } = form;
+    let visit_date = Some(typed.get("visit_date")).filter(|d| !d.is_empty()).unwrap_or_else(|| today.clone());
+    let doctor = typed.get("doctor");
     let x = texts.get_value();
     view! {
         <label for="category">{x.category}</label>
@@ -212,32 +220,32 @@ pub fn UploadFields(rules: UploadRules, form: UploadFormView, texts: UploadTexts
             if let Some(c) = Category::parse(&event_target_value(&ev)) { category.set(c) }
         }>
             {Category::ALL.into_iter().zip(x.categories).map(|(c, label)| view! {
-                <option value=c.as_str() selected=c == Category::Analyses>{label}</option>
+                <option value=c.as_str() selected=c == initial_category>{label}</option>
             }).collect_view()}
         </select>
         {field_error("category", category_error)}
         <label for="title">{x.doc_title}</label>
-        <input id="title" name="title" type="text" required maxlength="200"/>
+        <input id="title" name="title" type="text" required maxlength="200" value=typed.get("title")/>
         {field_error("title", title_error)}
         <label for="visit_date">{x.visit_date}</label>
-        <input id="visit_date" name="visit_date" type="date" required value=today.clone() max=today/>
+        <input id="visit_date" name="visit_date" type="date" required value=visit_date max=today/>
         {field_error("visit_date", visit_date_error)}
         <label for="doctor">{x.doctor}</label>
         <select id="doctor" name="doctor">
             <option value="">{x.no_doctor}</option>
-            {doctors.into_iter().map(|(id, name)| view! { <option value=id.to_string()>{name}</option> }).collect_view()}
+            {doctors.into_iter().map(|(id, name)| view! { <option value=id.to_string() selected=id.to_string() == doctor>{name}</option> }).collect_view()}
         </select>
         <label for="icd_code">{x.icd_code}</label>
-        <input id="icd_code" name="icd_code" type="text" maxlength="16" on:input=move |ev| has_icd.set(!event_target_value(&ev).trim().is_empty())/>
+        <input id="icd_code" name="icd_code" type="text" maxlength="16" value=typed.get("icd_code") on:input=move |ev| has_icd.set(!event_target_value(&ev).trim().is_empty())/>
         <label for="icd_text">{x.icd_text}</label>
-        <input id="icd_text" name="icd_text" type="text" maxlength="300"/>
+        <input id="icd_text" name="icd_text" type="text" maxlength="300" value=typed.get("icd_text")/>
         <label class="check">
-            <input type="checkbox" name="anonymous" value="on" on:change=move |ev| anonymous.set(event_target_checked(&ev))/>
+            <input type="checkbox" name="anonymous" value="on" checked=typed.checked("anonymous") on:change=move |ev| anonymous.set(event_target_checked(&ev))/>
             {x.anonymous_visit}
         </label>
         {own_consent_today.then(|| view! {
             <label class="check">
-                <input type="checkbox" name="own_consent" value="on" data-testid="own-consent" on:change=move |ev| own_consent.set(event_target_checked(&ev))/>
+                <input type="checkbox" name="own_consent" value="on" data-testid="own-consent" checked=typed.checked("own_consent") on:change=move |ev| own_consent.set(event_target_checked(&ev))/>
                 {x.own_consent}
             </label>
         })}
