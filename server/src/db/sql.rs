@@ -55,28 +55,32 @@ impl Done {
 impl Db {
     /// Opens the pool a database URL names (`sqlite:` or `postgres://`).
     pub async fn open(url: &str) -> anyhow::Result<Self> {
-        if url.starts_with("sqlite:") {
-            // The embedded default: one file under the data directory, WAL journal, a busy
-            // timeout so that writers queue instead of failing, and foreign keys on.
-            let options = SqliteConnectOptions::from_str(url)?
-                .create_if_missing(true)
-                .journal_mode(SqliteJournalMode::Wal)
-                .synchronous(SqliteSynchronous::Normal)
-                .busy_timeout(Duration::from_secs(10))
-                .foreign_keys(true);
-            if let Some(parent) = options.get_filename().parent() {
-                if !parent.as_os_str().is_empty() {
-                    std::fs::create_dir_all(parent)?;
+        match super::Backend::of_url(url)? {
+            super::Backend::Sqlite => {
+                // The embedded default: one file under the data directory, WAL journal, a busy
+                // timeout so that writers queue instead of failing, and foreign keys on.
+                let options = SqliteConnectOptions::from_str(url)?
+                    .create_if_missing(true)
+                    .journal_mode(SqliteJournalMode::Wal)
+                    .synchronous(SqliteSynchronous::Normal)
+                    .busy_timeout(Duration::from_secs(10))
+                    .foreign_keys(true);
+                if let Some(parent) = options.get_filename().parent() {
+                    if !parent.as_os_str().is_empty() {
+                        std::fs::create_dir_all(parent)?;
+                    }
                 }
+                Ok(Db::Sqlite(SqlitePoolOptions::new().max_connections(8).connect_with(options).await?))
             }
-            Ok(Db::Sqlite(SqlitePoolOptions::new().max_connections(8).connect_with(options).await?))
-        } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
-            // The scale-out backend, for several stateless replicas in front of one database.
-            let pool =
-                PgPoolOptions::new().max_connections(16).acquire_timeout(Duration::from_secs(10)).connect(url).await?;
-            Ok(Db::Postgres(pool))
-        } else {
-            anyhow::bail!("KABINET_DATABASE_URL must start with sqlite: or postgres://")
+            super::Backend::Postgres => {
+                // The scale-out backend, for several stateless replicas in front of one database.
+                let pool = PgPoolOptions::new()
+                    .max_connections(16)
+                    .acquire_timeout(Duration::from_secs(10))
+                    .connect(url)
+                    .await?;
+                Ok(Db::Postgres(pool))
+            }
         }
     }
 
