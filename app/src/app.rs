@@ -1,21 +1,13 @@
 //! The HTML shell, the root component and the route table.
 
-use crate::features::account::page::AccountPage;
-use crate::features::booking::page::{AppointmentsPage, BookingPage};
-use crate::features::booking::staff_pages::{
-    StaffAppointmentPage, StaffBookingPage, StaffDayBookPage, StaffSchedulePage,
-};
-use crate::features::cards::pages::{StaffCardNewPage, StaffCardPage, StaffCardsPage};
-use crate::features::news::admin_pages::{StaffNewsEditPage, StaffNewsListPage, StaffNewsNewPage, StaffNewsPage};
-use crate::features::news::page::{NewsArticlePage, NewsListPage};
-use crate::features::onboarding::register_page::{DemoMailboxPage, RegisterCodePage, RegisterPage};
-use crate::features::prices::page::PricesPage;
-use crate::features::record::document_pages::{
-    StaffCardDocumentsPage, StaffDocumentsPage, StaffModulesPage, StaffProtocolPage,
-};
-use crate::features::record::page::{RecordItemPage, RecordPage};
-use crate::features::session::second_factor_page::SecondFactorPage;
-use crate::features::session::signin_page::SignInPage;
+use crate::features::account::routes::AccountRoutes;
+use crate::features::booking::routes::BookingRoutes;
+use crate::features::cards::routes::CardsRoutes;
+use crate::features::news::routes::NewsRoutes;
+use crate::features::onboarding::routes::OnboardingRoutes;
+use crate::features::prices::routes::PricesRoutes;
+use crate::features::record::routes::RecordRoutes;
+use crate::features::session::routes::SessionRoutes;
 use crate::i18n::{provide_i18n_context, use_lang};
 use crate::platform::ui::layout::CabinetLayout;
 use crate::platform::ui::not_found::NotFoundPage;
@@ -28,7 +20,8 @@ use leptos_router::{
     path, SsrMode,
 };
 
-/// Hashed asset names (`kabinet.<hash>.css`), provided by the server from the build's manifest.
+/// Hashed asset names (`kabinet.<hash>.css`), provided by the server from the build's manifest
+/// (as an `Arc<Assets>`: every page gets a pointer, not a copy).
 #[derive(Clone, Debug, Default)]
 pub struct Assets {
     pub stylesheet: String,
@@ -42,9 +35,9 @@ pub fn shell() -> impl IntoView {
     provide_i18n_context();
     let lang = use_lang();
     let offset = crate::i18n::clinic_offset();
-    let assets = use_context::<Assets>();
+    let assets = use_context::<std::sync::Arc<Assets>>();
     let css = assets.as_ref().map(|a| a.stylesheet.clone()).unwrap_or_default();
-    let scripts = assets.and_then(|a| a.scripts);
+    let scripts = assets.and_then(|a| a.scripts.clone());
     #[cfg(feature = "ssr")]
     set_content_security_policy();
     view! {
@@ -141,37 +134,18 @@ pub fn App() -> impl IntoView {
         <Title text=t.cabinet/>
         <Router>
             <Routes fallback=NotFoundPage>
-                <Route path=path!("/signin") view=SignInPage ssr=SsrMode::Async/>
-                <Route path=path!("/signin/second-factor") view=SecondFactorPage ssr=SsrMode::Async/>
-                <Route path=path!("/register") view=RegisterPage ssr=SsrMode::Async/>
-                <Route path=path!("/register/code") view=RegisterCodePage ssr=SsrMode::Async/>
-                <Route path=path!("/demo/mail") view=DemoMailboxPage ssr=SsrMode::Async/>
+                // Each feature mounts its pages in one line; the signed-in ones inside the frame.
+                <SessionRoutes/>
+                <OnboardingRoutes/>
                 <ParentRoute path=path!("") view=CabinetLayout ssr=SsrMode::Async>
                     <Route path=path!("") view=|| view! { <Redirect path="/news"/> } ssr=SsrMode::Async/>
-                    <Route path=path!("news") view=NewsListPage ssr=SsrMode::Async/>
-                    <Route path=path!("news/:id") view=NewsArticlePage ssr=SsrMode::Async/>
-                    <Route path=path!("prices") view=PricesPage ssr=SsrMode::Async/>
-                    <Route path=path!("account") view=AccountPage ssr=SsrMode::Async/>
-                    <Route path=path!("record") view=RecordPage ssr=SsrMode::Async/>
-                    <Route path=path!("record/:id") view=RecordItemPage ssr=SsrMode::Async/>
-                    <Route path=path!("booking") view=BookingPage ssr=SsrMode::Async/>
-                    <Route path=path!("appointments") view=AppointmentsPage ssr=SsrMode::Async/>
-                    <Route path=path!("staff/booking") view=StaffBookingPage ssr=SsrMode::Async/>
-                    <Route path=path!("staff/schedule") view=StaffSchedulePage ssr=SsrMode::Async/>
-                    <Route path=path!("staff/appointments") view=StaffDayBookPage ssr=SsrMode::Async/>
-                    <Route path=path!("staff/appointments/:id") view=StaffAppointmentPage ssr=SsrMode::Async/>
                     <Route path=path!("staff") view=StaffHomePage ssr=SsrMode::Async/>
-                    <Route path=path!("staff/news") view=StaffNewsListPage ssr=SsrMode::Async/>
-                    <Route path=path!("staff/cards") view=StaffCardsPage ssr=SsrMode::Async/>
-                    <Route path=path!("staff/cards/new") view=StaffCardNewPage ssr=SsrMode::Async/>
-                    <Route path=path!("staff/cards/:id") view=StaffCardPage ssr=SsrMode::Async/>
-                    <Route path=path!("staff/cards/:id/documents") view=StaffCardDocumentsPage ssr=SsrMode::Async/>
-                    <Route path=path!("staff/cards/:id/records/:record") view=StaffProtocolPage ssr=SsrMode::Async/>
-                    <Route path=path!("staff/documents") view=StaffDocumentsPage ssr=SsrMode::Async/>
-                    <Route path=path!("staff/modules") view=StaffModulesPage ssr=SsrMode::Async/>
-                    <Route path=path!("staff/news/new") view=StaffNewsNewPage ssr=SsrMode::Async/>
-                    <Route path=path!("staff/news/:id") view=StaffNewsPage ssr=SsrMode::Async/>
-                    <Route path=path!("staff/news/:id/edit") view=StaffNewsEditPage ssr=SsrMode::Async/>
+                    <NewsRoutes/>
+                    <PricesRoutes/>
+                    <AccountRoutes/>
+                    <RecordRoutes/>
+                    <BookingRoutes/>
+                    <CardsRoutes/>
                 </ParentRoute>
             </Routes>
         </Router>

@@ -6,7 +6,8 @@
 //! language switch), the error pages, every `AppError` message and field problem, and the texts
 //! used by more than one feature. Each feature's own texts live next to it, in
 //! `features/<feature>/texts.rs` (a `<Feature>Texts` struct with a `RU` and an `EN` literal),
-//! and are reached through one field per feature: `t.news.news_title`, `t.docs.upload_title`.
+//! and are reached through a method that file adds to [`Texts`]: `t.news().news_title`,
+//! `t.docs().upload_title` (nothing to register here).
 //! Russian plurals all go through [`plural_ru`].
 //!
 //! The language is chosen by the `kabinet_lang` cookie (set by the language switch, a plain
@@ -50,6 +51,13 @@ impl Lang {
             .and_then(|(_, v)| Lang::parse(v.trim()))
             .unwrap_or_default()
     }
+    /// The one of a feature's two text tables that is in this language.
+    pub fn pick<T>(self, ru: &'static T, en: &'static T) -> &'static T {
+        match self {
+            Lang::Ru => ru,
+            Lang::En => en,
+        }
+    }
     pub fn texts(self) -> &'static Texts {
         match self {
             Lang::Ru => &RU,
@@ -58,8 +66,11 @@ impl Lang {
     }
 }
 
-/// The shared labels and messages of the UI, and each feature's own texts (one field per feature).
+/// The shared labels and messages of the UI. Each feature adds a method for its own texts
+/// (`impl Texts { pub fn prices(&self) .. }` in `features/prices/texts.rs`).
 pub struct Texts {
+    /// The language these texts are in; each feature's texts follow it (`Texts::prices()`…).
+    pub lang: Lang,
     // The page frame: layout, navigation, profile switch and language switch (`platform::ui`).
     pub cabinet: &'static str,
     pub main_nav: &'static str,
@@ -209,19 +220,6 @@ pub struct Texts {
     pub step_doctor: &'static str,
     pub patient_label: &'static str,
     pub gate_reset: &'static str,
-
-    // Each feature's own texts, in `features/<feature>/texts.rs` (documents: `features/record/document_texts.rs`).
-    pub account: &'static crate::features::account::texts::AccountTexts,
-    pub booking: &'static crate::features::booking::texts::BookingTexts,
-    pub cards: &'static crate::features::cards::texts::CardsTexts,
-    /// Documents: uploads, delivery, the date-of-birth gate, protocols.
-    pub docs: &'static DocTexts,
-    pub news: &'static crate::features::news::texts::NewsTexts,
-    pub onboarding: &'static crate::features::onboarding::texts::OnboardingTexts,
-    pub prices: &'static crate::features::prices::texts::PricesTexts,
-    pub record: &'static crate::features::record::texts::RecordTexts,
-    pub security: &'static crate::features::security::texts::SecurityTexts,
-    pub session: &'static crate::features::session::texts::SessionTexts,
 }
 
 /// The Russian plural form for `n`: `one` for 1, 21, 101…; `few` for 2–4, 22–24…; `many` for
@@ -235,6 +233,7 @@ pub fn plural_ru(n: i64, one: &'static str, few: &'static str, many: &'static st
 }
 
 pub static RU: Texts = Texts {
+    lang: Lang::Ru,
     cabinet: "Личный кабинет пациента",
     main_nav: "Разделы кабинета",
     skip_to_content: "Перейти к содержанию",
@@ -373,20 +372,10 @@ pub static RU: Texts = Texts {
     step_doctor: "Врач",
     patient_label: "Пациент",
     gate_reset: "Снять блокировку",
-
-    account: &crate::features::account::texts::RU,
-    booking: &crate::features::booking::texts::RU,
-    cards: &crate::features::cards::texts::RU,
-    docs: &crate::features::record::document_texts::RU,
-    news: &crate::features::news::texts::RU,
-    onboarding: &crate::features::onboarding::texts::RU,
-    prices: &crate::features::prices::texts::RU,
-    record: &crate::features::record::texts::RU,
-    security: &crate::features::security::texts::RU,
-    session: &crate::features::session::texts::RU,
 };
 
 pub static EN: Texts = Texts {
+    lang: Lang::En,
     cabinet: "Patient cabinet",
     main_nav: "Cabinet sections",
     skip_to_content: "Skip to content",
@@ -525,17 +514,6 @@ pub static EN: Texts = Texts {
     step_doctor: "Doctor",
     patient_label: "Patient",
     gate_reset: "Unlock",
-
-    account: &crate::features::account::texts::EN,
-    booking: &crate::features::booking::texts::EN,
-    cards: &crate::features::cards::texts::EN,
-    docs: &crate::features::record::document_texts::EN,
-    news: &crate::features::news::texts::EN,
-    onboarding: &crate::features::onboarding::texts::EN,
-    prices: &crate::features::prices::texts::EN,
-    record: &crate::features::record::texts::EN,
-    security: &crate::features::security::texts::EN,
-    session: &crate::features::session::texts::EN,
 };
 
 /// Makes the request's language available to every component.

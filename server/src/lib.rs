@@ -28,12 +28,22 @@ use std::path::Path;
 use std::sync::{Arc, OnceLock};
 use tokio::net::TcpListener;
 
-/// Everything a request handler can reach.
+/// Everything a request handler can reach: one shared value, so that the layers and handlers
+/// that take it per request clone a pointer, not its strings and paths.
 #[derive(Clone)]
-pub struct ServerState {
+pub struct ServerState(Arc<Shared>);
+
+impl std::ops::Deref for ServerState {
+    type Target = Shared;
+    fn deref(&self) -> &Shared {
+        &self.0
+    }
+}
+
+pub struct Shared {
     pub leptos_options: LeptosOptions,
     pub app: AppState,
-    pub assets: Assets,
+    pub assets: Arc<Assets>,
     pub settings: Arc<Settings>,
     pub files: files::FileStore,
     pub converter: convert::Converter,
@@ -145,15 +155,15 @@ pub async fn build_with_store(settings: Settings, store: Arc<dyn Store>, clock: 
         converter: converter.clone(),
         clock: app_state.clock.clone(),
     });
-    let state = ServerState {
+    let state = ServerState(Arc::new(Shared {
         leptos_options,
         app: app_state,
-        assets,
+        assets: Arc::new(assets),
         settings: Arc::new(settings.clone()),
         files,
         converter,
         exports: exports::Exports::default(),
-    };
+    }));
 
     let context = {
         let state = state.clone();

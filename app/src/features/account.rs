@@ -3,6 +3,7 @@
 //! (`features::security::api`).
 
 pub mod page;
+pub mod routes;
 pub mod rules;
 pub mod texts;
 #[cfg(feature = "ssr")]

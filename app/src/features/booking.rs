@@ -4,6 +4,7 @@
 
 pub mod api;
 pub mod page;
+pub mod routes;
 pub mod rules;
 pub mod staff_pages;
 #[cfg(feature = "ssr")]

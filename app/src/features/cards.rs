@@ -3,6 +3,7 @@
 
 pub mod api;
 pub mod pages;
+pub mod routes;
 pub mod rules;
 pub mod texts;
 #[cfg(feature = "ssr")]

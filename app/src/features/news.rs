@@ -7,6 +7,7 @@ pub mod api;
 #[cfg(feature = "ssr")]
 pub mod markdown;
 pub mod page;
+pub mod routes;
 pub mod rules;
 #[cfg(feature = "ssr")]
 pub mod store;

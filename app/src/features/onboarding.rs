@@ -6,6 +6,7 @@ pub mod api;
 #[cfg(feature = "ssr")]
 pub mod attach;
 pub mod register_page;
+pub mod routes;
 pub mod rules;
 #[cfg(feature = "ssr")]
 pub mod store;

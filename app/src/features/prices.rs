@@ -3,6 +3,7 @@
 
 pub mod api;
 pub mod page;
+pub mod routes;
 pub mod rules;
 #[cfg(feature = "ssr")]
 pub mod store;

@@ -17,6 +17,7 @@ pub mod document_use_cases;
 #[cfg(feature = "ssr")]
 pub mod export;
 pub mod page;
+pub mod routes;
 pub mod rules;
 #[cfg(feature = "ssr")]
 pub mod store;

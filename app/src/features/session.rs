@@ -2,6 +2,9 @@
 //! between family profiles.
 
 pub mod api;
+pub mod routes;
 pub mod second_factor_page;
 pub mod signin_page;
 pub mod texts;
+#[cfg(feature = "ssr")]
+pub mod use_cases;

@@ -88,7 +88,7 @@ pub enum AppError {
     NoContact,
     /// The time was just taken (or is not free); these are the nearest free ones.
     #[error("slot taken")]
-    SlotTaken { nearest: Vec<crate::features::booking::rules::SlotRef> },
+    SlotTaken { nearest: Vec<crate::kernel::time_fmt::SlotRef> },
     /// The patient already holds the clinic's limit of future appointments with this doctor.
     #[error("booking limit")]
     BookingLimit { max: i64 },
@@ -188,7 +188,7 @@ impl AppError {
                             "{:02}.{:02} {}",
                             s.day.day(),
                             s.day.month() as u8,
-                            crate::features::booking::rules::format_hhmm(s.start_min)
+                            crate::kernel::time_fmt::format_hhmm(s.start_min)
                         )
                     })
                     .collect();
@@ -201,7 +201,7 @@ impl AppError {
             AppError::BookingLimit { max } => (t.err_booking_limit)(*max),
             AppError::CancellationClosed => t.err_cancellation_closed.into(),
             AppError::CannotSend { reasons } => {
-                let why: Vec<&str> = reasons.iter().map(|r| t.docs.refusal(*r)).collect();
+                let why: Vec<&str> = reasons.iter().map(|r| t.docs().refusal(*r)).collect();
                 format!("{}: {}.", t.err_cannot_send, why.join(", "))
             }
             AppError::EditWindowClosed { hours } => (t.err_edit_window)(*hours),

@@ -85,6 +85,30 @@ pub fn local_date(unix: i64, offset_minutes: i32) -> Date {
     local(unix, offset_minutes).date()
 }
 
+/// "09:05" from minutes after midnight.
+pub fn format_hhmm(minutes: u16) -> String {
+    format!("{:02}:{:02}", minutes / 60, minutes % 60)
+}
+
+/// "9:05" or "09:05" (as `<input type="time">` sends it, seconds allowed) to minutes after
+/// midnight.
+pub fn parse_hhmm(value: &str) -> Option<u16> {
+    let mut parts = value.trim().split(':');
+    let h: u16 = parts.next()?.parse().ok()?;
+    let m: u16 = parts.next()?.parse().ok()?;
+    if let Some(s) = parts.next() {
+        s.parse::<u8>().ok().filter(|s| *s < 60)?;
+    }
+    (h < 24 && m < 60 && parts.next().is_none()).then_some(h * 60 + m)
+}
+
+/// A free time offered instead of a taken one.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct SlotRef {
+    pub day: time::Date,
+    pub start_min: u16,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

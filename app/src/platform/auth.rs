@@ -1,8 +1,7 @@
-//! Authentication and authorisation use cases: passwords, sessions, throttling, and the checks
-//! every server function starts with.
+//! Authentication and authorisation for every feature: the request's session and peer, the
+//! checks every server function starts with, passwords, session tokens and cookies, opening and
+//! ending a session, and throttling. Signing in itself is the session feature's use case.
 
-use crate::features::onboarding::rules::consents_complete;
-use crate::kernel::email::Email;
 use crate::kernel::error::AppError;
 use crate::platform::state::AppState;
 use crate::platform::store::{Actor, AuditEntry, NewSession, SessionRecord, StoreError};
@@ -19,27 +18,6 @@ use std::net::IpAddr;
 pub const SESSION_IDLE_SECS: i64 = 30 * 60;
 /// Absolute expiry of a session (SECURITY.md: 12 h).
 pub const SESSION_MAX_SECS: i64 = 12 * 60 * 60;
-
-/// Sign-in throttling per peer address: a lock after many failures within the window.
-pub const SIGN_IN_WINDOW_SECS: i64 = 15 * 60;
-pub const SIGN_IN_LIMIT_PER_ADDRESS: i64 = 20;
-pub const SIGN_IN_LOCKOUT_SECS: i64 = 15 * 60;
-/// Per e-mail there is no lock an attacker could impose on the owner (NIST SP 800-63B-4
-/// § 3.2.2): after the free failures each further one makes the next attempt wait, 1 s
-/// doubling up to 15 min; the owner is told once per episode and can always set a new password
-/// by e-mail, which signs them in and ends the episode. A day after it began the count restarts.
-pub const SIGN_IN_FREE_FAILURES_PER_EMAIL: i64 = 5;
-pub const SIGN_IN_EMAIL_WINDOW_SECS: i64 = 24 * 60 * 60;
-pub const SIGN_IN_MAX_DELAY_SECS: i64 = 15 * 60;
-
-/// How long the next sign-in for an e-mail waits after its `failures`-th failure in a row.
-pub fn sign_in_delay(failures: i64) -> i64 {
-    if failures < SIGN_IN_FREE_FAILURES_PER_EMAIL {
-        return 0;
-    }
-    let doublings = (failures - SIGN_IN_FREE_FAILURES_PER_EMAIL).min(30);
-    (1_i64 << doublings).min(SIGN_IN_MAX_DELAY_SECS)
-}
 
 /// What the middleware learnt about a request before any handler runs.
 #[derive(Clone, Debug)]
@@ -101,14 +79,6 @@ pub fn staff_session(
     Ok(session)
 }
 
-/// What a right password leads to.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum SignInStep {
-    /// Signed in.
-    Done,
-    /// The account has a second factor: its code comes next.
-    SecondFactor,
-}
 /// Answers "rate limited" when `key` is locked.
 pub async fn check_throttle(state: &AppState, key: &str) -> Result<(), AppError> {
     let now = state.now();
@@ -184,6 +154,15 @@ pub fn token_hash(token: &str) -> String {
     digest.iter().map(|b| format!("{b:02x}")).collect()
 }
 
+/// The current request's browser, for the list of sessions (trimmed).
+pub fn user_agent() -> String {
+    use_context::<Parts>()
+        .and_then(|p| {
+            p.headers.get(header::USER_AGENT).and_then(|v| v.to_str().ok()).map(|s| s.chars().take(200).collect())
+        })
+        .unwrap_or_default()
+}
+
 /// Hash used as a throttle key, so that typed e-mails are not stored in clear.
 pub(crate) fn throttle_key(kind: &str, value: &str) -> String {
     format!("{kind}:{}", &token_hash(value)[..32])
@@ -221,76 +200,6 @@ pub fn cookie_value(headers: &axum::http::HeaderMap, name: &str) -> Option<Strin
         .map(|(_, v)| v.to_string())
 }
 
-// --- Use cases -----------------------------------------------------------------------------
-
-/// Checks e-mail and password, and on success opens a new session and sets its cookie.
-/// Every failure answers `SignInFailed`, whatever was wrong.
-pub async fn sign_in(state: &AppState, peer: IpAddr, email: &str, password: String) -> Result<SignInStep, AppError> {
-    let by_address = throttle_key("signin-addr", &peer.to_string());
-    let email_norm = email.trim().to_lowercase();
-    let by_email = throttle_key("signin-email", &email_norm);
-    check_throttle(state, &by_address).await?;
-    check_throttle(state, &by_email).await?;
-
-    let parsed = Email::parse(email).ok();
-    let record = match &parsed {
-        Some(e) => state.store.sign_in_record(e).await?,
-        None => None,
-    };
-    let (account, phc) = match record {
-        Some(r) => (Some((r.account_id, r.own_card_id, r.totp_enabled, r.is_staff)), Some(r.password_hash)),
-        None => (None, None),
-    };
-    let known = account.is_some();
-    let ok = verify_password(password, phc).await?;
-    let now = state.now();
-    let Some((account_id, own_card_id, totp_enabled, is_staff)) = account.filter(|_| ok) else {
-        let store = &state.store;
-        store
-            .throttle_failure(&by_address, now, SIGN_IN_WINDOW_SECS, SIGN_IN_LIMIT_PER_ADDRESS, SIGN_IN_LOCKOUT_SECS)
-            .await?;
-        let failures = store.throttle_count(&by_email, now, SIGN_IN_EMAIL_WINDOW_SECS).await?;
-        if failures == SIGN_IN_FREE_FAILURES_PER_EMAIL {
-            if let Some(owner) = parsed.filter(|_| known) {
-                // The request's language is the one of whoever typed; the account keeps none, so
-                // the clinic's default language it is.
-                let t = crate::i18n::Lang::default().texts();
-                let notice = crate::platform::store::NewMail {
-                    recipient: owner.to_string(),
-                    subject: t.mail_sign_in_slowed_subject.into(),
-                    body: t.mail_sign_in_slowed_body.into(),
-                };
-                store.outbox_enqueue(notice, now).await?;
-            }
-        }
-        let delay = sign_in_delay(failures);
-        if delay > 0 {
-            store.throttle_lock(&by_email, now + delay).await?;
-            tracing::warn!(
-                event = "sign_in_slowed",
-                failures,
-                delay,
-                "sign-in for an e-mail slowed after repeated failures"
-            );
-            return Err(AppError::RateLimited { retry_after_secs: delay });
-        }
-        return Err(AppError::SignInFailed);
-    };
-    state.store.throttle_clear(&by_email).await?;
-    // A card without its three consents cannot open the cabinet (staff still reach their area).
-    if let Some(card_id) = own_card_id.filter(|_| !is_staff) {
-        if !consents_complete(&state.store.card_consents(card_id).await?) {
-            return Err(AppError::ConsentsMissing);
-        }
-    }
-    if totp_enabled {
-        crate::features::security::use_cases::start_second_step(state, account_id).await?;
-        return Ok(SignInStep::SecondFactor);
-    }
-    open_session(state, account_id, own_card_id, peer).await?;
-    Ok(SignInStep::Done)
-}
-
 /// Opens a new session for the account and sets its cookie, replacing the session the browser
 /// had (a token planted before sign-in is worth nothing after it).
 pub async fn open_session(
@@ -313,7 +222,7 @@ pub async fn open_session(
             now,
             expires_at: now + SESSION_MAX_SECS,
             origin: peer.to_string(),
-            user_agent: crate::features::security::use_cases::user_agent(),
+            user_agent: user_agent(),
         })
         .await?;
     state.store.audit(AuditEntry::by(&Actor::account_holder(account_id, peer), now, "session.sign_in")).await?;
@@ -362,13 +271,6 @@ mod tests {
         h.insert(header::COOKIE, HeaderValue::from_static("kabinet_lang=en; kabinet_session=abc"));
         assert_eq!(session_token(&h, false).as_deref(), Some("abc"));
         assert_eq!(session_token(&h, true), None);
-    }
-
-    #[test]
-    fn sign_in_delays_start_after_the_free_failures_and_double_up_to_a_quarter_hour() {
-        let delays: Vec<i64> = (1..=16).map(sign_in_delay).collect();
-        assert_eq!(delays, [0, 0, 0, 0, 1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 900, 900]);
-        assert_eq!(sign_in_delay(10_000), SIGN_IN_MAX_DELAY_SECS);
     }
 
     #[test]

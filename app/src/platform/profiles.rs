@@ -1,6 +1,5 @@
 //! Family profiles: which cards a signed-in person may act as, today.
 
-use crate::features::record::store::ReaderView;
 use crate::kernel::account::{Me, Profile};
 use crate::kernel::error::AppError;
 use crate::kernel::person::{guardianship_is_valid, FullName};
@@ -37,20 +36,6 @@ pub async fn me(state: &AppState, session: &SessionRecord) -> Result<Me, AppErro
         .filter(|id| profiles.iter().any(|p| p.card_id == *id))
         .or_else(|| profiles.first().map(|p| p.card_id));
     Ok(Me { display_name, roles: session.roles.clone(), profiles, active_card_id })
-}
-
-/// What the cabinet shows the person in `profile`: a guardian in a ward's profile never sees
-/// the minor's own-consent care; in one's own profile, what landed there for a ward shows while
-/// that guardianship holds today, and what was sent from one's card to a guardian's shows too.
-pub fn reader_view(me: &Me, profile: &Profile) -> ReaderView {
-    if profile.is_ward {
-        return ReaderView { guardian: true, wards: Vec::new(), sent_to_guardians: false };
-    }
-    ReaderView {
-        guardian: false,
-        wards: me.profiles.iter().filter(|p| p.is_ward).map(|p| p.card_id).collect(),
-        sent_to_guardians: true,
-    }
 }
 
 /// Switches the session to `card_id` if it is one of the caller's profiles. Unknown and

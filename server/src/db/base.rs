@@ -170,7 +170,6 @@ pub(super) fn outbox_mail(r: &Row) -> StoreResult<OutboxMail> {
 
 pub(super) const OUTBOX_COLUMNS: &str =
     "id, channel, recipient, subject, body, attempts, created_at, sent_at, last_error";
-pub(super) const CARD_COLUMNS: &str = "c.id, c.surname, c.name, c.patronymic, c.birth_date, c.incapacitated";
 
 #[async_trait]
 impl Store for SqlStore {

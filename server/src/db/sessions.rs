@@ -53,36 +53,32 @@ impl SessionStore for SqlStore {
     }
 
     async fn session(&self, token_hash: &str, now: i64, idle_cutoff: i64) -> StoreResult<Option<SessionRecord>> {
-        let row = query(
+        // One read: the session, its account, and one row per staff role (none for patients).
+        let rows = query(
             "SELECT s.id, s.account_id, s.active_card_id, s.last_seen_at, a.card_id, a.totp_secret,
-                    (SELECT c.staff_totp_required FROM clinic c WHERE c.id = 1) AS staff_totp_required
+                    (SELECT c.staff_totp_required FROM clinic c WHERE c.id = 1) AS staff_totp_required,
+                    r.role
              FROM session s JOIN account a ON a.id = s.account_id
+             LEFT JOIN staff_role r ON r.staff_id = a.staff_id
              WHERE s.token_hash = $1 AND s.expires_at > $2 AND s.last_seen_at > $3
-               AND a.disabled_at IS NULL",
+               AND a.disabled_at IS NULL
+             ORDER BY r.role",
         )
         .bind(token_hash)
         .bind(now)
         .bind(idle_cutoff)
-        .fetch_optional(&self.db)
+        .fetch_all(&self.db)
         .await
         .map_err(db_err)?;
-        let Some(r) = row else { return Ok(None) };
+        let Some(r) = rows.first() else { return Ok(None) };
         let session_id: i64 = r.try_get("id").map_err(db_err)?;
-        let account_id: i64 = r.try_get("account_id").map_err(db_err)?;
         let last_seen: i64 = r.try_get("last_seen_at").map_err(db_err)?;
         let totp_enabled = r.try_get::<Option<String>, _>("totp_secret").map_err(db_err)?.is_some();
         let staff_totp_required = r.try_get::<Option<bool>, _>("staff_totp_required").map_err(db_err)?.unwrap_or(true);
-        let roles = query(
-            "SELECT r.role FROM staff_role r JOIN account a ON a.staff_id = r.staff_id
-             WHERE a.id = $1 ORDER BY r.role",
-        )
-        .bind(account_id)
-        .fetch_all(&self.db)
-        .await
-        .map_err(db_err)?
-        .iter()
-        .map(|r| known(r, "role", Role::parse))
-        .collect::<StoreResult<_>>()?;
+        let mut roles = Vec::new();
+        for row in &rows {
+            roles.extend(known_opt(row, "role", Role::parse)?);
+        }
         // Refresh the idle timer at most once a minute: reads stay reads.
         if now - last_seen >= 60 {
             query("UPDATE session SET last_seen_at = $2 WHERE id = $1")
@@ -94,7 +90,7 @@ impl SessionStore for SqlStore {
         }
         Ok(Some(SessionRecord {
             session_id,
-            account_id,
+            account_id: r.try_get("account_id").map_err(db_err)?,
             own_card_id: r.try_get("card_id").map_err(db_err)?,
             active_card_id: r.try_get("active_card_id").map_err(db_err)?,
             roles: Roles(roles),
@@ -119,44 +115,43 @@ impl SessionStore for SqlStore {
     }
 
     async fn account_overview(&self, account_id: i64) -> StoreResult<AccountOverview> {
-        let staff_name = query(
-            "SELECT s.surname, s.name, s.patronymic FROM staff s JOIN account a ON a.staff_id = s.id
-             WHERE a.id = $1",
+        // One read for every page's header: the staff record (part 0), the own card (1) and the
+        // wards (2), in the order the profile switcher lists them.
+        let rows = query(
+            "SELECT CAST(0 AS BIGINT) AS part, st.id AS id, st.surname AS surname, st.name AS name,
+                    st.patronymic AS patronymic, NULL AS birth_date, NULL AS incapacitated
+               FROM staff st JOIN account a ON a.staff_id = st.id WHERE a.id = $1
+             UNION ALL
+             SELECT CAST(1 AS BIGINT) AS part, c.id, c.surname, c.name, c.patronymic, c.birth_date, c.incapacitated
+               FROM patient_card c JOIN account a ON a.card_id = c.id WHERE a.id = $1
+             UNION ALL
+             SELECT CAST(2 AS BIGINT) AS part, c.id, c.surname, c.name, c.patronymic, c.birth_date, c.incapacitated
+               FROM patient_card c
+               JOIN guardianship g ON g.ward_card_id = c.id
+               JOIN account a ON a.card_id = g.guardian_card_id
+              WHERE a.id = $1 AND g.revoked_at IS NULL
+             ORDER BY part, birth_date, id",
         )
-        .bind(account_id)
-        .fetch_optional(&self.db)
-        .await
-        .map_err(db_err)?
-        .map(|r| -> Result<String, sqlx::Error> {
-            let (s, n, p): (String, String, String) =
-                (r.try_get("surname")?, r.try_get("name")?, r.try_get("patronymic")?);
-            Ok(format!("{n} {p} {s}").split_whitespace().collect::<Vec<_>>().join(" "))
-        })
-        .transpose()
-        .map_err(db_err)?;
-        let own_card = query(&format!(
-            "SELECT {CARD_COLUMNS} FROM patient_card c JOIN account a ON a.card_id = c.id WHERE a.id = $1"
-        ))
-        .bind(account_id)
-        .fetch_optional(&self.db)
-        .await
-        .map_err(db_err)?
-        .map(|r| card_brief(&r))
-        .transpose()?;
-        let wards = query(&format!(
-            "SELECT {CARD_COLUMNS} FROM patient_card c
-             JOIN guardianship g ON g.ward_card_id = c.id
-             JOIN account a ON a.card_id = g.guardian_card_id
-             WHERE a.id = $1 AND g.revoked_at IS NULL
-             ORDER BY c.birth_date, c.id"
-        ))
         .bind(account_id)
         .fetch_all(&self.db)
         .await
-        .map_err(db_err)?
-        .iter()
-        .map(card_brief)
-        .collect::<StoreResult<Vec<_>>>()?;
-        Ok(AccountOverview { staff_name, own_card, wards })
+        .map_err(db_err)?;
+        let mut overview = AccountOverview { staff_name: None, own_card: None, wards: Vec::new() };
+        for r in &rows {
+            match r.try_get::<i64, _>("part").map_err(db_err)? {
+                0 => {
+                    let (s, n, p): (String, String, Option<String>) = (
+                        r.try_get("surname").map_err(db_err)?,
+                        r.try_get("name").map_err(db_err)?,
+                        r.try_get("patronymic").map_err(db_err)?,
+                    );
+                    let full = format!("{n} {} {s}", p.unwrap_or_default());
+                    overview.staff_name = Some(full.split_whitespace().collect::<Vec<_>>().join(" "));
+                }
+                1 => overview.own_card = Some(card_brief(r)?),
+                _ => overview.wards.push(card_brief(r)?),
+            }
+        }
+        Ok(overview)
     }
 }

@@ -647,6 +647,6 @@ async fn a_decompression_bomb_is_not_sent_with_its_reason_and_a_macro_document_i
     assert_eq!(file.reasons, vec![Reason::ImageTooLarge]);
     assert_eq!(docs.uploads[0].status, UploadStatus::NotSent);
     let texts = app::i18n::Lang::Ru.texts();
-    assert_eq!(texts.docs.status(UploadStatus::NotSent), "Не отправлено");
-    assert_eq!(texts.docs.reason(Reason::ImageTooLarge), "изображение слишком большое (больше 50 мегапикселей)");
+    assert_eq!(texts.docs().status(UploadStatus::NotSent), "Не отправлено");
+    assert_eq!(texts.docs().reason(Reason::ImageTooLarge), "изображение слишком большое (больше 50 мегапикселей)");
 }

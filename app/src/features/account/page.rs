@@ -17,52 +17,52 @@ use leptos_router::hooks::use_query_map;
 
 fn role_label(t: &Texts, role: ActorRole) -> &'static str {
     match role {
-        ActorRole::Patient => t.account.role_patient,
-        ActorRole::Guardian => t.account.role_guardian,
+        ActorRole::Patient => t.account().role_patient,
+        ActorRole::Guardian => t.account().role_guardian,
         ActorRole::Staff(Role::Clinician) => t.role_clinician,
         ActorRole::Staff(Role::Registrar) => t.role_registrar,
         ActorRole::Staff(Role::Editor) => t.role_editor,
         ActorRole::Staff(Role::Head) => t.role_head,
-        ActorRole::Integration => t.account.role_integration,
-        ActorRole::System => t.account.role_system,
-        ActorRole::AccountHolder => t.account.role_account,
+        ActorRole::Integration => t.account().role_integration,
+        ActorRole::System => t.account().role_system,
+        ActorRole::AccountHolder => t.account().role_account,
     }
 }
 
 fn action_label(t: &Texts, action: &str) -> String {
     match action {
-        "card.open" => t.account.act_card_open,
-        "card.create" => t.account.act_card_create,
-        "card.consents" => t.account.act_card_consents,
-        "card.refusals" => t.account.act_card_refusals,
-        "card.invite" => t.account.act_card_invite,
-        "account.password_set" => t.account.act_password_set,
-        "account.password_change" => t.account.act_password_change,
-        "account.totp_on" => t.account.act_totp_on,
-        "account.totp_off" => t.account.act_totp_off,
-        "account.email_change" => t.account.change_email,
-        "card.attach" => t.account.attached,
+        "card.open" => t.account().act_card_open,
+        "card.create" => t.account().act_card_create,
+        "card.consents" => t.account().act_card_consents,
+        "card.refusals" => t.account().act_card_refusals,
+        "card.invite" => t.account().act_card_invite,
+        "account.password_set" => t.account().act_password_set,
+        "account.password_change" => t.account().act_password_change,
+        "account.totp_on" => t.account().act_totp_on,
+        "account.totp_off" => t.account().act_totp_off,
+        "account.email_change" => t.account().change_email,
+        "card.attach" => t.account().attached,
         "card.attach_code" => t.issue_attach_code,
-        "appointment.book" => t.account.act_appointment_book,
-        "appointment.cancelled" => t.account.act_appointment_cancel,
-        "appointment.reschedule" => t.account.act_appointment_move,
+        "appointment.book" => t.account().act_appointment_book,
+        "appointment.cancelled" => t.account().act_appointment_cancel,
+        "appointment.reschedule" => t.account().act_appointment_move,
         "appointment.confirmed" | "appointment.completed" | "appointment.no_show" | "appointment.booked" => {
-            t.account.act_appointment_status
+            t.account().act_appointment_status
         }
-        "waitlist.add" | "waitlist.close" => t.account.act_waitlist,
-        "record.open" => t.account.act_record_open,
-        "document.upload" => t.account.act_upload,
-        "document.list" => t.account.act_card_open,
-        "document.download" => t.account.act_download,
-        "document.delivered" => t.account.act_delivered,
-        "document.resend" => t.account.act_resend,
-        "document.resend_asked" => t.account.act_resend_asked,
-        "document.own_upload" => t.account.act_own_upload,
-        "record.unlock" => t.account.act_unlock,
-        "record.unlock_failed" => t.account.act_unlock_failed,
+        "waitlist.add" | "waitlist.close" => t.account().act_waitlist,
+        "record.open" => t.account().act_record_open,
+        "document.upload" => t.account().act_upload,
+        "document.list" => t.account().act_card_open,
+        "document.download" => t.account().act_download,
+        "document.delivered" => t.account().act_delivered,
+        "document.resend" => t.account().act_resend,
+        "document.resend_asked" => t.account().act_resend_asked,
+        "document.own_upload" => t.account().act_own_upload,
+        "record.unlock" => t.account().act_unlock,
+        "record.unlock_failed" => t.account().act_unlock_failed,
         "record.gate_reset" | "card.phone_confirmed" => t.gate_reset,
-        "record.create" | "record.update" | "record.send" => t.account.act_protocol,
-        "record.export" => t.account.act_export,
+        "record.create" | "record.update" | "record.send" => t.account().act_protocol,
+        "record.export" => t.account().act_export,
         other => return other.to_string(),
     }
     .to_string()
@@ -178,25 +178,25 @@ fn AccountView(page: AccountPage, actions: Actions) -> impl IntoView {
         <h1>{t.nav_account}</h1>
 
         <section class="panel" id="contacts" aria-labelledby="contacts-heading">
-            <h2 id="contacts-heading">{t.account.contacts_title}</h2>
+            <h2 id="contacts-heading">{t.account().contacts_title}</h2>
             <dl class="facts">
-                <dt>{t.account.login_email}</dt><dd>{login_email}</dd>
+                <dt>{t.account().login_email}</dt><dd>{login_email}</dd>
                 {card.map(|c| view! {
                     <dt>{t.profile}</dt><dd>{c.full_name}</dd>
                     <dt>{t.phone}</dt><dd>{c.phone.unwrap_or_else(|| "—".into())}</dd>
                     <dt>{t.email}</dt><dd>{c.email.unwrap_or_else(|| "—".into())}</dd>
                 })}
             </dl>
-            {email_changed.then(|| view! { <p class="notice" role="status">{t.account.email_changed}</p> })}
+            {email_changed.then(|| view! { <p class="notice" role="status">{t.account().email_changed}</p> })}
             <ActionForm action=actions.email attr:class="stack">
-                <label for="new-email">{t.account.new_email}</label>
+                <label for="new-email">{t.account().new_email}</label>
                 <input id="new-email" name="new_email" type="email" inputmode="email" autocomplete="email" required aria-describedby="new-email-error"/>
                 <FieldError error=email_error field="new_email"/>
-                <label for="email-password">{t.account.current_password}</label>
+                <label for="email-password">{t.account().current_password}</label>
                 <input id="email-password" name="current_password" type="password" autocomplete="current-password" required/>
                 <FieldError error=email_error field="current_password"/>
                 <FormError error=email_error/>
-                <button type="submit">{t.account.change_email}</button>
+                <button type="submit">{t.account().change_email}</button>
             </ActionForm>
         </section>
 
@@ -213,8 +213,8 @@ fn AccountView(page: AccountPage, actions: Actions) -> impl IntoView {
                     }).collect_view()}
                 </ul>
                 {refusals.map(|r| view! {
-                    <h3>{t.account.notifications_title}</h3>
-                    <p class="hint">{t.account.my_refusals_hint}</p>
+                    <h3>{t.account().notifications_title}</h3>
+                    <p class="hint">{t.account().my_refusals_hint}</p>
                     <ActionForm action=actions.refusals attr:class="stack">
                         <label class="check"><input type="checkbox" name="notifications" value="on" checked=r.notifications/>{t.refusal_notifications}</label>
                         <label class="check"><input type="checkbox" name="advertising" value="on" checked=r.advertising/>{t.refusal_advertising}</label>
@@ -226,22 +226,22 @@ fn AccountView(page: AccountPage, actions: Actions) -> impl IntoView {
         })}
 
         <section class="panel" id="attach" aria-labelledby="attach-heading">
-            <h2 id="attach-heading">{t.account.attach_card_title}</h2>
-            <p class="hint">{t.account.attach_card_intro}</p>
-            {attached.then(|| view! { <p class="notice" role="status">{t.account.attached}</p> })}
+            <h2 id="attach-heading">{t.account().attach_card_title}</h2>
+            <p class="hint">{t.account().attach_card_intro}</p>
+            {attached.then(|| view! { <p class="notice" role="status">{t.account().attached}</p> })}
             <ActionForm action=actions.attach attr:class="stack">
-                <label for="attach-code">{t.account.attach_code_label}</label>
+                <label for="attach-code">{t.account().attach_code_label}</label>
                 <input id="attach-code" name="code" type="text" inputmode="numeric" autocomplete="one-time-code" required maxlength="15"/>
                 <FormError error=attach_error/>
-                <button type="submit">{t.account.attach_button}</button>
+                <button type="submit">{t.account().attach_button}</button>
             </ActionForm>
         </section>
 
         <section class="panel" id="password" aria-labelledby="password-heading">
-            <h2 id="password-heading">{t.account.password_title}</h2>
-            {password_changed.then(|| view! { <p class="notice" role="status">{t.account.password_changed}</p> })}
+            <h2 id="password-heading">{t.account().password_title}</h2>
+            {password_changed.then(|| view! { <p class="notice" role="status">{t.account().password_changed}</p> })}
             <ActionForm action=actions.password attr:class="stack">
-                <label for="pw-current">{t.account.current_password}</label>
+                <label for="pw-current">{t.account().current_password}</label>
                 <input id="pw-current" name="current_password" type="password" autocomplete="current-password" required/>
                 <FieldError error=password_error field="current_password"/>
                 <label for="pw-new">{t.new_password}</label>
@@ -252,94 +252,94 @@ fn AccountView(page: AccountPage, actions: Actions) -> impl IntoView {
                 <input id="pw-again" name="password_again" type="password" autocomplete="new-password" required/>
                 <FieldError error=password_error field="password_again"/>
                 <FormError error=password_error/>
-                <button type="submit">{t.account.change_password}</button>
+                <button type="submit">{t.account().change_password}</button>
             </ActionForm>
         </section>
 
         <section class="panel" id="second-factor" aria-labelledby="totp-heading">
-            <h2 id="totp-heading">{t.account.totp_title}</h2>
+            <h2 id="totp-heading">{t.account().totp_title}</h2>
             {(!fresh_recovery_codes.is_empty()).then(|| view! {
                 <div class="recovery" id="recovery-codes" role="status">
-                    <h3>{t.account.recovery_title}</h3>
-                    <p>{t.account.recovery_intro}</p>
+                    <h3>{t.account().recovery_title}</h3>
+                    <p>{t.account().recovery_intro}</p>
                     <ol class="codes" data-testid="recovery-codes">
                         {fresh_recovery_codes.into_iter().map(|c| view! { <li><code>{c}</code></li> }).collect_view()}
                     </ol>
                     <ActionForm action=actions.codes_seen>
-                        <button type="submit" class="primary">{t.account.recovery_saved}</button>
+                        <button type="submit" class="primary">{t.account().recovery_saved}</button>
                     </ActionForm>
                 </div>
             })}
             {if totp_enabled {
                 view! {
-                    <p data-testid="totp-status">{t.account.totp_on_text}" "{(t.account.recovery_left)(recovery_codes_left)}</p>
+                    <p data-testid="totp-status">{t.account().totp_on_text}" "{(t.account().recovery_left)(recovery_codes_left)}</p>
                     <ActionForm action=actions.totp_off attr:class="stack">
-                        <label for="off-password">{t.account.current_password}</label>
+                        <label for="off-password">{t.account().current_password}</label>
                         <input id="off-password" name="current_password" type="password" autocomplete="current-password" required/>
                         <FieldError error=off_error field="current_password"/>
                         <FormError error=off_error/>
-                        <button type="submit" class="danger">{t.account.disable_totp}</button>
+                        <button type="submit" class="danger">{t.account().disable_totp}</button>
                     </ActionForm>
                 }.into_any()
             } else if let Some(e) = enrolment {
                 view! {
-                    <p>{t.account.totp_scan}</p>
+                    <p>{t.account().totp_scan}</p>
                     <div class="qr" inner_html=e.qr_svg></div>
-                    <p>{t.account.totp_key}": "<code data-testid="totp-key">{e.key}</code></p>
+                    <p>{t.account().totp_key}": "<code data-testid="totp-key">{e.key}</code></p>
                     <ActionForm action=actions.totp_confirm attr:class="stack">
-                        <label for="totp-code">{t.account.totp_first_code}</label>
+                        <label for="totp-code">{t.account().totp_first_code}</label>
                         <input id="totp-code" name="code" type="text" inputmode="numeric" autocomplete="one-time-code" required maxlength="7"/>
                         <FieldError error=confirm_error field="code"/>
-                        <label for="totp-password">{t.account.current_password}</label>
+                        <label for="totp-password">{t.account().current_password}</label>
                         <input id="totp-password" name="current_password" type="password" autocomplete="current-password" required/>
                         <FieldError error=confirm_error field="current_password"/>
                         <FormError error=confirm_error/>
-                        <button type="submit" class="primary">{t.account.confirm_totp}</button>
+                        <button type="submit" class="primary">{t.account().confirm_totp}</button>
                     </ActionForm>
                 }.into_any()
             } else {
                 view! {
-                    <p data-testid="totp-status">{t.account.totp_off_text}</p>
+                    <p data-testid="totp-status">{t.account().totp_off_text}</p>
                     {(is_staff && staff_totp_required).then(|| view! { <p class="form-error">{t.err_second_factor_required}</p> })}
                     <ActionForm action=actions.totp_start>
-                        <button type="submit" class="primary">{t.account.enable_totp}</button>
+                        <button type="submit" class="primary">{t.account().enable_totp}</button>
                     </ActionForm>
                 }.into_any()
             }}
             {can_change_staff_totp.then(|| view! {
                 <ActionForm action=actions.staff_totp attr:class="stack staff-totp">
-                    <label class="check"><input type="checkbox" name="required" value="on" checked=staff_totp_required/>{t.account.staff_totp_setting}</label>
-                    <p class="hint">{t.account.staff_totp_demo_only}</p>
+                    <label class="check"><input type="checkbox" name="required" value="on" checked=staff_totp_required/>{t.account().staff_totp_setting}</label>
+                    <p class="hint">{t.account().staff_totp_demo_only}</p>
                     <button type="submit">{t.save_setting}</button>
                 </ActionForm>
             })}
         </section>
 
         <section class="panel" id="sessions" aria-labelledby="sessions-heading">
-            <h2 id="sessions-heading">{t.account.sessions_title}</h2>
+            <h2 id="sessions-heading">{t.account().sessions_title}</h2>
             <ul class="admin-list sessions" data-testid="sessions">
                 {sessions.into_iter().map(|s| view! {
                     <li>
                         <span class="session-where">{s.user_agent.clone()}" · "{s.origin.clone()}
-                            {s.current.then(|| view! { " · "<strong>{t.account.this_session}</strong> })}</span>
-                        <span class="meta">{t.account.session_started}" "{format_datetime(s.created_at, offset, lang)}
-                            " · "{t.account.session_seen}" "{format_datetime(s.last_seen_at, offset, lang)}</span>
+                            {s.current.then(|| view! { " · "<strong>{t.account().this_session}</strong> })}</span>
+                        <span class="meta">{t.account().session_started}" "{format_datetime(s.created_at, offset, lang)}
+                            " · "{t.account().session_seen}" "{format_datetime(s.last_seen_at, offset, lang)}</span>
                         <ActionForm action=actions.end_session>
                             <input type="hidden" name="id" value=s.id.to_string()/>
-                            <button type="submit">{t.account.end_session}</button>
+                            <button type="submit">{t.account().end_session}</button>
                         </ActionForm>
                     </li>
                 }).collect_view()}
             </ul>
             <ActionForm action=actions.end_all>
-                <button type="submit" class="danger">{t.account.end_all_sessions}</button>
+                <button type="submit" class="danger">{t.account().end_all_sessions}</button>
             </ActionForm>
         </section>
 
         <section class="panel" id="journal" aria-labelledby="journal-heading">
-            <h2 id="journal-heading">{t.account.journal_title}</h2>
+            <h2 id="journal-heading">{t.account().journal_title}</h2>
             {if journal.is_empty() {
-                view! { <p class="empty">{t.account.journal_empty}</p> }.into_any()
+                view! { <p class="empty">{t.account().journal_empty}</p> }.into_any()
             } else {
                 view! { <Journal lines=journal/> }.into_any()
             }}

@@ -218,3 +218,11 @@ pub static EN: AccountTexts = AccountTexts {
     act_protocol: "Protocol",
     act_export: "Record exported",
 };
+
+impl crate::i18n::Texts {
+    /// The account page's texts, in this language. (A feature's texts hang off `Texts` here, next to the feature:
+    /// nothing to register in `i18n.rs`.)
+    pub fn account(&self) -> &'static AccountTexts {
+        self.lang.pick(&RU, &EN)
+    }
+}

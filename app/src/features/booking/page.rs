@@ -19,18 +19,18 @@ use leptos_router::hooks::use_query_map;
 
 pub fn mode_label(t: &Texts, mode: VisitMode) -> &'static str {
     match mode {
-        VisitMode::InClinic => t.booking.mode_in_clinic,
-        VisitMode::Online => t.booking.mode_online,
+        VisitMode::InClinic => t.booking().mode_in_clinic,
+        VisitMode::Online => t.booking().mode_online,
     }
 }
 
 pub fn status_label(t: &Texts, status: AppointmentStatus) -> &'static str {
     match status {
-        AppointmentStatus::Booked => t.booking.status_booked,
-        AppointmentStatus::Confirmed => t.booking.status_confirmed,
-        AppointmentStatus::Cancelled => t.booking.status_cancelled,
-        AppointmentStatus::Completed => t.booking.status_completed,
-        AppointmentStatus::NoShow => t.booking.status_no_show,
+        AppointmentStatus::Booked => t.booking().status_booked,
+        AppointmentStatus::Confirmed => t.booking().status_confirmed,
+        AppointmentStatus::Cancelled => t.booking().status_cancelled,
+        AppointmentStatus::Completed => t.booking().status_completed,
+        AppointmentStatus::NoShow => t.booking().status_no_show,
     }
 }
 
@@ -68,10 +68,10 @@ pub fn QuoteView(quote: Quote) -> impl IntoView {
     };
     view! {
         <span class="quote">
-            {line(t.booking.price_label, quote.price)}
-            {line(t.booking.online_price_label, quote.online_price)}
-            {line(t.booking.prepayment_label, quote.prepayment)}
-            {line(t.booking.prepaid_price_label, quote.prepaid_price)}
+            {line(t.booking().price_label, quote.price)}
+            {line(t.booking().online_price_label, quote.online_price)}
+            {line(t.booking().prepayment_label, quote.prepayment)}
+            {line(t.booking().prepaid_price_label, quote.prepaid_price)}
         </span>
     }
 }
@@ -146,14 +146,14 @@ fn BookingSteps(
     let specialties = v.specialties.clone();
     let doctors = v.doctors.clone();
     view! {
-        <p class="lead" data-testid="booking-for">{(t.booking.booking_for)(&v.patient_name)}</p>
-        <p class="hint">{t.booking.booking_for_hint}</p>
+        <p class="lead" data-testid="booking-for">{(t.booking().booking_for)(&v.patient_name)}</p>
+        <p class="hint">{t.booking().booking_for_hint}</p>
         {v.moving.clone().map(|m| view! {
             <p class="notice" role="status">
-                {(t.booking.moving_title)(&format!("{}, {} {}", m.doctor, format_date(m.day, lang), format_hhmm(m.start_min)))}
+                {(t.booking().moving_title)(&format!("{}, {} {}", m.doctor, format_date(m.day, lang), format_hhmm(m.start_min)))}
             </p>
         })}
-        {no_doctors.then(|| view! { <p class="empty">{t.booking.no_doctors}</p> })}
+        {no_doctors.then(|| view! { <p class="empty">{t.booking().no_doctors}</p> })}
 
         {(moving_id.is_none() && !no_doctors).then(|| {
             let spec = spec.clone();
@@ -161,7 +161,7 @@ fn BookingSteps(
                 <section class="step" aria-labelledby="step-specialty">
                     <h2 id="step-specialty">{t.step_specialty}</h2>
                     <ul class="choices">
-                        <li><a href="/booking" aria-current=spec.is_empty().then_some("true")>{t.booking.all_specialties}</a></li>
+                        <li><a href="/booking" aria-current=spec.is_empty().then_some("true")>{t.booking().all_specialties}</a></li>
                         {specialties.clone().into_iter().map(|s| {
                             let current = s == spec;
                             view! {
@@ -186,8 +186,8 @@ fn BookingSteps(
                                     <DoctorCard doctor=d.clone()/>
                                     <a href=href(&spec, Some(d.id), None, None, None) class="button"
                                         aria-current=current.then_some("true")
-                                        aria-label=format!("{} {}", t.booking.choose, d.name)>
-                                        {if current { t.booking.chosen } else { t.booking.choose }}
+                                        aria-label=format!("{} {}", t.booking().choose, d.name)>
+                                        {if current { t.booking().chosen } else { t.booking().choose }}
                                     </a>
                                 </li>
                             }
@@ -202,14 +202,14 @@ fn BookingSteps(
             let services = v.services.clone();
             view! {
                 <section class="step" aria-labelledby="step-service">
-                    <h2 id="step-service">{t.booking.step_service}</h2>
+                    <h2 id="step-service">{t.booking().step_service}</h2>
                     <ul class="service-list">
                         {services.into_iter().map(|s: ServiceOffer| {
                             let current = Some(s.service_id) == service_id;
                             let link = (moving_id.is_none()).then(|| view! {
                                 <a href=href(&spec, Some(d.id), Some(s.service_id), None, None) class="button"
-                                    aria-label=format!("{} {}", t.booking.choose, s.name)>
-                                    {if current { t.booking.chosen } else { t.booking.choose }}
+                                    aria-label=format!("{} {}", t.booking().choose, s.name)>
+                                    {if current { t.booking().chosen } else { t.booking().choose }}
                                 </a>
                             });
                             view! {
@@ -235,8 +235,8 @@ fn BookingSteps(
             let service_value = service_id.map(|s| s.to_string()).unwrap_or_default();
             view! {
                 <section class="step" aria-labelledby="step-time">
-                    <h2 id="step-time">{t.booking.step_time}</h2>
-                    {none_at_all.then(|| view! { <p class="empty">{t.booking.no_free_time}</p> })}
+                    <h2 id="step-time">{t.booking().step_time}</h2>
+                    {none_at_all.then(|| view! { <p class="empty">{t.booking().no_free_time}</p> })}
                     <ul class="days">
                         {days.into_iter().map(|x| {
                             let iso = x.day.to_string();
@@ -247,7 +247,7 @@ fn BookingSteps(
                                         aria-current=current.then_some("true")
                                         class=if x.free == 0 { "day full" } else { "day" }>
                                         <span>{format_date(x.day, lang)}</span>
-                                        <span class="meta">{(t.booking.free_count)(x.free)}</span>
+                                        <span class="meta">{(t.booking().free_count)(x.free)}</span>
                                     </a>
                                 </li>
                             }
@@ -255,8 +255,8 @@ fn BookingSteps(
                     </ul>
                     <FormError error=book_error/>
                     <FormError error=move_error/>
-                    {(!none_at_all && slots.is_empty()).then(|| view! { <p class="empty">{t.booking.no_free_time_day}</p> })}
-                    <ul class="slots" aria-label=t.booking.free_times>
+                    {(!none_at_all && slots.is_empty()).then(|| view! { <p class="empty">{t.booking().no_free_time_day}</p> })}
+                    <ul class="slots" aria-label=t.booking().free_times>
                         {slots.into_iter().map(|m| {
                             let time = format_hhmm(m);
                             let day_value = day_value.clone();
@@ -289,18 +289,18 @@ fn BookingSteps(
                 </section>
                 {moving_id.is_none().then(|| view! {
                     <section class="panel" aria-labelledby="waitlist-heading">
-                        <h2 id="waitlist-heading">{t.booking.waitlist_title}</h2>
-                        <p class="hint">{t.booking.waitlist_intro}</p>
+                        <h2 id="waitlist-heading">{t.booking().waitlist_title}</h2>
+                        <p class="hint">{t.booking().waitlist_intro}</p>
                         <ActionForm action=wait attr:class="stack">
                             <input type="hidden" name="doctor" value=d.id.to_string()/>
-                            <label for="waitlist-day">{t.booking.waitlist_day}</label>
+                            <label for="waitlist-day">{t.booking().waitlist_day}</label>
                             <input id="waitlist-day" name="day" type="date" aria-describedby="day-error"/>
                             <FieldError error=wait_error field="day"/>
-                            <label for="waitlist-note">{t.booking.waitlist_note}</label>
+                            <label for="waitlist-note">{t.booking().waitlist_note}</label>
                             <input id="waitlist-note" name="note" type="text" maxlength=REASON_MAX.to_string() aria-describedby="note-error"/>
                             <FieldError error=wait_error field="note"/>
                             <FormError error=wait_error/>
-                            <button type="submit">{t.booking.join_waitlist}</button>
+                            <button type="submit">{t.booking().join_waitlist}</button>
                         </ActionForm>
                     </section>
                 })}
@@ -318,13 +318,13 @@ pub fn AppointmentsPage() -> impl IntoView {
     let notice = move || {
         let q = query.read();
         if q.get("booked").is_some() {
-            Some(t.booking.booked_notice)
+            Some(t.booking().booked_notice)
         } else if q.get("cancelled").is_some() {
-            Some(t.booking.cancelled_notice)
+            Some(t.booking().cancelled_notice)
         } else if q.get("moved").is_some() {
-            Some(t.booking.moved_notice)
+            Some(t.booking().moved_notice)
         } else if q.get("waitlisted").is_some() {
-            Some(t.booking.waitlisted_notice)
+            Some(t.booking().waitlisted_notice)
         } else {
             None
         }
@@ -341,22 +341,22 @@ pub fn AppointmentsPage() -> impl IntoView {
                     Ok(my) => {
                         let close_hours = my.cancel_close_minutes / 60;
                         view! {
-                            <p class="lead">{(t.booking.booking_for)(&my.patient_name)}</p>
+                            <p class="lead">{(t.booking().booking_for)(&my.patient_name)}</p>
                             <section aria-labelledby="upcoming-heading">
-                                <h2 id="upcoming-heading">{t.booking.upcoming_title}</h2>
-                                {my.upcoming.is_empty().then(|| view! { <p class="empty">{t.booking.no_appointments}</p> })}
+                                <h2 id="upcoming-heading">{t.booking().upcoming_title}</h2>
+                                {my.upcoming.is_empty().then(|| view! { <p class="empty">{t.booking().no_appointments}</p> })}
                                 <ul class="appointments" data-testid="upcoming">
                                     {my.upcoming.into_iter().map(|a| view! { <AppointmentItem a cancel close_hours/> }).collect_view()}
                                 </ul>
                             </section>
                             {(!my.waitlist.is_empty()).then(|| view! {
                                 <section aria-labelledby="my-waitlist-heading">
-                                    <h2 id="my-waitlist-heading">{t.booking.waitlist_title}</h2>
+                                    <h2 id="my-waitlist-heading">{t.booking().waitlist_title}</h2>
                                     <ul class="appointments">
                                         {my.waitlist.into_iter().map(|w| view! {
                                             <li>
                                                 <strong>{w.doctor}</strong>
-                                                <span>{w.day.map(|d| format_date(d, use_lang())).unwrap_or_else(|| t.booking.any_date.into())}</span>
+                                                <span>{w.day.map(|d| format_date(d, use_lang())).unwrap_or_else(|| t.booking().any_date.into())}</span>
                                                 {(!w.note.is_empty()).then(|| view! { <span class="meta">{w.note}</span> })}
                                             </li>
                                         }).collect_view()}
@@ -364,8 +364,8 @@ pub fn AppointmentsPage() -> impl IntoView {
                                 </section>
                             })}
                             <section aria-labelledby="past-heading">
-                                <h2 id="past-heading">{t.booking.past_title}</h2>
-                                {my.past.is_empty().then(|| view! { <p class="empty">{t.booking.no_appointments}</p> })}
+                                <h2 id="past-heading">{t.booking().past_title}</h2>
+                                {my.past.is_empty().then(|| view! { <p class="empty">{t.booking().no_appointments}</p> })}
                                 <ul class="appointments" data-testid="past">
                                     {my.past.into_iter().map(|a| view! { <AppointmentItem a cancel close_hours/> }).collect_view()}
                                 </ul>
@@ -397,24 +397,24 @@ fn AppointmentItem(a: AppointmentView, cancel: ServerAction<CancelAppointment>, 
             </p>
             <p class="meta">{mode_label(t, a.mode)}" · "{a.branch.clone()}</p>
             {a.service.clone().map(|s| view! { <p>{s}</p> })}
-            {a.price.map(|p| view! { <p>{t.booking.price_label}": "<strong>{p.format_rub()}</strong></p> })}
+            {a.price.map(|p| view! { <p>{t.booking().price_label}": "<strong>{p.format_rub()}</strong></p> })}
             <p><span class="badge" data-testid="status">{status_label(t, a.status)}</span></p>
-            {a.cancel_reason.clone().map(|r| view! { <p class="meta">{(t.booking.cancelled_because)(&r)}</p> })}
+            {a.cancel_reason.clone().map(|r| view! { <p class="meta">{(t.booking().cancelled_because)(&r)}</p> })}
             {a.video_url.clone().map(|url| view! {
-                <p><a class="button primary" href=url.clone() target="_blank" rel="noopener noreferrer">{t.booking.video_link}</a></p>
+                <p><a class="button primary" href=url.clone() target="_blank" rel="noopener noreferrer">{t.booking().video_link}</a></p>
             })}
-            {a.video_from.map(|at| view! { <p class="hint">{(t.booking.video_from)(&format_datetime(at, offset, lang))}</p> })}
-            {(active && !a.can_change).then(|| view! { <p class="hint">{(t.booking.change_closed)(close_hours)}</p> })}
+            {a.video_from.map(|at| view! { <p class="hint">{(t.booking().video_from)(&format_datetime(at, offset, lang))}</p> })}
+            {(active && !a.can_change).then(|| view! { <p class="hint">{(t.booking().change_closed)(close_hours)}</p> })}
             {(active && a.can_change).then(|| view! {
                 <div class="appointment-actions">
-                    <a href=move_href.clone() class="button">{t.booking.reschedule}</a>
+                    <a href=move_href.clone() class="button">{t.booking().reschedule}</a>
                     <ActionForm action=cancel attr:class="stack cancel-form">
                         <input type="hidden" name="id" value=a.id.to_string()/>
-                        <label for=reason_id.clone()>{t.booking.cancel_reason_label}</label>
+                        <label for=reason_id.clone()>{t.booking().cancel_reason_label}</label>
                         <input id=reason_id.clone() name="reason" type="text" required maxlength=REASON_MAX.to_string()/>
                         <FieldError error field="reason"/>
                         <FormError error/>
-                        <button type="submit">{t.booking.cancel_appointment}</button>
+                        <button type="submit">{t.booking().cancel_appointment}</button>
                     </ActionForm>
                 </div>
             })}

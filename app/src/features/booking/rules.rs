@@ -2,6 +2,7 @@
 //! and which times of a doctor's day are free. Pure functions, no I/O.
 
 use crate::features::prices::rules::Kopecks;
+pub use crate::kernel::time_fmt::{format_hhmm, parse_hhmm, SlotRef};
 use serde::{Deserialize, Serialize};
 
 mod views;
@@ -201,23 +202,6 @@ pub fn video_url(base: &str, room: &str) -> String {
     format!("{}/{}", base.trim_end_matches('/'), room)
 }
 
-/// "09:05" from minutes after midnight.
-pub fn format_hhmm(minutes: u16) -> String {
-    format!("{:02}:{:02}", minutes / 60, minutes % 60)
-}
-
-/// "9:05" or "09:05" (as `<input type="time">` sends it, seconds allowed) to minutes after
-/// midnight.
-pub fn parse_hhmm(value: &str) -> Option<u16> {
-    let mut parts = value.trim().split(':');
-    let h: u16 = parts.next()?.parse().ok()?;
-    let m: u16 = parts.next()?.parse().ok()?;
-    if let Some(s) = parts.next() {
-        s.parse::<u8>().ok().filter(|s| *s < 60)?;
-    }
-    (h < 24 && m < 60 && parts.next().is_none()).then_some(h * 60 + m)
-}
-
 /// Breaks as the staff type them: "13:00-14:00, 16:30-16:45". Empty means none.
 pub fn parse_breaks(value: &str) -> Option<Vec<Span>> {
     let mut out = Vec::new();
@@ -251,13 +235,6 @@ pub fn nearest_free<D: Copy + Ord>(free: &[(D, i64, u16)], wanted_at: i64, n: us
 pub const BOOKING_HORIZON_DAYS: i64 = 21;
 /// A cancellation reason's longest form.
 pub const REASON_MAX: usize = 300;
-
-/// A free time offered instead of a taken one.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct SlotRef {
-    pub day: time::Date,
-    pub start_min: u16,
-}
 
 /// What is wrong with a typed reason or comment.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

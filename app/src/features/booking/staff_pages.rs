@@ -32,8 +32,8 @@ pub use settings::*;
 
 fn event_label(t: &Texts, action: &str) -> String {
     match action {
-        "booked" => t.booking.event_booked.to_string(),
-        "rescheduled" => t.booking.event_rescheduled.to_string(),
+        "booked" => t.booking().event_booked.to_string(),
+        "rescheduled" => t.booking().event_rescheduled.to_string(),
         other => {
             AppointmentStatus::parse(other).map(|s| status_label(t, s).to_string()).unwrap_or_else(|| other.into())
         }
@@ -58,13 +58,13 @@ fn DoctorPicker(
                 }).collect_view()}
             </select>
             {extra.map(|(name, value)| {
-                let label = if name == "day" { t.booking.day_label } else { t.booking.week_label };
+                let label = if name == "day" { t.booking().day_label } else { t.booking().week_label };
                 view! {
                     <label for="pick-date">{label}</label>
                     <input id="pick-date" name=name type="date" value=value/>
                 }
             })}
-            <button type="submit">{t.booking.show_button}</button>
+            <button type="submit">{t.booking().show_button}</button>
         </form>
     }
 }

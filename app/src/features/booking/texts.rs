@@ -303,3 +303,11 @@ pub static EN: BookingTexts = BookingTexts {
     event_booked: "Created",
     event_rescheduled: "Rescheduled",
 };
+
+impl crate::i18n::Texts {
+    /// Booking's texts, in this language. (A feature's texts hang off `Texts` here, next to the feature:
+    /// nothing to register in `i18n.rs`.)
+    pub fn booking(&self) -> &'static BookingTexts {
+        self.lang.pick(&RU, &EN)
+    }
+}

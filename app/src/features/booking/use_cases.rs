@@ -111,16 +111,18 @@ async fn free_days(state: &AppState, staff_id: i64) -> Result<Vec<(ScheduleDayRe
 
 /// The free times nearest to (day, minute), for the "just taken" answer.
 async fn nearest(state: &AppState, staff_id: i64, day: Date, minute: u16) -> Result<Vec<SlotRef>, AppError> {
+    Ok(nearest_of(state, &free_days(state, staff_id).await?, day, minute))
+}
+
+/// The free times among `days` nearest to (day, minute).
+fn nearest_of(state: &AppState, days: &[(ScheduleDayRecord, Vec<u16>)], day: Date, minute: u16) -> Vec<SlotRef> {
     let offset = state.config.utc_offset_minutes;
-    let all: Vec<(Date, i64, u16)> = free_days(state, staff_id)
-        .await?
-        .into_iter()
-        .flat_map(|(d, free)| free.into_iter().map(move |m| (d.day, slot_unix(d.day, m, offset), m)))
-        .collect();
-    Ok(nearest_free(&all, slot_unix(day, minute, offset), 3)
+    let all: Vec<(Date, i64, u16)> =
+        days.iter().flat_map(|(d, free)| free.iter().map(move |&m| (d.day, slot_unix(d.day, m, offset), m))).collect();
+    nearest_free(&all, slot_unix(day, minute, offset), 3)
         .into_iter()
         .map(|(day, start_min)| SlotRef { day, start_min })
-        .collect())
+        .collect()
 }
 
 async fn online_doctor(state: &AppState, staff_id: i64) -> Result<DoctorRecord, AppError> {

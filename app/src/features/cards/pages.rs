@@ -4,10 +4,11 @@
 use crate::features::cards::api::{
     card_search, get_card, CardCreate, IssueAttachCode, RecordConsents, SendInvitation, SetRefusals,
 };
-use crate::features::cards::rules::CardDetail;
+use crate::features::cards::rules::{CardDetail, CardSummary};
 use crate::features::onboarding::rules::ConsentKind;
 use crate::i18n::{clinic_offset, use_lang, use_texts, Texts};
 use crate::kernel::account::Roles;
+use crate::kernel::error::AppError;
 use crate::kernel::time_fmt::{format_date, format_datetime};
 use crate::platform::ui::errors::{last_error, ErrorPanel, FieldError, FormError, Loading};
 use crate::platform::ui::staff::RequireStaff;
@@ -30,7 +31,7 @@ pub(crate) fn CardSearchForm(action: &'static str, q: String, birth: String) -> 
     let t = use_texts();
     view! {
         <form method="get" action=action class="stack search-form" role="search">
-            <label for="q">{t.cards.search_by_name}</label>
+            <label for="q">{t.cards().search_by_name}</label>
             <input id="q" name="q" type="search" value=q/>
             <label for="birth_date">{t.birth_date}</label>
             <input id="birth_date" name="birth_date" type="date" value=birth/>
@@ -39,11 +40,59 @@ pub(crate) fn CardSearchForm(action: &'static str, q: String, birth: String) -> 
     }
 }
 
+/// Whether the staff typed anything to search by.
+pub(crate) fn searched(q: &str, birth: &str) -> bool {
+    !q.trim().is_empty() || !birth.is_empty()
+}
+
+/// What a card search found, each card linking to `link(card id)`; with `badges`, each line also
+/// says whether the card's consents are complete and whether it has an account. "Nothing
+/// found" only after a search.
+#[component]
+pub(crate) fn CardResults(
+    results: Resource<Result<Vec<CardSummary>, AppError>>,
+    searched: bool,
+    link: fn(i64) -> String,
+    badges: bool,
+) -> impl IntoView {
+    let t = use_texts();
+    let lang = use_lang();
+    view! {
+        <Suspense fallback=Loading>
+            {move || Suspend::new(async move {
+                match results.await {
+                    Err(e) => view! { <ErrorPanel error=e/> }.into_any(),
+                    Ok(cards) if cards.is_empty() => {
+                        searched.then(|| view! { <p class="empty">{t.no_cards_found}</p> }).into_any()
+                    }
+                    Ok(cards) => view! {
+                        <ul class="admin-list cards">
+                            {cards.into_iter().map(|c| view! {
+                                <li>
+                                    <a href=link(c.id)>{c.full_name}</a>
+                                    <span class="meta">{format_date(c.birth_date, lang)}</span>
+                                    {badges.then(|| view! {
+                                        {if c.consents_complete {
+                                            view! { <span class="badge status-published">{t.cards().consents_ok}</span> }.into_any()
+                                        } else {
+                                            view! { <span class="badge status-withdrawn">{t.cards().consents_missing_badge}</span> }.into_any()
+                                        }}
+                                        {c.has_account.then(|| view! { <span class="badge">{t.cards().has_account}</span> })}
+                                    })}
+                                </li>
+                            }).collect_view()}
+                        </ul>
+                    }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
 /// Search by the start of the name (and the date of birth).
 #[component]
 pub fn StaffCardsPage() -> impl IntoView {
     let t = use_texts();
-    let lang = use_lang();
     let query = use_query_map();
     let q = move || query.read().get("q").unwrap_or_default();
     let birth = move || query.read().get("birth_date").unwrap_or_default();
@@ -52,35 +101,9 @@ pub fn StaffCardsPage() -> impl IntoView {
         <Title text=t.nav_cards/>
         <RequireStaff allowed=Roles::can_manage_cards view=move |_| view! {
             <h1>{t.nav_cards}</h1>
-            <p><a class="button primary" href="/staff/cards/new">{t.cards.new_card}</a></p>
+            <p><a class="button primary" href="/staff/cards/new">{t.cards().new_card}</a></p>
             <CardSearchForm action="/staff/cards" q=q() birth=birth()/>
-            <Suspense fallback=Loading>
-                {move || Suspend::new(async move {
-                    let searched = !q().trim().is_empty() || !birth().is_empty();
-                    match results.await {
-                        Err(e) => view! { <ErrorPanel error=e/> }.into_any(),
-                        Ok(cards) if cards.is_empty() => {
-                            searched.then(|| view! { <p class="empty">{t.no_cards_found}</p> }).into_any()
-                        }
-                        Ok(cards) => view! {
-                            <ul class="admin-list cards">
-                                {cards.into_iter().map(|c| view! {
-                                    <li>
-                                        <a href=format!("/staff/cards/{}", c.id)>{c.full_name}</a>
-                                        <span class="meta">{format_date(c.birth_date, lang)}</span>
-                                        {if c.consents_complete {
-                                            view! { <span class="badge status-published">{t.cards.consents_ok}</span> }.into_any()
-                                        } else {
-                                            view! { <span class="badge status-withdrawn">{t.cards.consents_missing_badge}</span> }.into_any()
-                                        }}
-                                        {c.has_account.then(|| view! { <span class="badge">{t.cards.has_account}</span> })}
-                                    </li>
-                                }).collect_view()}
-                            </ul>
-                        }.into_any(),
-                    }
-                })}
-            </Suspense>
+            <CardResults results searched=searched(&q(), &birth()) link=|id| format!("/staff/cards/{id}") badges=true/>
         }/>
     }
 }
@@ -91,10 +114,10 @@ pub fn StaffCardNewPage() -> impl IntoView {
     let action = ServerAction::<CardCreate>::new();
     let error = last_error(action.value());
     view! {
-        <Title text=t.cards.new_card/>
+        <Title text=t.cards().new_card/>
         <RequireStaff allowed=Roles::can_manage_cards view=move |_| view! {
             <p><a href="/staff/cards">{t.nav_cards}</a></p>
-            <h1>{t.cards.new_card}</h1>
+            <h1>{t.cards().new_card}</h1>
             <ActionForm action attr:class="stack">
                 <label for="surname">{t.surname}</label>
                 <input id="surname" name="surname" type="text" required maxlength="100" aria-describedby="surname-error"/>
@@ -109,9 +132,9 @@ pub fn StaffCardNewPage() -> impl IntoView {
                 <input id="birth_date" name="birth_date" type="date" required aria-describedby="birth_date-error"/>
                 <FieldError error field="birth_date"/>
                 <fieldset>
-                    <legend>{t.cards.sex}</legend>
-                    <label class="check"><input type="radio" name="sex" value="female" required/>{t.cards.sex_female}</label>
-                    <label class="check"><input type="radio" name="sex" value="male"/>{t.cards.sex_male}</label>
+                    <legend>{t.cards().sex}</legend>
+                    <label class="check"><input type="radio" name="sex" value="female" required/>{t.cards().sex_female}</label>
+                    <label class="check"><input type="radio" name="sex" value="male"/>{t.cards().sex_male}</label>
                 </fieldset>
                 <FieldError error field="sex"/>
                 <label for="phone">{t.phone}</label>
@@ -121,7 +144,7 @@ pub fn StaffCardNewPage() -> impl IntoView {
                 <input id="email" name="email" type="email" inputmode="email" aria-describedby="email-error"/>
                 <FieldError error field="email"/>
                 <FormError error/>
-                <button type="submit" class="primary">{t.cards.create_card}</button>
+                <button type="submit" class="primary">{t.cards().create_card}</button>
             </ActionForm>
         }/>
     }
@@ -201,7 +224,7 @@ fn CardView(
             <dt>{t.birth_date}</dt><dd>{format_date(card.birth_date, lang)}</dd>
             <dt>{t.phone}</dt><dd>{card.phone.clone().unwrap_or_else(|| "—".into())}</dd>
             <dt>{t.email}</dt><dd>{card.email.clone().unwrap_or_else(|| "—".into())}</dd>
-            <dt>{t.cards.account_label}</dt><dd>{card.account_email.clone().unwrap_or_else(|| t.cards.no_account.into())}</dd>
+            <dt>{t.cards().account_label}</dt><dd>{card.account_email.clone().unwrap_or_else(|| t.cards().no_account.into())}</dd>
         </dl>
 
         <section class="panel" aria-labelledby="consents-heading">
@@ -209,7 +232,7 @@ fn CardView(
             <ul class="consents" data-testid="consents">
                 {ConsentKind::ALL.into_iter().map(|k| {
                     let state = match card.consent(k) {
-                        Some(c) => format!("{} ({} {})", format_date(c.signed_on, lang), t.cards.text_version, c.text_version),
+                        Some(c) => format!("{} ({} {})", format_date(c.signed_on, lang), t.cards().text_version, c.text_version),
                         None => t.consent_not_signed.to_string(),
                     };
                     view! { <li>{consent_label(t, k)}": "<span>{state}</span></li> }
@@ -226,22 +249,22 @@ fn CardView(
                     }
                 }).collect_view()}
                 <FieldError error=consents_error field="consents"/>
-                <label for="results_email">{t.cards.results_email}</label>
+                <label for="results_email">{t.cards().results_email}</label>
                 <input id="results_email" name="results_email" type="email" value=results_email aria-describedby="results_email-error"/>
                 <FieldError error=consents_error field="results_email"/>
-                <label for="signed_on">{t.cards.signed_on}</label>
+                <label for="signed_on">{t.cards().signed_on}</label>
                 <input id="signed_on" name="signed_on" type="date" required value=card.clinic_today.to_string() aria-describedby="signed_on-error"/>
                 <FieldError error=consents_error field="signed_on"/>
                 <FormError error=consents_error/>
-                <button type="submit" class="primary">{t.cards.record_consents}</button>
+                <button type="submit" class="primary">{t.cards().record_consents}</button>
             </ActionForm>
         </section>
 
         <section class="panel" aria-labelledby="refusals-heading">
-            <h2 id="refusals-heading">{t.cards.refusals_title}</h2>
+            <h2 id="refusals-heading">{t.cards().refusals_title}</h2>
             <ActionForm action=refusals attr:class="stack">
                 <input type="hidden" name="id" value=refusals_id.clone()/>
-                <label class="check"><input type="checkbox" name="pd_processing" value="on" checked=refused.pd_processing/>{t.cards.refusal_pd}</label>
+                <label class="check"><input type="checkbox" name="pd_processing" value="on" checked=refused.pd_processing/>{t.cards().refusal_pd}</label>
                 <label class="check"><input type="checkbox" name="notifications" value="on" checked=refused.notifications/>{t.refusal_notifications}</label>
                 <label class="check"><input type="checkbox" name="advertising" value="on" checked=refused.advertising/>{t.refusal_advertising}</label>
                 <FormError error=refusals_error/>
@@ -250,26 +273,26 @@ fn CardView(
         </section>
 
         <section class="panel" aria-labelledby="invite-heading">
-            <h2 id="invite-heading">{t.cards.invitation_title}</h2>
-            {card.invited_at.map(|at| view! { <p>{t.cards.invited_on}": "{format_datetime(at, offset, lang)}</p> })}
-            {invited_now.then(|| view! { <p class="notice" role="status">{t.cards.invitation_queued}</p> })}
-            {(!can_invite).then(|| view! { <p class="hint">{t.cards.invite_needs}</p> })}
+            <h2 id="invite-heading">{t.cards().invitation_title}</h2>
+            {card.invited_at.map(|at| view! { <p>{t.cards().invited_on}": "{format_datetime(at, offset, lang)}</p> })}
+            {invited_now.then(|| view! { <p class="notice" role="status">{t.cards().invitation_queued}</p> })}
+            {(!can_invite).then(|| view! { <p class="hint">{t.cards().invite_needs}</p> })}
             <ActionForm action=invite>
                 <input type="hidden" name="id" value=invite_id.clone()/>
                 <FormError error=invite_error/>
-                <button type="submit" class="primary" disabled=!can_invite>{t.cards.send_invitation}</button>
+                <button type="submit" class="primary" disabled=!can_invite>{t.cards().send_invitation}</button>
             </ActionForm>
         </section>
 
         <section class="panel" id="attach" aria-labelledby="attach-heading">
-            <h2 id="attach-heading">{t.cards.attach_title}</h2>
-            <p class="hint">{t.cards.attach_intro}</p>
-            {attach_sent.map(|to| view! { <p class="notice" role="status">{(t.cards.attach_sent)(&to)}</p> })}
+            <h2 id="attach-heading">{t.cards().attach_title}</h2>
+            <p class="hint">{t.cards().attach_intro}</p>
+            {attach_sent.map(|to| view! { <p class="notice" role="status">{(t.cards().attach_sent)(&to)}</p> })}
             <ActionForm action=attach attr:class="stack">
                 <input type="hidden" name="id" value=attach_id.clone()/>
-                <label class="check"><input type="radio" name="recipient" value="patient" checked=true/>{t.cards.attach_for_patient}</label>
-                <label class="check"><input type="radio" name="recipient" value="guardian"/>{t.cards.attach_for_guardian}</label>
-                <label for="guardian_card">{t.cards.guardian_card_no}</label>
+                <label class="check"><input type="radio" name="recipient" value="patient" checked=true/>{t.cards().attach_for_patient}</label>
+                <label class="check"><input type="radio" name="recipient" value="guardian"/>{t.cards().attach_for_guardian}</label>
+                <label for="guardian_card">{t.cards().guardian_card_no}</label>
                 <input id="guardian_card" name="guardian_card" type="text" inputmode="numeric" aria-describedby="guardian_card-error"/>
                 <FieldError error=attach_error field="guardian_card"/>
                 <FormError error=attach_error/>

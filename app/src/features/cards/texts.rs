@@ -104,3 +104,11 @@ pub static EN: CardsTexts = CardsTexts {
     guardian_card_no: "Guardian's card number",
     attach_sent: |to| format!("The code was sent: {to}."),
 };
+
+impl crate::i18n::Texts {
+    /// The staff card pages' texts, in this language. (A feature's texts hang off `Texts` here, next to the feature:
+    /// nothing to register in `i18n.rs`.)
+    pub fn cards(&self) -> &'static CardsTexts {
+        self.lang.pick(&RU, &EN)
+    }
+}

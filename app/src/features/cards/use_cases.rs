@@ -231,8 +231,8 @@ pub async fn invite(state: &AppState, session: &SessionRecord, peer: IpAddr, id:
     let link = format!("{}/signin", state.config.public_url);
     let mail = NewMail {
         recipient: email,
-        subject: t.cards.mail_invite_subject.into(),
-        body: (t.cards.mail_invite_body)(&card.name, &link),
+        subject: t.cards().mail_invite_subject.into(),
+        body: (t.cards().mail_invite_body)(&card.name, &link),
     };
     state
         .store

@@ -15,10 +15,10 @@ use leptos_router::hooks::use_params_map;
 
 pub fn status_name(t: &Texts, s: NewsStatus) -> &'static str {
     match s {
-        NewsStatus::Draft => t.news.status_draft,
-        NewsStatus::Scheduled => t.news.status_scheduled,
-        NewsStatus::Published => t.news.status_published,
-        NewsStatus::Withdrawn => t.news.status_withdrawn,
+        NewsStatus::Draft => t.news().status_draft,
+        NewsStatus::Scheduled => t.news().status_scheduled,
+        NewsStatus::Published => t.news().status_published,
+        NewsStatus::Withdrawn => t.news().status_withdrawn,
     }
 }
 
@@ -37,9 +37,9 @@ pub fn StaffNewsListPage() -> impl IntoView {
                         let offset = clinic_offset();
                         view! {
                             <h1>{t.manage_news}</h1>
-                            <p><a class="button primary" href="/staff/news/new">{t.news.write_news}</a></p>
+                            <p><a class="button primary" href="/staff/news/new">{t.news().write_news}</a></p>
                             {if items.is_empty() {
-                                view! { <p class="empty">{t.news.no_news_yet}</p> }.into_any()
+                                view! { <p class="empty">{t.news().no_news_yet}</p> }.into_any()
                             } else {
                                 view! {
                                     <ul class="admin-list">
@@ -47,7 +47,7 @@ pub fn StaffNewsListPage() -> impl IntoView {
                                             <li>
                                                 <a href=format!("/staff/news/{}", n.id)>{n.title}</a>
                                                 <span class=format!("badge status-{:?}", n.status).to_lowercase()>{status_name(t, n.status)}</span>
-                                                <span class="meta">{t.news.updated}" "{format_datetime(n.updated_at, offset, lang)}</span>
+                                                <span class="meta">{t.news().updated}" "{format_datetime(n.updated_at, offset, lang)}</span>
                                             </li>
                                         }).collect_view()}
                                     </ul>
@@ -73,15 +73,15 @@ fn NewsForm(item: Option<NewsAdminItem>) -> impl IntoView {
     view! {
         <ActionForm action=save attr:class="stack news-form">
             {id.map(|id| view! { <input type="hidden" name="id" value=id.to_string()/> })}
-            <label for="title">{t.news.news_title}</label>
+            <label for="title">{t.news().news_title}</label>
             <input id="title" name="title" type="text" required maxlength="200" value=title aria-describedby="title-error"/>
             <FieldError error field="title"/>
-            <label for="body">{t.news.news_body}</label>
-            <p class="hint" id="body-hint">{t.news.news_body_hint}</p>
+            <label for="body">{t.news().news_body}</label>
+            <p class="hint" id="body-hint">{t.news().news_body_hint}</p>
             <textarea id="body" name="body" rows="12" required aria-describedby="body-hint body-error">{body}</textarea>
             <FieldError error field="body"/>
             <FormError error/>
-            <button type="submit" class="primary">{if id.is_some() { t.news.save_changes } else { t.news.save_draft }}</button>
+            <button type="submit" class="primary">{if id.is_some() { t.news().save_changes } else { t.news().save_draft }}</button>
         </ActionForm>
     }
 }
@@ -90,10 +90,10 @@ fn NewsForm(item: Option<NewsAdminItem>) -> impl IntoView {
 pub fn StaffNewsNewPage() -> impl IntoView {
     let t = use_texts();
     view! {
-        <Title text=t.news.write_news/>
+        <Title text=t.news().write_news/>
         <RequireStaff allowed=Roles::can_manage_news view=move |_| view! {
-            <p><a href="/staff/news">{t.news.back_to_list}</a></p>
-            <h1>{t.news.write_news}</h1>
+            <p><a href="/staff/news">{t.news().back_to_list}</a></p>
+            <h1>{t.news().write_news}</h1>
             <NewsForm item=None/>
         }/>
     }
@@ -110,14 +110,14 @@ pub fn StaffNewsEditPage() -> impl IntoView {
     let id = news_id();
     let item = Resource::new(move || id.get(), news_admin_get);
     view! {
-        <Title text=t.news.edit/>
+        <Title text=t.news().edit/>
         <Suspense fallback=Loading>
             {move || Suspend::new(async move {
                 match item.await {
                     Err(e) => view! { <ErrorPanel error=e/> }.into_any(),
                     Ok(item) => view! {
-                        <p><a href=format!("/staff/news/{}", item.id)>{t.news.back_to_list}</a></p>
-                        <h1>{t.news.edit}</h1>
+                        <p><a href=format!("/staff/news/{}", item.id)>{t.news().back_to_list}</a></p>
+                        <h1>{t.news().edit}</h1>
                         <NewsForm item=Some(item)/>
                     }.into_any(),
                 }
@@ -140,8 +140,8 @@ pub fn StaffNewsPage() -> impl IntoView {
         |(id, ..)| news_admin_get(id),
     );
     view! {
-        <Title text=t.news.preview/>
-        <p><a href="/staff/news">{t.news.back_to_list}</a></p>
+        <Title text=t.news().preview/>
+        <p><a href="/staff/news">{t.news().back_to_list}</a></p>
         <Suspense fallback=Loading>
             {move || Suspend::new(async move {
                 match item.await {
@@ -162,31 +162,31 @@ pub fn StaffNewsPage() -> impl IntoView {
                                 {when.map(|w| view! { <span class="meta">" · "{w}</span> })}
                             </div>
                             <section class="panel preview" aria-labelledby="preview-heading">
-                                <h2 id="preview-heading" class="preview-label">{t.news.preview}" — "{t.news.preview_hint}</h2>
+                                <h2 id="preview-heading" class="preview-label">{t.news().preview}" — "{t.news().preview_hint}</h2>
                                 <article class="article">
                                     <h1>{n.title.clone()}</h1>
                                     <div class="prose" inner_html=n.body_html.clone()></div>
                                 </article>
                             </section>
                             <div class="actions">
-                                <a class="button" href=format!("/staff/news/{}/edit", n.id)>{t.news.edit}</a>
+                                <a class="button" href=format!("/staff/news/{}/edit", n.id)>{t.news().edit}</a>
                                 <ActionForm action=publish_now>
                                     <input type="hidden" name="id" value=id/>
-                                    <button type="submit" class="primary">{t.news.publish_now}</button>
+                                    <button type="submit" class="primary">{t.news().publish_now}</button>
                                 </ActionForm>
                                 {can_withdraw.then(|| view! {
                                     <ActionForm action=withdraw>
                                         <input type="hidden" name="id" value=withdraw_id/>
-                                        <button type="submit" class="danger">{t.news.withdraw}</button>
+                                        <button type="submit" class="danger">{t.news().withdraw}</button>
                                     </ActionForm>
                                 })}
                             </div>
                             <ActionForm action=schedule attr:class="stack schedule">
                                 <input type="hidden" name="id" value=schedule_id/>
-                                <label for="publish_at">{t.news.publish_at}</label>
+                                <label for="publish_at">{t.news().publish_at}</label>
                                 <input id="publish_at" name="publish_at" type="datetime-local" required value=input_value/>
                                 <FieldError error=schedule_error field="publish_at"/>
-                                <button type="submit">{t.news.schedule}</button>
+                                <button type="submit">{t.news().schedule}</button>
                             </ActionForm>
                         }.into_any()
                     }

@@ -22,7 +22,7 @@ pub fn NewsListPage() -> impl IntoView {
             {move || Suspend::new(async move {
                 match news.await {
                     Err(e) => view! { <ErrorPanel error=e/> }.into_any(),
-                    Ok(p) if p.items.is_empty() => view! { <p class="empty">{t.news.news_empty}</p> }.into_any(),
+                    Ok(p) if p.items.is_empty() => view! { <p class="empty">{t.news().news_empty}</p> }.into_any(),
                     Ok(p) => {
                         let offset = clinic_offset();
                         view! {
@@ -67,13 +67,13 @@ pub fn NewsArticlePage() -> impl IntoView {
                             <article class="panel article">
                                 <h1>{a.title}</h1>
                                 {a.published_at.map(|at| view! {
-                                    <p class="meta">{t.news.news_published}" "<time>{format_datetime(at, offset, lang)}</time></p>
+                                    <p class="meta">{t.news().news_published}" "<time>{format_datetime(at, offset, lang)}</time></p>
                                 })}
                                 // Rendered by the server from Markdown with raw HTML escaped and
                                 // unsafe links removed (features::news::markdown).
                                 <div class="prose" inner_html=a.body_html></div>
                             </article>
-                            <p><a href="/news">{t.news.all_news}</a></p>
+                            <p><a href="/news">{t.news().all_news}</a></p>
                         }.into_any()
                     }
                 }

@@ -8,6 +8,8 @@ use serde::{Deserialize, Serialize};
 #[cfg(feature = "ssr")]
 use crate::features::onboarding::use_cases;
 #[cfg(feature = "ssr")]
+use crate::features::session::use_cases::SignInStep;
+#[cfg(feature = "ssr")]
 use crate::platform::auth;
 #[cfg(feature = "ssr")]
 use crate::platform::server_fn::with_error_status;
@@ -50,8 +52,8 @@ pub async fn set_password_with_code(
             let peer = auth::request_context()?.peer;
             let sub = use_cases::CodeSubmission { email, code, password, password_again };
             match use_cases::complete(&state, peer, sub, use_cases::request_lang()).await? {
-                auth::SignInStep::Done => leptos_axum::redirect("/"),
-                auth::SignInStep::SecondFactor => leptos_axum::redirect("/signin/second-factor"),
+                SignInStep::Done => leptos_axum::redirect("/"),
+                SignInStep::SecondFactor => leptos_axum::redirect("/signin/second-factor"),
             }
             Ok(())
         }

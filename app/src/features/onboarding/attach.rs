@@ -90,9 +90,9 @@ pub async fn issue(
     // The code is a secret: once sent, the outbox keeps the message without it.
     let shown = crate::kernel::outbox::secret(&grouped(&code));
     let (subject, body) = match channel {
-        Channel::Sms => (String::new(), (t.onboarding.sms_attach_body)(&shown, hours)),
+        Channel::Sms => (String::new(), (t.onboarding().sms_attach_body)(&shown, hours)),
         Channel::Email => {
-            (t.onboarding.mail_attach_subject.to_string(), (t.onboarding.mail_attach_body)(&shown, hours))
+            (t.onboarding().mail_attach_subject.to_string(), (t.onboarding().mail_attach_body)(&shown, hours))
         }
     };
     let now = state.now();

@@ -33,7 +33,7 @@ pub fn RegisterPage() -> impl IntoView {
         <main id="main" class="page narrow">
             <section class="panel">
                 <h1>{t.register_title}</h1>
-                <p>{t.onboarding.register_intro}</p>
+                <p>{t.onboarding().register_intro}</p>
                 <ActionForm action attr:class="stack">
                     <label for="email">{t.email}</label>
                     <input id="email" name="email" type="email" autocomplete="email" required inputmode="email" aria-describedby="email-error"/>
@@ -48,7 +48,7 @@ pub fn RegisterPage() -> impl IntoView {
                     <input id="birth_date" name="birth_date" type="date" autocomplete="bday" required aria-describedby="birth_date-error"/>
                     <FieldError error field="birth_date"/>
                     <FormError error/>
-                    <button type="submit" class="primary">{t.onboarding.send_code}</button>
+                    <button type="submit" class="primary">{t.onboarding().send_code}</button>
                 </ActionForm>
                 <p><a href="/signin">{t.back_to_sign_in}</a></p>
             </section>
@@ -65,16 +65,16 @@ pub fn RegisterCodePage() -> impl IntoView {
     let email = query.get("email").unwrap_or_default();
     let code = query.get("code").unwrap_or_default();
     view! {
-        <Title text=t.onboarding.code_step_title/>
+        <Title text=t.onboarding().code_step_title/>
         <PublicTop/>
         <main id="main" class="page narrow">
             <section class="panel">
-                <h1>{t.onboarding.code_step_title}</h1>
-                <p>{t.onboarding.code_sent_text}</p>
+                <h1>{t.onboarding().code_step_title}</h1>
+                <p>{t.onboarding().code_sent_text}</p>
                 <ActionForm action attr:class="stack">
                     <label for="email">{t.email}</label>
                     <input id="email" name="email" type="email" autocomplete="username" required value=email/>
-                    <label for="code">{t.onboarding.verification_code}</label>
+                    <label for="code">{t.onboarding().verification_code}</label>
                     <input id="code" name="code" type="text" autocomplete="one-time-code" required maxlength="20"
                         autocapitalize="characters" spellcheck="false" value=code aria-describedby="code-error"/>
                     <FieldError error field="code"/>
@@ -88,9 +88,9 @@ pub fn RegisterCodePage() -> impl IntoView {
                         aria-describedby="password_again-error"/>
                     <FieldError error field="password_again"/>
                     <FormError error/>
-                    <button type="submit" class="primary">{t.onboarding.set_password}</button>
+                    <button type="submit" class="primary">{t.onboarding().set_password}</button>
                 </ActionForm>
-                <p><a href="/register">{t.onboarding.request_new_code}</a></p>
+                <p><a href="/register">{t.onboarding().request_new_code}</a></p>
             </section>
         </main>
     }
@@ -114,16 +114,16 @@ pub fn DemoMailboxPage() -> impl IntoView {
                             let offset = clinic_offset();
                             view! {
                                 <h1>{t.demo_mailbox}</h1>
-                                <p>{t.onboarding.demo_mailbox_intro}</p>
-                                {mails.is_empty().then(|| view! { <p class="empty">{t.onboarding.demo_mailbox_empty}</p> })}
+                                <p>{t.onboarding().demo_mailbox_intro}</p>
+                                {mails.is_empty().then(|| view! { <p class="empty">{t.onboarding().demo_mailbox_empty}</p> })}
                                 <ul class="mailbox">
                                     {mails.into_iter().map(|m| view! {
                                         <li class="panel mail" data-testid="mail">
                                             <h2>{m.subject}</h2>
                                             <p class="meta">
-                                                {t.onboarding.mail_to}": "<span class="recipient">{m.recipient}</span>
+                                                {t.onboarding().mail_to}": "<span class="recipient">{m.recipient}</span>
                                                 " · "{format_datetime(m.created_at, offset, lang)}
-                                                " · "{if m.sent { t.onboarding.mail_sent } else { t.onboarding.mail_queued }}
+                                                " · "{if m.sent { t.onboarding().mail_sent } else { t.onboarding().mail_queued }}
                                             </p>
                                             <pre class="mail-body">{linkify(&m.body)}</pre>
                                         </li>

@@ -68,3 +68,11 @@ pub static EN: OnboardingTexts = OnboardingTexts {
     mail_attach_subject: "Attach code for the patient cabinet",
     mail_attach_body: |code, hours| format!("Hello,\n\nYour attach code for the patient cabinet: {code}\n\nSign in, open Account → Attach a card and enter the code. It is valid for {hours} h and works once. Do not share it."),
 };
+
+impl crate::i18n::Texts {
+    /// Onboarding's texts, in this language. (A feature's texts hang off `Texts` here, next to the feature:
+    /// nothing to register in `i18n.rs`.)
+    pub fn onboarding(&self) -> &'static OnboardingTexts {
+        self.lang.pick(&RU, &EN)
+    }
+}

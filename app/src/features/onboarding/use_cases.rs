@@ -6,6 +6,7 @@ use crate::features::onboarding::rules::{
     CODE_MAX_FAILURES, CODE_TTL_SECS,
 };
 use crate::features::onboarding::store::{CompleteRegistration, NewVerificationCode};
+use crate::features::session::use_cases::SignInStep;
 use crate::i18n::Lang;
 use crate::kernel::email::Email;
 use crate::kernel::error::{AppError, Problem};
@@ -120,8 +121,8 @@ pub async fn request_code(state: &AppState, peer: IpAddr, req: CodeRequest, lang
             .outbox_enqueue(
                 NewMail {
                     recipient: email.to_string(),
-                    subject: t.onboarding.mail_no_consents_subject.into(),
-                    body: t.onboarding.mail_no_consents_body.into(),
+                    subject: t.onboarding().mail_no_consents_subject.into(),
+                    body: t.onboarding().mail_no_consents_body.into(),
                 },
                 now,
             )
@@ -136,9 +137,9 @@ pub async fn request_code(state: &AppState, peer: IpAddr, req: CodeRequest, lang
     );
     let mail = NewMail {
         recipient: email.to_string(),
-        subject: t.onboarding.mail_code_subject.into(),
+        subject: t.onboarding().mail_code_subject.into(),
         // The code and its link are secrets: once sent, the outbox keeps neither.
-        body: (t.onboarding.mail_code_body)(&secret(&display_code(&code)), &secret(&link)),
+        body: (t.onboarding().mail_code_body)(&secret(&display_code(&code)), &secret(&link)),
     };
     state
         .store
@@ -166,12 +167,7 @@ pub struct CodeSubmission {
 /// Step 2. Checks the password rules first (a mistake there costs no try), then the code; on
 /// success sets the password, spends the code, ends the account's other sessions, mails a
 /// notice and signs the person in (or asks for the second factor when the account has one).
-pub async fn complete(
-    state: &AppState,
-    peer: IpAddr,
-    sub: CodeSubmission,
-    lang: Lang,
-) -> Result<auth::SignInStep, AppError> {
+pub async fn complete(state: &AppState, peer: IpAddr, sub: CodeSubmission, lang: Lang) -> Result<SignInStep, AppError> {
     let problem = match check_password(&sub.password, &sub.password_again) {
         Ok(()) => None,
         Err(PasswordProblem::TooShort) => Some(("password", Problem::PasswordTooShort)),
@@ -244,8 +240,8 @@ pub async fn complete(
     let totp_on = state.store.totp_state(account_id).await?.is_some_and(|t| t.secret.is_some());
     if totp_on {
         crate::features::security::use_cases::start_second_step(state, account_id).await?;
-        return Ok(auth::SignInStep::SecondFactor);
+        return Ok(SignInStep::SecondFactor);
     }
     auth::open_session(state, account_id, Some(live.card_id), peer).await?;
-    Ok(auth::SignInStep::Done)
+    Ok(SignInStep::Done)
 }

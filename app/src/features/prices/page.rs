@@ -50,15 +50,15 @@ pub struct PriceTexts {
 impl PriceTexts {
     pub fn new(t: &Texts) -> Self {
         PriceTexts {
-            tariff_plan: t.prices.tariff_plan.into(),
-            search_label: t.prices.prices_search_label.into(),
-            search_placeholder: t.prices.prices_search_placeholder.into(),
+            tariff_plan: t.prices().tariff_plan.into(),
+            search_label: t.prices().prices_search_label.into(),
+            search_placeholder: t.prices().prices_search_placeholder.into(),
             find: t.find.into(),
-            no_prices: t.prices.no_prices.into(),
-            nothing_found: t.prices.nothing_found.into(),
-            code: t.prices.price_code.into(),
-            service: t.prices.price_service.into(),
-            price: t.prices.price_price.into(),
+            no_prices: t.prices().no_prices.into(),
+            nothing_found: t.prices().nothing_found.into(),
+            code: t.prices().price_code.into(),
+            service: t.prices().price_service.into(),
+            price: t.prices().price_price.into(),
         }
     }
 }

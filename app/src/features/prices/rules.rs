@@ -84,16 +84,28 @@ fn fold(s: &str) -> String {
 /// Every word of the query must occur in the service name, its code or its section's name,
 /// ignoring case and ё/е. An empty query matches everything.
 pub fn matches(query: &str, section: &str, item: &PriceItem) -> bool {
-    let haystack = fold(&format!("{} {} {}", item.code, item.service, section));
-    fold(query).split_whitespace().all(|word| haystack.contains(word))
+    let folded = fold(query);
+    has_words(&folded.split_whitespace().collect::<Vec<_>>(), section, item)
 }
 
-/// The sections with only the matching items; sections left empty are dropped.
+/// Whether every one of the (folded) `words` occurs in the item's code, name or section.
+fn has_words(words: &[&str], section: &str, item: &PriceItem) -> bool {
+    let haystack = fold(&format!("{} {} {}", item.code, item.service, section));
+    words.iter().all(|w| haystack.contains(w))
+}
+
+/// The sections with only the matching items; sections left empty are dropped. An empty query
+/// keeps everything (the page's first render: nothing to fold or compare).
 pub fn filter(sections: &[PriceSection], query: &str) -> Vec<PriceSection> {
+    let folded = fold(query);
+    let words: Vec<&str> = folded.split_whitespace().collect();
+    if words.is_empty() {
+        return sections.to_vec();
+    }
     sections
         .iter()
         .filter_map(|s| {
-            let items: Vec<_> = s.items.iter().filter(|i| matches(query, &s.name, i)).cloned().collect();
+            let items: Vec<_> = s.items.iter().filter(|i| has_words(&words, &s.name, i)).cloned().collect();
             (!items.is_empty()).then(|| PriceSection { name: s.name.clone(), items })
         })
         .collect()

@@ -36,3 +36,11 @@ pub static EN: PricesTexts = PricesTexts {
     nothing_found: "Nothing found. Try another search.",
     no_prices: "The price list is not published yet.",
 };
+
+impl crate::i18n::Texts {
+    /// The price list's texts, in this language. (A feature's texts hang off `Texts` here, next to the feature:
+    /// nothing to register in `i18n.rs`.)
+    pub fn prices(&self) -> &'static PricesTexts {
+        self.lang.pick(&RU, &EN)
+    }
+}

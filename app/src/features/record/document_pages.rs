@@ -3,7 +3,7 @@
 //! applies), follow each upload's delivery, resend, lift a locked date-of-birth gate, write
 //! protocols ("Отправить и напечатать"), and, for the head, enable the cabinet module.
 
-use crate::features::cards::pages::CardSearchForm;
+use crate::features::cards::pages::{searched, CardResults, CardSearchForm};
 use crate::features::record::delivery::{
     CardDocuments, FileStatus, RouteView, StaffProtocol, StaffUpload, UploadStatus,
 };
@@ -41,10 +41,10 @@ fn status_class(s: UploadStatus) -> &'static str {
 
 fn file_status(t: &Texts, s: FileStatus) -> &'static str {
     match s {
-        FileStatus::Queued => t.docs.st_queued_file,
-        FileStatus::Delivered => t.docs.st_delivered_file,
-        FileStatus::NotSent => t.docs.st_not_sent,
-        FileStatus::CannotSend => t.docs.st_cannot_send,
+        FileStatus::Queued => t.docs().st_queued_file,
+        FileStatus::Delivered => t.docs().st_delivered_file,
+        FileStatus::NotSent => t.docs().st_not_sent,
+        FileStatus::CannotSend => t.docs().st_cannot_send,
     }
 }
 
@@ -52,7 +52,6 @@ fn file_status(t: &Texts, s: FileStatus) -> &'static str {
 #[component]
 pub fn StaffDocumentsPage() -> impl IntoView {
     let t = use_texts();
-    let lang = use_lang();
     let query = use_query_map();
     let q = move || query.read().get("q").unwrap_or_default();
     let birth = move || query.read().get("birth_date").unwrap_or_default();
@@ -61,30 +60,10 @@ pub fn StaffDocumentsPage() -> impl IntoView {
         <Title text=t.nav_documents/>
         <RequireStaff allowed=Roles::can_read_protocols view=move |_| view! {
             <h1>{t.nav_documents}</h1>
-            <p class="lead">{t.docs.documents_intro}</p>
-            <p class="hint">{t.docs.find_card_hint}</p>
+            <p class="lead">{t.docs().documents_intro}</p>
+            <p class="hint">{t.docs().find_card_hint}</p>
             <CardSearchForm action="/staff/documents" q=q() birth=birth()/>
-            <Suspense fallback=Loading>
-                {move || Suspend::new(async move {
-                    let searched = !q().trim().is_empty() || !birth().is_empty();
-                    match results.await {
-                        Err(e) => view! { <ErrorPanel error=e/> }.into_any(),
-                        Ok(cards) if cards.is_empty() => {
-                            searched.then(|| view! { <p class="empty">{t.no_cards_found}</p> }).into_any()
-                        }
-                        Ok(cards) => view! {
-                            <ul class="admin-list cards">
-                                {cards.into_iter().map(|c| view! {
-                                    <li>
-                                        <a href=format!("/staff/cards/{}/documents", c.id)>{c.full_name}</a>
-                                        <span class="meta">{format_date(c.birth_date, lang)}</span>
-                                    </li>
-                                }).collect_view()}
-                            </ul>
-                        }.into_any(),
-                    }
-                })}
-            </Suspense>
+            <CardResults results searched=searched(&q(), &birth()) link=|id| format!("/staff/cards/{id}/documents") badges=false/>
         }/>
     }
 }
@@ -131,7 +110,7 @@ fn CardDocumentsView(
     let reset_error = last_error(reset.value());
     let card = d.card_id.to_string();
     view! {
-        <h1>{(t.docs.documents_of)(&d.full_name)}</h1>
+        <h1>{(t.docs().documents_of)(&d.full_name)}</h1>
         <p class="meta" data-testid="card-number">
             {(t.card_number)(d.card_id)}" · "{format_date(d.birth_date, lang)}
         </p>
@@ -139,10 +118,10 @@ fn CardDocumentsView(
             let card = card.clone();
             view! {
                 <section class="panel warning" role="status" data-testid="gate-blocked">
-                    <p>{t.docs.gate_blocked_staff}</p>
+                    <p>{t.docs().gate_blocked_staff}</p>
                     <ActionForm action=reset attr:class="stack">
                         <input type="hidden" name="card" value=card/>
-                        <label class="check"><input type="checkbox" name="phone_confirmed" value="on"/>{t.docs.phone_confirmed_now}</label>
+                        <label class="check"><input type="checkbox" name="phone_confirmed" value="on"/>{t.docs().phone_confirmed_now}</label>
                         <FormError error=reset_error/>
                         <button type="submit">{t.gate_reset}</button>
                     </ActionForm>
@@ -151,8 +130,8 @@ fn CardDocumentsView(
         })}
         <UploadSection d=d.clone()/>
         <section class="panel" aria-labelledby="uploads-heading">
-            <h2 id="uploads-heading">{t.docs.uploads}</h2>
-            {d.uploads.is_empty().then(|| view! { <p class="empty">{t.docs.no_uploads}</p> })}
+            <h2 id="uploads-heading">{t.docs().uploads}</h2>
+            {d.uploads.is_empty().then(|| view! { <p class="empty">{t.docs().no_uploads}</p> })}
             <ul class="uploads" data-testid="uploads">
                 {d.uploads.into_iter().map(|u| view! { <UploadItem u card=d.card_id resend/> }).collect_view()}
             </ul>
@@ -178,15 +157,15 @@ pub fn StaffModulesPage() -> impl IntoView {
                         Err(e) => view! { <ErrorPanel error=e/> }.into_any(),
                         Ok(enabled) => view! {
                             <section class="panel" data-testid="cabinet-module">
-                                <h2>{t.docs.cabinet_module}</h2>
+                                <h2>{t.docs().cabinet_module}</h2>
                                 {match enabled {
                                     Some(at) => view! {
-                                        <p>{t.docs.module_enabled_on}": "{format_datetime(at, clinic_offset(), lang)}</p>
+                                        <p>{t.docs().module_enabled_on}": "{format_datetime(at, clinic_offset(), lang)}</p>
                                     }.into_any(),
                                     None => view! {
                                         <ActionForm action=enable>
                                             <FormError error/>
-                                            <button type="submit" class="primary">{t.docs.enable_module}</button>
+                                            <button type="submit" class="primary">{t.docs().enable_module}</button>
                                         </ActionForm>
                                     }.into_any(),
                                 }}

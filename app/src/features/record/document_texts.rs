@@ -326,6 +326,14 @@ pub static EN: DocTexts = DocTexts {
     delivered_some: |k, n| format!("Delivered {k} of {n}"),
 };
 
+impl crate::i18n::Texts {
+    /// Documents' texts (uploads, delivery, the date-of-birth gate, protocols), in this language. (A feature's texts hang off `Texts` here, next to the feature:
+    /// nothing to register in `i18n.rs`.)
+    pub fn docs(&self) -> &'static DocTexts {
+        self.lang.pick(&RU, &EN)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

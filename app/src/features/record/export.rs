@@ -6,7 +6,7 @@
 use crate::features::record::delivery::FileStatus;
 use crate::features::record::document_rules::Category;
 use crate::features::record::rules::RecordKind;
-use crate::features::record::store::RecordQuery;
+use crate::features::record::store::{ReaderView, RecordQuery};
 use crate::i18n::{Lang, Texts};
 use crate::kernel::error::AppError;
 use crate::kernel::time_fmt::{format_date, format_datetime};
@@ -22,19 +22,19 @@ fn esc(s: &str) -> String {
 
 fn kind_label(t: &Texts, k: RecordKind) -> &'static str {
     match k {
-        RecordKind::Outpatient => t.record.record_outpatient,
-        RecordKind::Inpatient => t.record.record_inpatient,
-        RecordKind::Patient => t.record.record_by_patient,
-        RecordKind::Telemedicine => t.record.record_telemedicine,
+        RecordKind::Outpatient => t.record().record_outpatient,
+        RecordKind::Inpatient => t.record().record_inpatient,
+        RecordKind::Patient => t.record().record_by_patient,
+        RecordKind::Telemedicine => t.record().record_telemedicine,
     }
 }
 
 fn category_label(t: &Texts, c: Category) -> &'static str {
     match c {
-        Category::Analyses => t.record.category_analyses,
-        Category::Examinations => t.record.category_examinations,
-        Category::Conclusion => t.record.category_conclusion,
-        Category::Other => t.record.category_other,
+        Category::Analyses => t.record().category_analyses,
+        Category::Examinations => t.record().category_examinations,
+        Category::Conclusion => t.record().category_conclusion,
+        Category::Other => t.record().category_other,
     }
 }
 
@@ -53,7 +53,7 @@ pub async fn record_html(
     let profile = me.active_profile().ok_or(AppError::Forbidden)?.clone();
     // The same records the reader's list shows: never the minor's own-consent care in the
     // guardian's view, nor what landed for a ward whose guardianship ended.
-    let reader = profiles::reader_view(&me, &profile);
+    let reader = ReaderView::of(&me, &profile);
     let q = RecordQuery { sent_only: true, reader: Some(reader), ..Default::default() };
     let (rows, total) = state.store.records(profile.card_id, &q, 0, EXPORT_MAX).await?;
     let offset = state.config.utc_offset_minutes;
@@ -65,7 +65,7 @@ pub async fn record_html(
          .meta{{color:#444}}</style></head><body><h1>{}</h1><p class=\"meta\">{}</p>",
         lang.code(),
         esc(t.nav_record),
-        esc(&(t.record.record_of)(&profile.name)),
+        esc(&(t.record().record_of)(&profile.name)),
         esc(&format_datetime(state.now(), offset, lang)),
     );
     for r in &rows {
@@ -87,14 +87,14 @@ pub async fn record_html(
         }
         html.push_str("</p>");
         if r.dob_gate && r.dob_unlocked_at.is_none() {
-            let _ = write!(html, "<p>{}</p>", esc(t.docs.gate_locked_badge));
+            let _ = write!(html, "<p>{}</p>", esc(t.docs().gate_locked_badge));
             continue;
         }
         if let Some(code) = &r.icd_code {
             let _ = write!(
                 html,
                 "<p>{}: {} — {}</p>",
-                esc(t.record.record_diagnosis),
+                esc(t.record().record_diagnosis),
                 esc(code),
                 esc(r.icd_text.as_deref().unwrap_or(""))
             );
@@ -105,7 +105,7 @@ pub async fn record_html(
         let files = state.store.record_files(r.id).await?;
         let delivered: Vec<_> = files.iter().filter(|f| f.status == FileStatus::Delivered).collect();
         if !delivered.is_empty() {
-            let _ = write!(html, "<p>{}:</p><ul>", esc(t.docs.files));
+            let _ = write!(html, "<p>{}:</p><ul>", esc(t.docs().files));
             for f in delivered {
                 let _ = write!(html, "<li>{}</li>", esc(&f.original_name));
             }

@@ -18,19 +18,19 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 
 pub fn kind_label(t: &Texts, k: RecordKind) -> &'static str {
     match k {
-        RecordKind::Outpatient => t.record.record_outpatient,
-        RecordKind::Inpatient => t.record.record_inpatient,
-        RecordKind::Patient => t.record.record_by_patient,
-        RecordKind::Telemedicine => t.record.record_telemedicine,
+        RecordKind::Outpatient => t.record().record_outpatient,
+        RecordKind::Inpatient => t.record().record_inpatient,
+        RecordKind::Patient => t.record().record_by_patient,
+        RecordKind::Telemedicine => t.record().record_telemedicine,
     }
 }
 
 pub fn category_label(t: &Texts, c: Category) -> &'static str {
     match c {
-        Category::Analyses => t.record.category_analyses,
-        Category::Examinations => t.record.category_examinations,
-        Category::Conclusion => t.record.category_conclusion,
-        Category::Other => t.record.category_other,
+        Category::Analyses => t.record().category_analyses,
+        Category::Examinations => t.record().category_examinations,
+        Category::Conclusion => t.record().category_conclusion,
+        Category::Other => t.record().category_other,
     }
 }
 
@@ -40,7 +40,7 @@ pub fn category_label(t: &Texts, c: Category) -> &'static str {
 #[component]
 pub fn PrintButton() -> impl IntoView {
     let t = use_texts();
-    view! { <PrintIsland label=t.docs.print.to_string()/> }
+    view! { <PrintIsland label=t.docs().print.to_string()/> }
 }
 
 #[island]
@@ -80,7 +80,7 @@ pub fn RecordPage() -> impl IntoView {
         <Title text=t.nav_record/>
         <h1>{t.nav_record}</h1>
         <p class="actions no-print">
-            <a class="button" href="/record/export.pdf" download>{t.docs.export_pdf}</a>
+            <a class="button" href="/record/export.pdf" download>{t.docs().export_pdf}</a>
             <PrintButton/>
         </p>
         <Suspense fallback=Loading>
@@ -108,19 +108,19 @@ fn OwnUpload() -> impl IntoView {
     let typed = Typed::from_query(&query.get_untracked());
     view! {
         <details class="panel no-print" open=open>
-            <summary>{t.docs.own_upload_title}</summary>
-            {uploaded.then(|| view! { <p class="notice" role="status">{t.docs.uploaded}</p> })}
-            <UploadForm action="/record/upload".to_string() done="/record".to_string() uploading=t.docs.uploading.to_string() error=error_text>
-                <p class="hint" id="own-files-hint">{t.docs.own_upload_hint}</p>
-                <label for="own-title">{t.docs.doc_title}</label>
+            <summary>{t.docs().own_upload_title}</summary>
+            {uploaded.then(|| view! { <p class="notice" role="status">{t.docs().uploaded}</p> })}
+            <UploadForm action="/record/upload".to_string() done="/record".to_string() uploading=t.docs().uploading.to_string() error=error_text>
+                <p class="hint" id="own-files-hint">{t.docs().own_upload_hint}</p>
+                <label for="own-title">{t.docs().doc_title}</label>
                 <input id="own-title" name="title" type="text" required maxlength="200" value=typed.get("title")/>
                 <FieldError error field="title"/>
-                <label for="own-date">{t.docs.visit_date}</label>
+                <label for="own-date">{t.docs().visit_date}</label>
                 <input id="own-date" name="visit_date" type="date" required value=typed.get("visit_date")/>
                 <FieldError error field="visit_date"/>
-                <label for="own-files">{t.docs.files}</label>
+                <label for="own-files">{t.docs().files}</label>
                 <input id="own-files" name="files" type="file" multiple required accept="application/pdf,image/jpeg,image/png" aria-describedby="own-files-hint"/>
-                <button type="submit" class="primary">{t.docs.add_document}</button>
+                <button type="submit" class="primary">{t.docs().add_document}</button>
             </UploadForm>
         </details>
     }
@@ -137,39 +137,39 @@ fn RecordListView(list: RecordList, filter: RecordFilter) -> impl IntoView {
     let prev = (list.page > 1).then(|| filter.href(filter.kind, list.page - 1));
     let next = (list.page < list.pages).then(|| filter.href(filter.kind, list.page + 1));
     view! {
-        <p class="lead" data-testid="record-of">{(t.record.record_of)(&list.patient_name)}</p>
-        <nav aria-label=t.record.record_filters>
+        <p class="lead" data-testid="record-of">{(t.record().record_of)(&list.patient_name)}</p>
+        <nav aria-label=t.record().record_filters>
             <ul class="choices">
-                {kind_link(None, t.record.record_all)}
+                {kind_link(None, t.record().record_all)}
                 {RecordKind::ALL.into_iter().map(|k| kind_link(Some(k), kind_label(t, k))).collect_view()}
             </ul>
         </nav>
         <form method="get" action="/record" class="record-search" role="search">
             {filter.kind.map(|k| view! { <input type="hidden" name="kind" value=k.as_str()/> })}
             <div class="field">
-                <label for="record-from">{t.record.date_from}</label>
+                <label for="record-from">{t.record().date_from}</label>
                 <input id="record-from" name="from" type="date" value=filter.from.map(|d| d.to_string()).unwrap_or_default()/>
             </div>
             <div class="field">
-                <label for="record-to">{t.record.date_to}</label>
+                <label for="record-to">{t.record().date_to}</label>
                 <input id="record-to" name="to" type="date" value=filter.to.map(|d| d.to_string()).unwrap_or_default()/>
             </div>
             <div class="field">
                 <label for="record-doctor">{t.step_doctor}</label>
                 <select id="record-doctor" name="doctor">
-                    <option value="">{t.record.any_doctor}</option>
+                    <option value="">{t.record().any_doctor}</option>
                     {list.doctors.iter().map(|(id, name)| view! {
                         <option value=id.to_string() selected=filter.doctor == Some(*id)>{name.clone()}</option>
                     }).collect_view()}
                 </select>
             </div>
             <div class="field grow">
-                <label for="record-q">{t.record.record_search}</label>
+                <label for="record-q">{t.record().record_search}</label>
                 <input id="record-q" name="q" type="search" value=filter.q.clone()/>
             </div>
             <button type="submit">{t.find}</button>
         </form>
-        {list.items.is_empty().then(|| view! { <p class="empty" role="status">{t.record.record_empty}</p> })}
+        {list.items.is_empty().then(|| view! { <p class="empty" role="status">{t.record().record_empty}</p> })}
         <ul class="record-list" data-testid="records">
             {list.items.into_iter().map(|r| view! {
                 <li>
@@ -180,8 +180,8 @@ fn RecordListView(list: RecordList, filter: RecordFilter) -> impl IntoView {
                     })}
                     {r.icd_code.clone().map(|c| view! { <span class="badge">{c}</span> })}
                     {r.category.map(|c| view! { <span class="badge">{category_label(t, c)}</span> })}
-                    {r.locked.then(|| view! { <span class="badge status-scheduled">{t.docs.gate_locked_badge}</span> })}
-                    {r.for_ward.clone().map(|w| view! { <span class="meta" data-testid="for-ward">{format!("{}: {w}", t.docs.for_ward)}</span> })}
+                    {r.locked.then(|| view! { <span class="badge status-scheduled">{t.docs().gate_locked_badge}</span> })}
+                    {r.for_ward.clone().map(|w| view! { <span class="meta" data-testid="for-ward">{format!("{}: {w}", t.docs().for_ward)}</span> })}
                 </li>
             }).collect_view()}
         </ul>
@@ -229,14 +229,14 @@ fn RecordView(r: RecordDetail, gate: ServerAction<GateAnswer>, resend: ServerAct
             <h1>{r.title.clone()}</h1>
             <dl class="facts">
                 <dt>{t.patient_label}</dt><dd>{r.patient_name.clone()}</dd>
-                {r.for_ward.clone().map(|w| view! { <dt>{t.docs.for_ward}</dt><dd data-testid="for-ward">{w}</dd> })}
-                <dt>{t.record.record_date}</dt><dd>{format_date(r.date, lang)}</dd>
-                <dt>{t.record.record_kind}</dt><dd>{kind_label(t, r.kind)}</dd>
+                {r.for_ward.clone().map(|w| view! { <dt>{t.docs().for_ward}</dt><dd data-testid="for-ward">{w}</dd> })}
+                <dt>{t.record().record_date}</dt><dd>{format_date(r.date, lang)}</dd>
+                <dt>{t.record().record_kind}</dt><dd>{kind_label(t, r.kind)}</dd>
                 {r.doctor.clone().map(|d| view! { <dt>{t.step_doctor}</dt><dd>{d}</dd> })}
                 {r.specialty.clone().map(|s| view! { <dt>{t.step_specialty}</dt><dd>{s}</dd> })}
-                {r.category.map(|c| view! { <dt>{t.record.record_category}</dt><dd>{category_label(t, c)}</dd> })}
+                {r.category.map(|c| view! { <dt>{t.record().record_category}</dt><dd>{category_label(t, c)}</dd> })}
                 {r.icd_code.clone().map(|c| view! {
-                    <dt>{t.record.record_diagnosis}</dt>
+                    <dt>{t.record().record_diagnosis}</dt>
                     <dd data-testid="diagnosis">{format!("{c} — {}", r.icd_text.clone().unwrap_or_default())}</dd>
                 })}
             </dl>
@@ -248,20 +248,20 @@ fn RecordView(r: RecordDetail, gate: ServerAction<GateAnswer>, resend: ServerAct
                 }.into_any(),
                 Gate::AskBirthDate => view! {
                     <section class="panel" data-testid="gate">
-                        <h2>{t.docs.gate_title}</h2>
-                        <p>{t.docs.gate_text}</p>
+                        <h2>{t.docs().gate_title}</h2>
+                        <p>{t.docs().gate_text}</p>
                         <ActionForm action=gate attr:class="stack">
                             <input type="hidden" name="record" value=record_id.clone()/>
-                            <label for="gate-birth-date">{t.docs.gate_birth_date}</label>
+                            <label for="gate-birth-date">{t.docs().gate_birth_date}</label>
                             <input id="gate-birth-date" name="birth_date" type="date" required aria-describedby="birth_date-error"/>
                             <FieldError error=gate_error field="birth_date"/>
                             <FormError error=gate_error/>
-                            <button type="submit" class="primary">{t.docs.gate_open}</button>
+                            <button type="submit" class="primary">{t.docs().gate_open}</button>
                         </ActionForm>
                     </section>
                 }.into_any(),
                 Gate::Blocked => view! {
-                    <p class="notice warning" role="alert" data-testid="gate-blocked">{t.docs.gate_blocked}</p>
+                    <p class="notice warning" role="alert" data-testid="gate-blocked">{t.docs().gate_blocked}</p>
                 }.into_any(),
             }}
         </article>
@@ -278,8 +278,8 @@ fn RecordFilesView(files: RecordFiles, record: i64, resend: ServerAction<AskRese
     let from_clinic = files.from_clinic;
     view! {
         <section class="record-files" aria-labelledby="files-heading">
-            <h2 id="files-heading">{t.docs.files}</h2>
-            {from_clinic.then(|| view! { <p data-testid="delivery-status">{t.docs.status(files.status)}</p> })}
+            <h2 id="files-heading">{t.docs().files}</h2>
+            {from_clinic.then(|| view! { <p data-testid="delivery-status">{t.docs().status(files.status)}</p> })}
             <ul class="files">
                 {files.files.into_iter().map(|f| {
                     let href = format!("/files/{}", f.id);
@@ -296,25 +296,25 @@ fn RecordFilesView(files: RecordFiles, record: i64, resend: ServerAction<AskRese
                                     }.into_any(),
                                     Preview::None => ().into_any(),
                                 }}
-                                <a href=inline.clone() target="_blank" rel="noopener">{t.docs.open_file}</a>
-                                <a href=href download>{t.docs.download}</a>
+                                <a href=inline.clone() target="_blank" rel="noopener">{t.docs().open_file}</a>
+                                <a href=href download>{t.docs().download}</a>
                             </li>
                         }.into_any(),
                         FileStatus::Queued => view! {
-                            <li data-testid="record-file"><span class="file-name">{f.name.clone()}</span> <span class="badge">{t.docs.st_queued_file}</span></li>
+                            <li data-testid="record-file"><span class="file-name">{f.name.clone()}</span> <span class="badge">{t.docs().st_queued_file}</span></li>
                         }.into_any(),
                         _ => view! {
                             <li data-testid="record-file">
                                 <span class="file-name">{f.name.clone()}</span>
-                                <span class="badge status-withdrawn">{t.docs.not_arrived}</span>
+                                <span class="badge status-withdrawn">{t.docs().not_arrived}</span>
                                 {if f.resend_requested {
-                                    view! { <span class="meta">{t.docs.resend_asked}</span> }.into_any()
+                                    view! { <span class="meta">{t.docs().resend_asked}</span> }.into_any()
                                 } else if from_clinic {
                                     view! {
                                         <ActionForm action=resend attr:class="inline-form no-print">
                                             <input type="hidden" name="record" value=record.to_string()/>
                                             <input type="hidden" name="file" value=f.id.to_string()/>
-                                            <button type="submit">{t.docs.ask_resend}</button>
+                                            <button type="submit">{t.docs().ask_resend}</button>
                                         </ActionForm>
                                     }.into_any()
                                 } else {

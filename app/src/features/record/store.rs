@@ -2,6 +2,7 @@
 
 use crate::features::record::document_rules::Category;
 use crate::features::record::rules::RecordKind;
+use crate::kernel::account::{Me, Profile};
 use crate::platform::store::StoreResult;
 use async_trait::async_trait;
 use time::Date;
@@ -47,6 +48,22 @@ pub struct ReaderView {
     pub wards: Vec<i64>,
     /// The card's own reader also sees what was sent from this card to a guardian's card.
     pub sent_to_guardians: bool,
+}
+
+impl ReaderView {
+    /// What the cabinet shows the person in `profile`: a guardian in a ward's profile never sees
+    /// the minor's own-consent care; in one's own profile, what landed there for a ward shows while
+    /// that guardianship holds today, and what was sent from one's card to a guardian's shows too.
+    pub fn of(me: &Me, profile: &Profile) -> ReaderView {
+        if profile.is_ward {
+            return ReaderView { guardian: true, wards: Vec::new(), sent_to_guardians: false };
+        }
+        ReaderView {
+            guardian: false,
+            wards: me.profiles.iter().filter(|p| p.is_ward).map(|p| p.card_id).collect(),
+            sent_to_guardians: true,
+        }
+    }
 }
 
 /// The list's filter, as the store applies it.

@@ -71,3 +71,11 @@ pub static EN: RecordTexts = RecordTexts {
     record_category: "Category",
     record_diagnosis: "Diagnosis (ICD-10)",
 };
+
+impl crate::i18n::Texts {
+    /// The medical record's texts, in this language. (A feature's texts hang off `Texts` here, next to the feature:
+    /// nothing to register in `i18n.rs`.)
+    pub fn record(&self) -> &'static RecordTexts {
+        self.lang.pick(&RU, &EN)
+    }
+}

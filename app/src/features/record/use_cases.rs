@@ -6,7 +6,7 @@ use crate::features::record::document_use_cases;
 use crate::features::record::rules::{
     search_key, RecordDetail, RecordFilter, RecordList, RecordSummary, RECORDS_PER_PAGE,
 };
-use crate::features::record::store::{RecordQuery, RecordRow};
+use crate::features::record::store::{ReaderView, RecordQuery, RecordRow};
 use crate::kernel::account::{Me, Profile};
 use crate::kernel::error::AppError;
 use crate::platform::profiles;
@@ -23,7 +23,7 @@ fn for_ward(me: &Me, profile: &Profile, r: &RecordRow) -> Option<String> {
 pub async fn list(state: &AppState, session: &SessionRecord, filter: RecordFilter) -> Result<RecordList, AppError> {
     let me = profiles::me(state, session).await?;
     let profile = me.active_profile().ok_or(AppError::Forbidden)?;
-    let reader = profiles::reader_view(&me, profile);
+    let reader = ReaderView::of(&me, profile);
     let q = RecordQuery {
         kind: filter.kind,
         from: filter.from,
@@ -67,7 +67,7 @@ pub async fn list(state: &AppState, session: &SessionRecord, filter: RecordFilte
 pub async fn open(state: &AppState, session: &SessionRecord, peer: IpAddr, id: i64) -> Result<RecordDetail, AppError> {
     let me = profiles::me(state, session).await?;
     let profile = me.active_profile().ok_or(AppError::NotFound)?;
-    let reader = profiles::reader_view(&me, profile);
+    let reader = ReaderView::of(&me, profile);
     let r = state.store.reader_record(profile.card_id, id, &reader).await?.ok_or(AppError::NotFound)?;
     let audit = AuditEntry::by(&Actor::in_profile(session, peer, profile.is_ward), state.now(), "record.open")
         .card(profile.card_id)

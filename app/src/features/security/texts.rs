@@ -28,3 +28,11 @@ pub static EN: SecurityTexts = SecurityTexts {
     mail_email_changed_subject: "Your cabinet sign-in address was changed",
     mail_email_changed_body: |new| format!("Hello,\n\nThe sign-in address of your patient cabinet was changed to {new}.\n\nIf this was not you, tell the clinic at once."),
 };
+
+impl crate::i18n::Texts {
+    /// Account security's texts, in this language. (A feature's texts hang off `Texts` here, next to the feature:
+    /// nothing to register in `i18n.rs`.)
+    pub fn security(&self) -> &'static SecurityTexts {
+        self.lang.pick(&RU, &EN)
+    }
+}

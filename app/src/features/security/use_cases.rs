@@ -276,8 +276,8 @@ pub async fn confirm_enrolment(
     let texts = lang.texts();
     let notice = NewMail {
         recipient: t.email.clone(),
-        subject: texts.security.mail_totp_on_subject.into(),
-        body: texts.security.mail_totp_on_body.into(),
+        subject: texts.security().mail_totp_on_subject.into(),
+        body: texts.security().mail_totp_on_body.into(),
     };
     let now = state.now();
     if !state
@@ -303,8 +303,8 @@ pub async fn disable(
     let texts = lang.texts();
     let notice = NewMail {
         recipient: t.email,
-        subject: texts.security.mail_totp_off_subject.into(),
-        body: texts.security.mail_totp_off_body.into(),
+        subject: texts.security().mail_totp_off_subject.into(),
+        body: texts.security().mail_totp_off_body.into(),
     };
     state
         .store
@@ -353,15 +353,6 @@ pub async fn change_password(
     Ok(())
 }
 
-/// The current request's browser, for the list of sessions (trimmed).
-pub fn user_agent() -> String {
-    use_context::<axum::http::request::Parts>()
-        .and_then(|p| {
-            p.headers.get(header::USER_AGENT).and_then(|v| v.to_str().ok()).map(|s| s.chars().take(200).collect())
-        })
-        .unwrap_or_default()
-}
-
 /// The caller's session (for functions that need the session id too).
 pub fn current() -> Result<(SessionRecord, IpAddr), AppError> {
     let ctx = request_context()?;
@@ -390,13 +381,13 @@ pub async fn change_email(
     let notices = [
         NewMail {
             recipient: t.email.clone(),
-            subject: texts.security.mail_email_changed_subject.into(),
-            body: (texts.security.mail_email_changed_body)(email.as_str()),
+            subject: texts.security().mail_email_changed_subject.into(),
+            body: (texts.security().mail_email_changed_body)(email.as_str()),
         },
         NewMail {
             recipient: email.to_string(),
-            subject: texts.security.mail_email_changed_subject.into(),
-            body: (texts.security.mail_email_changed_body)(email.as_str()),
+            subject: texts.security().mail_email_changed_subject.into(),
+            body: (texts.security().mail_email_changed_body)(email.as_str()),
         },
     ];
     let changed = state

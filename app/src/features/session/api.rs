@@ -7,6 +7,8 @@ use crate::kernel::paths::safe_next;
 use leptos::prelude::*;
 
 #[cfg(feature = "ssr")]
+use crate::features::session::use_cases::{self as signing, SignInStep};
+#[cfg(feature = "ssr")]
 use crate::platform::auth;
 #[cfg(feature = "ssr")]
 use crate::platform::server_fn::with_error_status;
@@ -20,9 +22,9 @@ pub async fn sign_in(email: String, password: String, next: Option<String>) -> R
             let state = use_state()?;
             let peer = auth::request_context()?.peer;
             let next = safe_next(next.as_deref());
-            match auth::sign_in(&state, peer, &email, password).await? {
-                auth::SignInStep::Done => crate::kernel::paths::redirect(&next),
-                auth::SignInStep::SecondFactor => crate::kernel::paths::redirect(&format!(
+            match signing::sign_in(&state, peer, &email, password).await? {
+                SignInStep::Done => crate::kernel::paths::redirect(&next),
+                SignInStep::SecondFactor => crate::kernel::paths::redirect(&format!(
                     "/signin/second-factor?next={}",
                     crate::kernel::paths::percent_encode(&next)
                 )),

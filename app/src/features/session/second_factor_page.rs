@@ -15,19 +15,19 @@ pub fn SecondFactorPage() -> impl IntoView {
     let error = last_error(action.value());
     let next = use_query_map().get_untracked().get("next").unwrap_or_default();
     view! {
-        <Title text=t.session.second_step_title/>
+        <Title text=t.session().second_step_title/>
         <PublicTop/>
         <main id="main" class="page narrow">
             <section class="panel">
-                <h1>{t.session.second_step_title}</h1>
-                <p>{t.session.second_step_intro}</p>
+                <h1>{t.session().second_step_title}</h1>
+                <p>{t.session().second_step_intro}</p>
                 <ActionForm action attr:class="stack">
                     <input type="hidden" name="next" value=next/>
-                    <label for="code">{t.session.totp_code}</label>
+                    <label for="code">{t.session().totp_code}</label>
                     <input id="code" name="code" type="text" autocomplete="one-time-code" inputmode="text" required
                         maxlength="24" spellcheck="false" autocapitalize="characters"/>
                     <FormError error/>
-                    <button type="submit" class="primary">{t.session.confirm}</button>
+                    <button type="submit" class="primary">{t.session().confirm}</button>
                 </ActionForm>
                 <p><a href="/signin">{t.back_to_sign_in}</a></p>
             </section>

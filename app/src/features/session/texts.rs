@@ -53,3 +53,11 @@ pub static EN: SessionTexts = SessionTexts {
     totp_code: "App code or recovery code",
     confirm: "Confirm",
 };
+
+impl crate::i18n::Texts {
+    /// Sign-in's texts, in this language. (A feature's texts hang off `Texts` here, next to the feature:
+    /// nothing to register in `i18n.rs`.)
+    pub fn session(&self) -> &'static SessionTexts {
+        self.lang.pick(&RU, &EN)
+    }
+}

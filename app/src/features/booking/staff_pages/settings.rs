@@ -18,7 +18,7 @@ pub fn StaffBookingPage() -> impl IntoView {
     view! {
         <Title text=t.nav_booking_settings/>
         <StaffBookingNav/>
-        <h1>{t.booking.booking_settings_title}</h1>
+        <h1>{t.booking().booking_settings_title}</h1>
         {saved.then(|| view! { <p class="notice" role="status">{t.saved}</p> })}
         <Suspense fallback=Loading>
             {move || Suspend::new(async move {
@@ -45,17 +45,17 @@ fn BookingAdminView(
     let services = a.services.clone();
     view! {
         <section class="panel" aria-labelledby="settings-heading">
-            <h2 id="settings-heading">{t.booking.booking_rules_title}</h2>
+            <h2 id="settings-heading">{t.booking().booking_rules_title}</h2>
             <ActionForm action=settings attr:class="stack">
-                <label for="online_discount_percent">{t.booking.online_discount}</label>
+                <label for="online_discount_percent">{t.booking().online_discount}</label>
                 <input id="online_discount_percent" name="online_discount_percent" type="number" min="0" max="100" required
                     value=s.online_discount_percent.to_string() aria-describedby="online_discount_percent-error"/>
                 <FieldError error field="online_discount_percent"/>
-                <label for="max_future_per_doctor">{t.booking.max_future}</label>
+                <label for="max_future_per_doctor">{t.booking().max_future}</label>
                 <input id="max_future_per_doctor" name="max_future_per_doctor" type="number" min="1" max="50" required
                     value=s.max_future_per_doctor.to_string() aria-describedby="max_future_per_doctor-error"/>
                 <FieldError error field="max_future_per_doctor"/>
-                <label for="cancel_close_hours">{t.booking.cancel_close_hours}</label>
+                <label for="cancel_close_hours">{t.booking().cancel_close_hours}</label>
                 <input id="cancel_close_hours" name="cancel_close_hours" type="number" min="0" max="168" required
                     value=(s.cancel_close_minutes / 60).to_string() aria-describedby="cancel_close_hours-error"/>
                 <FieldError error field="cancel_close_hours"/>
@@ -87,14 +87,14 @@ fn DoctorPanel(
             <p class="meta">{d.doctor.specialty.clone()}{d.doctor.branch.clone().map(|b| format!(" · {b}"))}</p>
             <ActionForm action=doctor attr:class="stack">
                 <input type="hidden" name="doctor" value=id.to_string()/>
-                <label class="check"><input type="checkbox" name="online" value="on" checked=d.online/>{t.booking.online_booking_switch}</label>
-                <label for=ids("degree")>{t.booking.degree_label}</label>
+                <label class="check"><input type="checkbox" name="online" value="on" checked=d.online/>{t.booking().online_booking_switch}</label>
+                <label for=ids("degree")>{t.booking().degree_label}</label>
                 <input id=ids("degree") name="degree" type="text" maxlength="100" value=d.doctor.degree.clone().unwrap_or_default()/>
                 <FieldError error=doctor_error field="degree"/>
-                <button type="submit">{t.booking.save_doctor}</button>
+                <button type="submit">{t.booking().save_doctor}</button>
             </ActionForm>
-            <h3>{t.booking.links_title}</h3>
-            {d.links.is_empty().then(|| view! { <p class="hint">{t.booking.no_links}</p> })}
+            <h3>{t.booking().links_title}</h3>
+            {d.links.is_empty().then(|| view! { <p class="hint">{t.booking().no_links}</p> })}
             <ul class="service-list">
                 {d.links.clone().into_iter().map(|l| view! {
                     <li>
@@ -104,16 +104,16 @@ fn DoctorPanel(
                         <ActionForm action=unlink attr:class="inline">
                             <input type="hidden" name="doctor" value=id.to_string()/>
                             <input type="hidden" name="service" value=l.service_id.to_string()/>
-                            <button type="submit" class="link-button" aria-label=format!("{} {}", t.booking.remove_link, l.name)>{t.booking.remove_link}</button>
+                            <button type="submit" class="link-button" aria-label=format!("{} {}", t.booking().remove_link, l.name)>{t.booking().remove_link}</button>
                         </ActionForm>
                     </li>
                 }).collect_view()}
             </ul>
             <details>
-                <summary>{t.booking.add_link}</summary>
+                <summary>{t.booking().add_link}</summary>
                 <ActionForm action=link attr:class="stack">
                     <input type="hidden" name="doctor" value=id.to_string()/>
-                    <label for=ids("service")>{t.booking.step_service}</label>
+                    <label for=ids("service")>{t.booking().step_service}</label>
                     <select id=ids("service") name="service">
                         {services.iter().map(|(sid, code, name)| view! {
                             <option value=sid.to_string()>{format!("{code} {name}")}</option>
@@ -121,23 +121,23 @@ fn DoctorPanel(
                     </select>
                     <FieldError error=link_error field="service"/>
                     <fieldset>
-                        <legend>{t.booking.link_mode}</legend>
-                        <label class="check"><input type="radio" name="mode" value=VisitMode::InClinic.as_str() checked=true/>{t.booking.mode_in_clinic}</label>
-                        <label class="check"><input type="radio" name="mode" value=VisitMode::Online.as_str()/>{t.booking.mode_online}</label>
+                        <legend>{t.booking().link_mode}</legend>
+                        <label class="check"><input type="radio" name="mode" value=VisitMode::InClinic.as_str() checked=true/>{t.booking().mode_in_clinic}</label>
+                        <label class="check"><input type="radio" name="mode" value=VisitMode::Online.as_str()/>{t.booking().mode_online}</label>
                     </fieldset>
-                    <label class="check"><input type="checkbox" name="show_price" value="on" checked=true/>{t.booking.show_price}</label>
-                    <label for=ids("price")>{t.booking.link_price}</label>
+                    <label class="check"><input type="checkbox" name="show_price" value="on" checked=true/>{t.booking().show_price}</label>
+                    <label for=ids("price")>{t.booking().link_price}</label>
                     <input id=ids("price") name="price" type="text" inputmode="decimal"/>
                     <FieldError error=link_error field="price"/>
-                    <label for=ids("prepayment")>{t.booking.link_prepayment}</label>
+                    <label for=ids("prepayment")>{t.booking().link_prepayment}</label>
                     <input id=ids("prepayment") name="prepayment" type="text" inputmode="decimal"/>
                     <FieldError error=link_error field="prepayment"/>
-                    <label for=ids("prepayment_discount")>{t.booking.link_prepayment_discount}</label>
+                    <label for=ids("prepayment_discount")>{t.booking().link_prepayment_discount}</label>
                     <input id=ids("prepayment_discount") name="prepayment_discount" type="text" inputmode="decimal"/>
                     <FieldError error=link_error field="prepayment_discount"/>
-                    <label class="check"><input type="checkbox" name="round_to_roubles" value="on"/>{t.booking.link_round}</label>
+                    <label class="check"><input type="checkbox" name="round_to_roubles" value="on"/>{t.booking().link_round}</label>
                     <FormError error=link_error/>
-                    <button type="submit">{t.booking.save_link}</button>
+                    <button type="submit">{t.booking().save_link}</button>
                 </ActionForm>
             </details>
         </section>

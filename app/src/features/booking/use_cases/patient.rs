@@ -95,11 +95,23 @@ async fn resolve(
         None => return Err(AppError::field("service", Problem::Required)),
     };
     // The cabinet offers the booking horizon; the desk may book any scheduled day.
-    let in_reach = !cabinet || day <= today(state) + Duration::days(BOOKING_HORIZON_DAYS);
-    let schedule = state.store.schedule(req.doctor, day, day).await?.into_iter().next();
-    let taken = state.store.taken_times(req.doctor, day, day).await?;
-    let Some(d) = schedule.filter(|d| in_reach && free_of_day(state, d, &taken).contains(&minute)) else {
-        return Err(AppError::SlotTaken { nearest: nearest(state, req.doctor, day, minute).await? });
+    let in_horizon = day >= today(state) && day <= today(state) + Duration::days(BOOKING_HORIZON_DAYS);
+    let in_reach = !cabinet || in_horizon;
+    let d = if in_horizon {
+        // One read of the horizon serves the check and, when the time is gone, the nearest
+        // free ones (most refusals in a rush for the same times end here).
+        let days = free_days(state, req.doctor).await?;
+        match days.iter().find(|(d, free)| d.day == day && free.contains(&minute)) {
+            Some((d, _)) => d.clone(),
+            None => return Err(AppError::SlotTaken { nearest: nearest_of(state, &days, day, minute) }),
+        }
+    } else {
+        let schedule = state.store.schedule(req.doctor, day, day).await?.into_iter().next();
+        let taken = state.store.taken_times(req.doctor, day, day).await?;
+        match schedule.filter(|d| in_reach && free_of_day(state, d, &taken).contains(&minute)) {
+            Some(d) => d,
+            None => return Err(AppError::SlotTaken { nearest: nearest(state, req.doctor, day, minute).await? }),
+        }
     };
     let place = SlotPlace {
         branch_id: d.branch_id,

@@ -35,11 +35,11 @@ pub(super) fn UploadSection(d: CardDocuments) -> impl IntoView {
     };
     let route_view = match d.route.clone() {
         RouteView::Own => ().into_any(),
-        RouteView::WardProfile => view! { <p class="hint">{t.docs.lands_in_ward}</p> }.into_any(),
-        RouteView::Guardian { name, .. } => view! { <p class="hint">{(t.docs.lands_with)(&name)}</p> }.into_any(),
+        RouteView::WardProfile => view! { <p class="hint">{t.docs().lands_in_ward}</p> }.into_any(),
+        RouteView::Guardian { name, .. } => view! { <p class="hint">{(t.docs().lands_with)(&name)}</p> }.into_any(),
         RouteView::Choose(list) => view! {
             <fieldset>
-                <legend>{t.docs.choose_guardian}</legend>
+                <legend>{t.docs().choose_guardian}</legend>
                 {list.into_iter().enumerate().map(|(i, (id, name))| view! {
                     <label class="check"><input type="radio" name="guardian" form=UPLOAD_FORM_ID value=id.to_string() required checked=i == 0/>{name}</label>
                 }).collect_view()}
@@ -47,21 +47,21 @@ pub(super) fn UploadSection(d: CardDocuments) -> impl IntoView {
         }.into_any(),
         RouteView::Nobody(list) => view! {
             <div class="notice warning" role="status">
-                <p>{t.docs.no_guardians}</p>
-                <ul>{list.into_iter().map(|(name, r)| view! { <li>{name}": "{t.docs.guardian_refusal(r)}</li> }).collect_view()}</ul>
+                <p>{t.docs().no_guardians}</p>
+                <ul>{list.into_iter().map(|(name, r)| view! { <li>{name}": "{t.docs().guardian_refusal(r)}</li> }).collect_view()}</ul>
             </div>
         }.into_any(),
-        RouteView::KeptFromGuardians => view! { <p class="notice warning" role="status">{t.docs.own_consent_kept}</p> }.into_any(),
+        RouteView::KeptFromGuardians => view! { <p class="notice warning" role="status">{t.docs().own_consent_kept}</p> }.into_any(),
     };
     let action = format!("/staff/cards/{}/documents/upload", d.card_id);
     let done = format!("/staff/cards/{}/documents", d.card_id);
     view! {
         <section class="panel" aria-labelledby="upload-heading">
-            <h2 id="upload-heading">{t.docs.upload_title}</h2>
-            {uploaded.then(|| view! { <p class="notice" role="status">{t.docs.uploaded}</p> })}
-            {(!module_enabled).then(|| view! { <p class="notice warning">{t.docs.module_off}</p> })}
+            <h2 id="upload-heading">{t.docs().upload_title}</h2>
+            {uploaded.then(|| view! { <p class="notice" role="status">{t.docs().uploaded}</p> })}
+            {(!module_enabled).then(|| view! { <p class="notice warning">{t.docs().module_off}</p> })}
             {route_view}
-            <UploadForm action done uploading=t.docs.uploading.to_string() error=error_text>
+            <UploadForm action done uploading=t.docs().uploading.to_string() error=error_text>
                 <UploadFields rules form texts=UploadTexts::new(t)/>
             </UploadForm>
         </section>
@@ -121,23 +121,23 @@ pub struct UploadTexts {
 impl UploadTexts {
     fn new(t: &Texts) -> Self {
         UploadTexts {
-            category: t.docs.category.into(),
+            category: t.docs().category.into(),
             categories: Category::ALL.into_iter().map(|c| category_label(t, c).into()).collect(),
-            doc_title: t.docs.doc_title.into(),
-            visit_date: t.docs.visit_date.into(),
-            doctor: t.docs.doctor.into(),
-            no_doctor: t.docs.no_doctor.into(),
-            icd_code: t.docs.icd_code.into(),
-            icd_text: t.docs.icd_text.into(),
-            anonymous_visit: t.docs.anonymous_visit.into(),
-            own_consent: t.docs.own_consent.into(),
-            can_send_all: t.docs.can_send_all.into(),
-            before_upload: t.docs.before_upload.into(),
-            files: t.docs.files.into(),
-            files_hint: t.docs.files_hint.into(),
-            send_to_cabinet: t.docs.send_to_cabinet.into(),
-            upload_and_send: t.docs.upload_and_send.into(),
-            refusals: Refusal::ALL.into_iter().map(|r| t.docs.refusal(r).into()).collect(),
+            doc_title: t.docs().doc_title.into(),
+            visit_date: t.docs().visit_date.into(),
+            doctor: t.docs().doctor.into(),
+            no_doctor: t.docs().no_doctor.into(),
+            icd_code: t.docs().icd_code.into(),
+            icd_text: t.docs().icd_text.into(),
+            anonymous_visit: t.docs().anonymous_visit.into(),
+            own_consent: t.docs().own_consent.into(),
+            can_send_all: t.docs().can_send_all.into(),
+            before_upload: t.docs().before_upload.into(),
+            files: t.docs().files.into(),
+            files_hint: t.docs().files_hint.into(),
+            send_to_cabinet: t.docs().send_to_cabinet.into(),
+            upload_and_send: t.docs().upload_and_send.into(),
+            refusals: Refusal::ALL.into_iter().map(|r| t.docs().refusal(r).into()).collect(),
         }
     }
 
@@ -310,18 +310,18 @@ pub(super) fn UploadItem(u: StaffUpload, card: i64, resend: ServerAction<Documen
         <li class="upload" data-testid="upload">
             <h3>{u.title.clone()}</h3>
             <p>
-                <span class=status_class(u.status) data-testid="upload-status">{t.docs.status(u.status)}</span>
+                <span class=status_class(u.status) data-testid="upload-status">{t.docs().status(u.status)}</span>
                 {u.category.map(|c| view! { " " <span class="badge">{category_label(t, c)}</span> })}
-                {u.own_consent.then(|| view! { " " <span class="badge">{t.docs.own_consent_badge}</span> })}
+                {u.own_consent.then(|| view! { " " <span class="badge">{t.docs().own_consent_badge}</span> })}
             </p>
             <p class="meta">
-                {format_date(u.visit_date, lang)}" · "{t.docs.uploaded_by}": "{u.uploaded_by.clone()}", "
+                {format_date(u.visit_date, lang)}" · "{t.docs().uploaded_by}": "{u.uploaded_by.clone()}", "
                 {format_datetime(u.created_at, offset, lang)}
             </p>
-            {u.landed_with.clone().map(|n| view! { <p class="meta">{(t.docs.lands_with)(&n)}</p> })}
+            {u.landed_with.clone().map(|n| view! { <p class="meta">{(t.docs().lands_with)(&n)}</p> })}
             <ul class="files">
                 {u.files.into_iter().map(|f| {
-                    let reasons = f.reasons.iter().map(|r| t.docs.reason(*r)).collect::<Vec<_>>().join(", ");
+                    let reasons = f.reasons.iter().map(|r| t.docs().reason(*r)).collect::<Vec<_>>().join(", ");
                     let can_resend = matches!(f.status, FileStatus::NotSent | FileStatus::CannotSend);
                     let why = reasons.clone();
                     view! {
@@ -330,15 +330,15 @@ pub(super) fn UploadItem(u: StaffUpload, card: i64, resend: ServerAction<Documen
                             <span class="meta">{format_size(f.size, lang)}</span>
                             <span class="badge" title=why.clone()>{file_status(t, f.status)}</span>
                             {(!reasons.is_empty()).then(|| view! { <span class="reason" data-testid="file-reason">{reasons.clone()}</span> })}
-                            {f.converted.map(|c| view! { <span class="meta">{(t.docs.converted_to)(&c.extension().to_uppercase())}</span> })}
-                            {f.resend_requested.then(|| view! { <span class="badge status-scheduled">{t.docs.resend_asked}</span> })}
-                            <a href=format!("/files/{}", f.id)>{t.docs.download_original}</a>
-                            {f.converted.map(|_| view! { <a href=format!("/files/{}?copy=1", f.id)>{t.docs.download}</a> })}
+                            {f.converted.map(|c| view! { <span class="meta">{(t.docs().converted_to)(&c.extension().to_uppercase())}</span> })}
+                            {f.resend_requested.then(|| view! { <span class="badge status-scheduled">{t.docs().resend_asked}</span> })}
+                            <a href=format!("/files/{}", f.id)>{t.docs().download_original}</a>
+                            {f.converted.map(|_| view! { <a href=format!("/files/{}?copy=1", f.id)>{t.docs().download}</a> })}
                             {can_resend.then(|| view! {
                                 <ActionForm action=resend attr:class="inline-form">
                                     <input type="hidden" name="card" value=card.to_string()/>
                                     <input type="hidden" name="file" value=f.id.to_string()/>
-                                    <button type="submit">{t.docs.resend}</button>
+                                    <button type="submit">{t.docs().resend}</button>
                                 </ActionForm>
                             })}
                         </li>

@@ -2,6 +2,7 @@
 //! resends, and the cabinet module's switch.
 
 use super::*;
+use crate::features::record::store::ReaderView;
 
 /// The record's files as its reader sees them (delivered ones to open; the others by status).
 pub async fn record_files(state: &AppState, record_id: i64) -> Result<Option<RecordFiles>, AppError> {
@@ -82,8 +83,8 @@ pub async fn fetch_file(
     }
     let me = profiles::me(state, session).await?;
     let profile = me.active_profile().ok_or(AppError::NotFound)?;
-    // A file answers exactly the reader its record is shown to (`profiles::reader_view`).
-    let reader = profiles::reader_view(&me, profile);
+    // A file answers exactly the reader its record is shown to (`ReaderView::of`).
+    let reader = ReaderView::of(&me, profile);
     if f.status != FileStatus::Delivered
         || state.store.reader_record(profile.card_id, f.record_id, &reader).await?.is_none()
     {
@@ -110,7 +111,7 @@ pub async fn answer_gate(
 ) -> Result<(), AppError> {
     let me = profiles::me(state, session).await?;
     let profile = me.active_profile().ok_or(AppError::NotFound)?.clone();
-    let reader = profiles::reader_view(&me, &profile);
+    let reader = ReaderView::of(&me, &profile);
     let r = state.store.reader_record(profile.card_id, record_id, &reader).await?.ok_or(AppError::NotFound)?;
     match gate_of(state, profile.card_id, r.dob_gate, r.dob_unlocked_at.is_some()).await? {
         Gate::Open => return Ok(()),
@@ -147,7 +148,7 @@ pub async fn ask_resend(state: &AppState, session: &SessionRecord, peer: IpAddr,
     let me = profiles::me(state, session).await?;
     let profile = me.active_profile().ok_or(AppError::NotFound)?;
     let f = state.store.file(file_id).await?.ok_or(AppError::NotFound)?;
-    let reader = profiles::reader_view(&me, profile);
+    let reader = ReaderView::of(&me, profile);
     if f.source != UploadSource::Clinic
         || state.store.reader_record(profile.card_id, f.record_id, &reader).await?.is_none()
     {
