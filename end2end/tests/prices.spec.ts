@@ -25,6 +25,16 @@ test('the price search filters the list', async ({ page }, info) => {
     await ready(page, info);
   }
   await expect(page.getByText('Ничего не найдено. Измените запрос.')).toBeVisible();
+
+  // Clearing the search brings the whole list back.
+  await page.getByLabel('Поиск по прайс-листу').fill('');
+  if (!jsOn(info)) {
+    await page.getByRole('button', { name: 'Найти' }).click();
+    await ready(page, info);
+  }
+  await expect(page.getByRole('cell', { name: 'Эхокардиография' })).toBeVisible();
+  await expect(page.getByRole('heading', { name: 'Терапия' })).toBeVisible();
+  await expect(page.getByText('Ничего не найдено. Измените запрос.')).toBeHidden();
 });
 
 test('the tariff plans the clinic shows can be chosen', async ({ page }, info) => {

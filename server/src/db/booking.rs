@@ -127,25 +127,11 @@ impl BookingStore for SqlStore {
     }
 
     async fn book(&self, n: NewAppointment, actor: &Actor, now: i64) -> StoreResult<BookOutcome> {
+        // The appointment goes in first: losers of a rush for one time meet the unique index at
+        // once instead of queueing on the card's lock behind the winner. Only a capped booking
+        // then locks the card and counts what it already holds (this row excluded); over the cap
+        // the transaction is dropped, so the row never lands.
         let mut tx = self.db.begin_write().await.map_err(db_err)?;
-        tx.lock_card(n.card_id).await.map_err(db_err)?;
-        if let Some(max) = n.max_future {
-            let held: i64 = query(
-                "SELECT COUNT(*) AS n FROM appointment
-                 WHERE card_id = $1 AND staff_id = $2 AND starts_at > $3
-                   AND status IN ('booked', 'confirmed')",
-            )
-            .bind(n.card_id)
-            .bind(n.staff_id)
-            .bind(now)
-            .fetch_one(&mut tx)
-            .await
-            .and_then(|r| r.try_get("n"))
-            .map_err(db_err)?;
-            if held >= max {
-                return Ok(BookOutcome::LimitReached);
-            }
-        }
         let inserted = query(
             "INSERT INTO appointment (staff_id, card_id, branch_id, service_id, day, start_min,
                  duration_min, starts_at, mode, status, room, price_kopecks, source, created_at, updated_at)
@@ -172,6 +158,25 @@ impl BookingStore for SqlStore {
             Err(e) if is_unique_violation(&e) => return Ok(BookOutcome::Taken),
             Err(e) => return Err(db_err(e)),
         };
+        if let Some(max) = n.max_future {
+            tx.lock_card(n.card_id).await.map_err(db_err)?;
+            let held: i64 = query(
+                "SELECT COUNT(*) AS n FROM appointment
+                 WHERE card_id = $1 AND staff_id = $2 AND starts_at > $3
+                   AND status IN ('booked', 'confirmed') AND id <> $4",
+            )
+            .bind(n.card_id)
+            .bind(n.staff_id)
+            .bind(now)
+            .bind(id)
+            .fetch_one(&mut tx)
+            .await
+            .and_then(|r| r.try_get("n"))
+            .map_err(db_err)?;
+            if held >= max {
+                return Ok(BookOutcome::LimitReached);
+            }
+        }
         let what = when(n.place.day, n.place.start_min);
         event_in(&mut tx, id, actor, "booked", &what, now).await?;
         audit_in(

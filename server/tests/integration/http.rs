@@ -326,8 +326,16 @@ async fn prices_offer_only_the_plans_shown_in_the_cabinet() {
         .text()
         .await
         .unwrap();
-    assert!(html.contains("Ультразвуковое исследование щитовидной железы"), "the search works without JavaScript");
-    assert!(!html.contains(">Эхокардиография</td>"), "non-matching services are filtered out on the server");
+    // Every row is sent (the island filters them in place as the patient types); those the
+    // query does not match are hidden on the server, so the search works without JavaScript.
+    let row_of = |service: &str| {
+        let cell = html.find(&format!(">{service}</td>")).unwrap_or_else(|| panic!("{service} is sent"));
+        let start = html[..cell].rfind("<tr").unwrap();
+        html[start..html[start..].find('>').unwrap() + start + 1].to_string()
+    };
+    assert_eq!(row_of("Ультразвуковое исследование щитовидной железы"), "<tr>", "a matching row shows");
+    assert!(row_of("Эхокардиография").starts_with("<tr hidden"), "a row the search does not match is hidden");
+    assert!(html.contains(r#"id="price-nothing""#), "the nothing-found line is there for the island");
     assert!(html.contains("ДМС") && !html.contains("Корпоративный"));
     let plans = app.store.cabinet_tariff_plans().await.unwrap();
     let hidden = plans.iter().map(|p| p.id).max().unwrap() + 1;

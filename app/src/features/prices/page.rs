@@ -1,16 +1,23 @@
 //! The Prices tab: the price list by section under a tariff plan the clinic shows in the
-//! cabinet, with a search that works as a plain form and, in the browser, filters as you type
-//! (the one island of this page).
+//! cabinet, with a search that works as a plain form and, in the browser, filters as you type.
+//!
+//! The server renders every section and row, and hides (`hidden`) those the query `q` does not
+//! match; the one island of this page, around the search field, shows and hides the same rows
+//! as the patient types, by the same rule (`PriceQuery`). The list is sent once, as HTML, not a
+//! second time as the island's props.
 
 use crate::features::prices::api::get_price_list;
-use crate::features::prices::rules::{filter, PriceList};
-use crate::i18n::{use_texts, Texts};
+use crate::features::prices::rules::{PriceList, PriceQuery};
+use crate::i18n::use_texts;
 use crate::platform::ui::errors::{ErrorPanel, Loading};
 use crate::platform::ui::title::Title;
-use leptos::either::EitherOf3;
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
-use serde::{Deserialize, Serialize};
+
+/// The element that holds the sections, one child per section.
+const PRICE_LIST_ID: &str = "price-list";
+/// The "nothing found" line, shown when no row is.
+const NOTHING_FOUND_ID: &str = "price-nothing";
 
 #[component]
 pub fn PricesPage() -> impl IntoView {
@@ -26,109 +33,123 @@ pub fn PricesPage() -> impl IntoView {
                 let q = query.read_untracked().get("q").unwrap_or_default();
                 match list.await {
                     Err(e) => view! { <ErrorPanel error=e/> }.into_any(),
-                    Ok(list) => view! { <PriceSearch list q texts=PriceTexts::new(t)/> }.into_any(),
+                    Ok(list) => view! { <PriceListView list q/> }.into_any(),
                 }
             })}
         </Suspense>
     }
 }
 
-/// The words the price search shows (islands get their texts as props, not from the context).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct PriceTexts {
-    tariff_plan: String,
-    search_label: String,
-    search_placeholder: String,
-    find: String,
-    no_prices: String,
-    nothing_found: String,
-    code: String,
-    service: String,
-    price: String,
-}
-
-impl PriceTexts {
-    pub fn new(t: &Texts) -> Self {
-        PriceTexts {
-            tariff_plan: t.prices().tariff_plan.into(),
-            search_label: t.prices().prices_search_label.into(),
-            search_placeholder: t.prices().prices_search_placeholder.into(),
-            find: t.find.into(),
-            no_prices: t.prices().no_prices.into(),
-            nothing_found: t.prices().nothing_found.into(),
-            code: t.prices().price_code.into(),
-            service: t.prices().price_service.into(),
-            price: t.prices().price_price.into(),
-        }
-    }
-}
-
-/// The search form and the list. On the server it shows the list filtered by the query `q`;
-/// in the browser the list follows what is typed, without a page load.
-#[island]
-pub fn PriceSearch(list: PriceList, q: String, texts: PriceTexts) -> impl IntoView {
+/// The search form and the whole list, the rows `q` does not match hidden.
+#[component]
+fn PriceListView(list: PriceList, q: String) -> impl IntoView {
+    let t = use_texts();
+    let p = t.prices();
     let PriceList { plans, plan_id, sections } = list;
-    let PriceTexts {
-        tariff_plan,
-        search_label,
-        search_placeholder,
-        find,
-        no_prices,
-        nothing_found,
-        code,
-        service,
-        price,
-    } = texts;
-    let empty_list = sections.is_empty();
-    let typed = RwSignal::new(q.clone());
-    let shown = Memo::new(move |_| filter(&sections, &typed.read()));
-    view! {
-        <form method="get" action="/prices" class="price-search" role="search">
-            {(plans.len() > 1).then(|| view! {
-                <div class="field">
-                    <label for="plan">{tariff_plan}</label>
-                    <select id="plan" name="plan">
-                        {plans.iter().map(|p| view! {
-                            <option value=p.id.to_string() selected=Some(p.id) == plan_id>{p.name.clone()}</option>
-                        }).collect_view()}
-                    </select>
-                </div>
-            })}
-            {(plans.len() == 1).then(|| plan_id.map(|id| view! { <input type="hidden" name="plan" value=id.to_string()/> }))}
-            <div class="field grow">
-                <label for="q">{search_label}</label>
-                <input id="q" name="q" type="search" placeholder=search_placeholder value=q
-                    on:input=move |ev| typed.set(event_target_value(&ev))/>
-            </div>
-            <button type="submit">{find}</button>
-        </form>
-        {move || {
-            let shown = shown.get();
-            // `EitherOf3` rather than `into_any()`: the type-erased view costs the WASM more.
-            if empty_list {
-                EitherOf3::A(view! { <p class="empty">{no_prices.clone()}</p> })
-            } else if shown.is_empty() {
-                EitherOf3::B(view! { <p class="empty" role="status">{nothing_found.clone()}</p> })
-            } else {
-                let (code, service, price) = (code.clone(), service.clone(), price.clone());
-                EitherOf3::C(shown.into_iter().map(|s| view! {
-                    <section class="price-section">
+    let shown = PriceQuery::new(&q).shown(&sections);
+    let any_shown = shown.iter().flatten().any(|&s| s);
+    let list = if sections.is_empty() {
+        view! { <p class="empty">{p.no_prices}</p> }.into_any()
+    } else {
+        view! {
+            <div id=PRICE_LIST_ID>
+                {sections.into_iter().zip(shown).map(|(s, shown)| {
+                    let section_shown = shown.iter().any(|&v| v);
+                    view! {
+                    <section class="price-section" hidden=!section_shown>
                         <h2>{s.name}</h2>
                         <table class="prices">
-                            <thead><tr><th scope="col">{code.clone()}</th><th scope="col">{service.clone()}</th><th scope="col" class="num">{price.clone()}</th></tr></thead>
+                            <thead><tr><th scope="col">{p.price_code}</th><th scope="col">{p.price_service}</th><th scope="col" class="num">{p.price_price}</th></tr></thead>
                             <tbody>
-                                {s.items.into_iter().map(|i| view! {
-                                    <tr>
-                                        <td class="code" data-label=code.clone()>{i.code}</td>
-                                        <td data-label=service.clone()>{i.service}</td>
-                                        <td class="num" data-label=price.clone()>{i.price.format_rub()}</td>
+                                {s.items.into_iter().zip(shown).map(|(i, shown)| view! {
+                                    <tr hidden=!shown>
+                                        <td class="code" data-label=p.price_code>{i.code}</td>
+                                        <td data-label=p.price_service>{i.service}</td>
+                                        <td class="num" data-label=p.price_price>{i.price.format_rub()}</td>
                                     </tr>
                                 }).collect_view()}
                             </tbody>
                         </table>
                     </section>
-                }).collect_view())
+                    }
+                }).collect_view()}
+            </div>
+            <p id=NOTHING_FOUND_ID class="empty" role="status" hidden=any_shown>{p.nothing_found}</p>
+        }
+        .into_any()
+    };
+    view! {
+        <form method="get" action="/prices" class="price-search" role="search">
+            {(plans.len() > 1).then(|| view! {
+                <div class="field">
+                    <label for="plan">{p.tariff_plan}</label>
+                    <select id="plan" name="plan">
+                        {plans.iter().map(|pl| view! {
+                            <option value=pl.id.to_string() selected=Some(pl.id) == plan_id>{pl.name.clone()}</option>
+                        }).collect_view()}
+                    </select>
+                </div>
+            })}
+            {(plans.len() == 1).then(|| plan_id.map(|id| view! { <input type="hidden" name="plan" value=id.to_string()/> }))}
+            <PriceSearch>
+                <label for="q">{p.prices_search_label}</label>
+                <input id="q" name="q" type="search" placeholder=p.prices_search_placeholder value=q/>
+            </PriceSearch>
+            <button type="submit">{t.find}</button>
+        </form>
+        {list}
+    }
+}
+
+/// The search field's box. In the browser the list follows what is typed, without a page load:
+/// the rows and sections that do not match are hidden, as the server hides them for `q`.
+#[island]
+pub fn PriceSearch(children: Children) -> impl IntoView {
+    view! {
+        <div class="field grow" on:input=move |_ev| {
+            #[cfg(feature = "hydrate")]
+            browser::show_matching(&PriceQuery::new(&event_target_value(&_ev)));
+        }>
+            {children()}
+        </div>
+    }
+}
+
+#[cfg(feature = "hydrate")]
+mod browser {
+    use super::{PriceQuery, NOTHING_FOUND_ID, PRICE_LIST_ID};
+    use web_sys::Element;
+
+    fn text(e: Option<Element>) -> String {
+        e.and_then(|e| e.text_content()).unwrap_or_default()
+    }
+
+    /// Hides the rows (and the sections left without one) that `q` does not match; shows the
+    /// "nothing found" line when no row is left.
+    pub fn show_matching(q: &PriceQuery) {
+        let Some(doc) = web_sys::window().and_then(|w| w.document()) else { return };
+        let Some(list) = doc.get_element_by_id(PRICE_LIST_ID) else { return };
+        let sections = list.children();
+        let mut any_shown = false;
+        for i in 0..sections.length() {
+            let Some(section) = sections.item(i) else { continue };
+            let name = text(section.get_elements_by_tag_name("h2").item(0));
+            let mut section_shown = false;
+            if let Some(body) = section.get_elements_by_tag_name("tbody").item(0) {
+                let rows = body.children();
+                for r in 0..rows.length() {
+                    let Some(row) = rows.item(r) else { continue };
+                    let cells = row.children();
+                    let shown = q.matches(&name, &text(cells.item(0)), &text(cells.item(1)));
+                    let _ = row.toggle_attribute_with_force("hidden", !shown);
+                    section_shown |= shown;
+                }
             }
-        }}
+            let _ = section.toggle_attribute_with_force("hidden", !section_shown);
+            any_shown |= section_shown;
+        }
+        if let Some(nothing) = doc.get_element_by_id(NOTHING_FOUND_ID) {
+            let _ = nothing.toggle_attribute_with_force("hidden", any_shown);
+        }
     }
 }

@@ -81,34 +81,31 @@ fn fold(s: &str) -> String {
     s.to_lowercase().replace('ё', "е")
 }
 
-/// Every word of the query must occur in the service name, its code or its section's name,
-/// ignoring case and ё/е. An empty query matches everything.
-pub fn matches(query: &str, section: &str, item: &PriceItem) -> bool {
-    let folded = fold(query);
-    has_words(&folded.split_whitespace().collect::<Vec<_>>(), section, item)
+/// What is typed into the price search, folded once: every word must occur in the service's
+/// name, its code or its section's name, ignoring case and ё/е. No words match everything.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct PriceQuery {
+    words: Vec<String>,
 }
 
-/// Whether every one of the (folded) `words` occurs in the item's code, name or section.
-fn has_words(words: &[&str], section: &str, item: &PriceItem) -> bool {
-    let haystack = fold(&format!("{} {} {}", item.code, item.service, section));
-    words.iter().all(|w| haystack.contains(w))
-}
-
-/// The sections with only the matching items; sections left empty are dropped. An empty query
-/// keeps everything (the page's first render: nothing to fold or compare).
-pub fn filter(sections: &[PriceSection], query: &str) -> Vec<PriceSection> {
-    let folded = fold(query);
-    let words: Vec<&str> = folded.split_whitespace().collect();
-    if words.is_empty() {
-        return sections.to_vec();
+impl PriceQuery {
+    pub fn new(typed: &str) -> Self {
+        PriceQuery { words: fold(typed).split_whitespace().map(str::to_owned).collect() }
     }
-    sections
-        .iter()
-        .filter_map(|s| {
-            let items: Vec<_> = s.items.iter().filter(|i| has_words(&words, &s.name, i)).cloned().collect();
-            (!items.is_empty()).then(|| PriceSection { name: s.name.clone(), items })
-        })
-        .collect()
+
+    /// Whether an item (its section's name, code and service name) shows under this query.
+    pub fn matches(&self, section: &str, code: &str, service: &str) -> bool {
+        if self.words.is_empty() {
+            return true;
+        }
+        let haystack = fold(&format!("{code} {service} {section}"));
+        self.words.iter().all(|w| haystack.contains(w.as_str()))
+    }
+
+    /// For each section, which of its items show (a section shows when any of them does).
+    pub fn shown(&self, sections: &[PriceSection]) -> Vec<Vec<bool>> {
+        sections.iter().map(|s| s.items.iter().map(|i| self.matches(&s.name, &i.code, &i.service)).collect()).collect()
+    }
 }
 
 #[cfg(test)]
@@ -143,22 +140,28 @@ mod tests {
     #[test]
     fn search_matches_words_in_any_order_case_and_yo_insensitively() {
         let i = item("B01.047.001", "Приём врача-терапевта первичный");
-        assert!(matches("терапевт", "Терапия", &i));
-        assert!(matches("ПЕРВИЧНЫЙ прием", "Терапия", &i));
-        assert!(matches("b01.047", "Терапия", &i));
-        assert!(matches("терапия", "Терапия", &i));
-        assert!(matches("", "Терапия", &i));
-        assert!(!matches("кардиолог", "Терапия", &i));
+        let matches = |typed: &str| PriceQuery::new(typed).matches("Терапия", &i.code, &i.service);
+        assert!(matches("терапевт"));
+        assert!(matches("ПЕРВИЧНЫЙ прием"));
+        assert!(matches("b01.047"));
+        assert!(matches("терапия"));
+        assert!(matches(""));
+        assert!(matches("   "));
+        assert!(!matches("кардиолог"));
+        assert!(!matches("терапевт кардиолог"), "every word must occur");
     }
 
     #[test]
-    fn filtering_drops_sections_left_empty() {
+    fn the_search_shows_matching_items_section_by_section() {
         let sections = vec![
-            PriceSection { name: "Терапия".into(), items: vec![item("1", "Приём терапевта")] },
+            PriceSection {
+                name: "Терапия".into(), items: vec![item("1", "Приём терапевта"), item("3", "Осмотр")]
+            },
             PriceSection { name: "УЗИ".into(), items: vec![item("2", "УЗИ щитовидной железы")] },
         ];
-        let found = filter(&sections, "щитовидной");
-        assert_eq!(found.len(), 1);
-        assert_eq!(found[0].name, "УЗИ");
+        assert_eq!(PriceQuery::new("щитовидной").shown(&sections), vec![vec![false, false], vec![true]]);
+        assert_eq!(PriceQuery::new("терапия").shown(&sections), vec![vec![true, true], vec![false]]);
+        assert_eq!(PriceQuery::new("").shown(&sections), vec![vec![true, true], vec![true]]);
+        assert_eq!(PriceQuery::new("кардиолог").shown(&sections), vec![vec![false, false], vec![false]]);
     }
 }

@@ -76,6 +76,33 @@ pub struct SlotRequest {
     pub time: String,
 }
 
+/// The appointment a request would make, and the horizon's free times read to check it.
+struct Resolved {
+    place: SlotPlace,
+    mode: VisitMode,
+    service_id: Option<i64>,
+    price: Option<i64>,
+    /// The doctor's days and free times as read, when the day is within the booking horizon.
+    days: Option<Vec<(ScheduleDayRecord, Vec<u16>)>>,
+}
+
+impl Resolved {
+    /// The nearest free times once the store answered that this one was just taken: the days
+    /// already read, without the lost time, rather than a second read in the middle of a rush.
+    async fn nearest_after_loss(self, state: &AppState, doctor: i64) -> Result<Vec<SlotRef>, AppError> {
+        let (day, minute) = (self.place.day, self.place.start_min);
+        match self.days {
+            Some(mut days) => {
+                for (_, free) in days.iter_mut().filter(|(d, _)| d.day == day) {
+                    free.retain(|&m| m != minute);
+                }
+                Ok(nearest_of(state, &days, day, minute))
+            }
+            None => nearest(state, doctor, day, minute).await,
+        }
+    }
+}
+
 /// Checks the request against the doctor's links and schedule; the place, mode and price of
 /// the appointment it would make.
 async fn resolve(
@@ -83,7 +110,7 @@ async fn resolve(
     req: &SlotRequest,
     settings: &BookingSettingsRecord,
     cabinet: bool,
-) -> Result<(SlotPlace, VisitMode, Option<i64>, Option<i64>), AppError> {
+) -> Result<Resolved, AppError> {
     let day = parse_day(&req.day)?;
     let minute = parse_time("time", &req.time)?;
     let links = state.store.service_links(Some(req.doctor)).await?;
@@ -97,19 +124,19 @@ async fn resolve(
     // The cabinet offers the booking horizon; the desk may book any scheduled day.
     let in_horizon = day >= today(state) && day <= today(state) + Duration::days(BOOKING_HORIZON_DAYS);
     let in_reach = !cabinet || in_horizon;
-    let d = if in_horizon {
+    let (d, days) = if in_horizon {
         // One read of the horizon serves the check and, when the time is gone, the nearest
         // free ones (most refusals in a rush for the same times end here).
         let days = free_days(state, req.doctor).await?;
         match days.iter().find(|(d, free)| d.day == day && free.contains(&minute)) {
-            Some((d, _)) => d.clone(),
+            Some((d, _)) => (d.clone(), Some(days)),
             None => return Err(AppError::SlotTaken { nearest: nearest_of(state, &days, day, minute) }),
         }
     } else {
         let schedule = state.store.schedule(req.doctor, day, day).await?.into_iter().next();
         let taken = state.store.taken_times(req.doctor, day, day).await?;
         match schedule.filter(|d| in_reach && free_of_day(state, d, &taken).contains(&minute)) {
-            Some(d) => d,
+            Some(d) => (d, None),
             None => return Err(AppError::SlotTaken { nearest: nearest(state, req.doctor, day, minute).await? }),
         }
     };
@@ -125,7 +152,7 @@ async fn resolve(
         let q = quote(&pricing(l), settings.online_discount_percent);
         q.online_price.or(q.price).map(|k| k.0)
     });
-    Ok((place, mode, link.map(|l| l.service_id), price))
+    Ok(Resolved { place, mode, service_id: link.map(|l| l.service_id), price, days })
 }
 
 /// An unguessable meeting room id: 128 random bits, hex.
@@ -145,24 +172,21 @@ pub(super) async fn place_booking(
     limit: bool,
 ) -> Result<i64, AppError> {
     let settings = state.store.booking_settings().await?;
-    let (place, mode, service_id, price) =
-        resolve(state, &req, &settings, source == AppointmentSource::Cabinet).await?;
+    let r = resolve(state, &req, &settings, source == AppointmentSource::Cabinet).await?;
     let new = NewAppointment {
         staff_id: req.doctor,
         card_id,
-        service_id,
-        place,
-        mode,
-        room: (mode == VisitMode::Online).then(new_room),
-        price,
+        service_id: r.service_id,
+        place: r.place,
+        mode: r.mode,
+        room: (r.mode == VisitMode::Online).then(new_room),
+        price: r.price,
         source,
         max_future: limit.then_some(settings.max_future_per_doctor),
     };
     match state.store.book(new, &actor, state.now()).await? {
         BookOutcome::Booked(id) => Ok(id),
-        BookOutcome::Taken => {
-            Err(AppError::SlotTaken { nearest: nearest(state, req.doctor, place.day, place.start_min).await? })
-        }
+        BookOutcome::Taken => Err(AppError::SlotTaken { nearest: r.nearest_after_loss(state, req.doctor).await? }),
         BookOutcome::LimitReached => Err(AppError::BookingLimit { max: settings.max_future_per_doctor }),
     }
 }
@@ -232,12 +256,10 @@ pub(super) async fn move_to(
 ) -> Result<(), AppError> {
     let settings = state.store.booking_settings().await?;
     let req = SlotRequest { doctor: a.staff_id, service: a.service_id, day: day.into(), time: time.into() };
-    let (place, ..) = resolve(state, &req, &settings, cabinet).await?;
-    match state.store.reschedule(a.id, place, &actor, state.now()).await? {
+    let r = resolve(state, &req, &settings, cabinet).await?;
+    match state.store.reschedule(a.id, r.place, &actor, state.now()).await? {
         MoveOutcome::Moved => Ok(()),
-        MoveOutcome::Taken => {
-            Err(AppError::SlotTaken { nearest: nearest(state, a.staff_id, place.day, place.start_min).await? })
-        }
+        MoveOutcome::Taken => Err(AppError::SlotTaken { nearest: r.nearest_after_loss(state, a.staff_id).await? }),
         MoveOutcome::Gone => Err(AppError::Conflict),
     }
 }
