@@ -3,6 +3,7 @@
 use crate::features::account::routes::AccountRoutes;
 use crate::features::booking::routes::BookingRoutes;
 use crate::features::cards::routes::CardsRoutes;
+use crate::features::clinic::routes::ClinicRoutes;
 use crate::features::news::routes::NewsRoutes;
 use crate::features::onboarding::routes::OnboardingRoutes;
 use crate::features::prices::routes::PricesRoutes;
@@ -137,6 +138,7 @@ pub fn App() -> impl IntoView {
                 // Each feature mounts its pages in one line; the signed-in ones inside the frame.
                 <SessionRoutes/>
                 <OnboardingRoutes/>
+                <ClinicRoutes/>
                 <ParentRoute path=path!("") view=CabinetLayout ssr=SsrMode::Async>
                     <Route path=path!("") view=|| view! { <Redirect path="/news"/> } ssr=SsrMode::Async/>
                     <Route path=path!("staff") view=StaffHomePage ssr=SsrMode::Async/>

@@ -8,6 +8,7 @@
 pub mod account;
 pub mod booking;
 pub mod cards;
+pub mod clinic;
 pub mod news;
 pub mod onboarding;
 pub mod prices;

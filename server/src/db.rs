@@ -7,6 +7,7 @@
 mod audit;
 mod base;
 mod booking;
+mod clinic;
 mod documents;
 mod migrate;
 mod news;

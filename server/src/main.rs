@@ -1,13 +1,45 @@
-//! `kabinet`: the portal's one binary.
-//!
-//!   kabinet [serve]   run the portal (applies pending migrations first)
-//!   kabinet migrate   apply pending migrations and exit
-//!   kabinet demo      load the demo clinic into the configured database and exit
+//! `kabinet`: the portal's one binary. `kabinet --help` lists its commands; settings come from
+//! `KABINET_*` environment variables (README.md, "Configuration").
 
-use kabinet_server::{build, config::Settings, db, demo};
+use app::features::clinic::use_cases::{create_head, HeadRefusal};
+use clap::{Parser, Subcommand};
+use kabinet_server::{build, config::Settings, db, demo, mail, now};
 use tracing_subscriber::EnvFilter;
 
+#[derive(Parser)]
+#[command(
+    name = "kabinet",
+    version,
+    about = "Kabinet, a clinic's patient portal.",
+    after_help = "Settings come from KABINET_* environment variables; see README.md."
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run the portal (applies pending migrations first). The default.
+    Serve,
+    /// Apply pending migrations and exit.
+    Migrate,
+    /// Load the demo clinic into the configured database and exit.
+    Demo,
+    /// Create the clinic's head on a database that has none, and print a one-time link (24 h)
+    /// to set the password; with KABINET_SMTP_URL the link is also mailed.
+    CreateHead {
+        /// The head's e-mail, their login.
+        email: String,
+        /// "Surname Name Patronymic" (the patronymic may be left out), e.g. "Соколова Анна Сергеевна".
+        name: String,
+    },
+}
+
 fn main() -> anyhow::Result<()> {
+    // Parsed before anything else: `--help` and a mistyped command need no settings. clap
+    // prints the usage and exits 2 on a command it does not know.
+    let cli = Cli::parse();
     init_logging();
     let settings = Settings::from_env()?;
     // One worker per CPU unless KABINET_WORKER_THREADS says otherwise. (Until leptos 0.8.23 /
@@ -17,24 +49,23 @@ fn main() -> anyhow::Result<()> {
     // thousands of pages through a 4-worker runtime to keep both fixed.)
     let runtime =
         tokio::runtime::Builder::new_multi_thread().worker_threads(settings.worker_threads).enable_all().build()?;
-    runtime.block_on(run(settings))
+    runtime.block_on(run(cli.command.unwrap_or(Command::Serve), settings))
 }
 
-async fn run(settings: Settings) -> anyhow::Result<()> {
-    let command = std::env::args().nth(1).unwrap_or_else(|| "serve".into());
-    match command.as_str() {
-        "serve" => {
+async fn run(command: Command, settings: Settings) -> anyhow::Result<()> {
+    match command {
+        Command::Serve => {
             let app = build(settings.clone()).await?;
             let addr = app.local_addr()?;
             tracing::info!(%addr, "Kabinet is listening");
             println!("Kabinet is listening on http://{addr}/signin");
             app.run_until_stopped().await?;
         }
-        "migrate" => {
+        Command::Migrate => {
             db::open(&settings.database_url).await?;
             println!("Migrations are up to date.");
         }
-        "demo" => {
+        Command::Demo => {
             let store = db::open(&settings.database_url).await?;
             if store.load_seed(&demo::seed()).await? {
                 println!("Demo clinic loaded. Accounts (password {}):", demo::PASSWORD);
@@ -48,10 +79,37 @@ async fn run(settings: Settings) -> anyhow::Result<()> {
                 println!("  {email:<28} {who}");
             }
         }
-        "help" | "--help" | "-h" => {
-            println!("usage: kabinet [serve|migrate|demo]\nSettings come from KABINET_* environment variables; see README.md.");
+        Command::CreateHead { email, name } => {
+            let store = db::open(&settings.database_url).await?;
+            let mails = settings.smtp_url.is_some();
+            let url = settings.public_base_url();
+            let started = now();
+            match create_head(&*store, &url, settings.utc_offset_minutes, &email, &name, started, mails).await {
+                Ok(head) => {
+                    println!(
+                        "The clinic's head {} is created. To set the password, open (once, within 24 hours):",
+                        head.email
+                    );
+                    println!("  {}", head.link);
+                    println!("Then turn on the second factor on the account page and fill in the clinic's details.");
+                    if let Some(url) = &settings.smtp_url {
+                        let mailer = mail::SmtpMailer::new(url, &settings.mail_from)?;
+                        match mail::drain_once(&*store, &mailer, now()).await {
+                            Ok(n) if n > 0 => println!("The link was also mailed to {}.", head.email),
+                            _ => println!(
+                                "The link could not be mailed now; it stays in the outbox and `kabinet serve` sends it."
+                            ),
+                        }
+                    }
+                }
+                // A refusal is the operator's to read: a sentence and exit code 1, no backtrace.
+                Err(e @ HeadRefusal::Store(_)) => return Err(e.into()),
+                Err(refusal) => {
+                    eprintln!("kabinet create-head: {refusal}; nothing was created.");
+                    std::process::exit(1);
+                }
+            }
         }
-        other => anyhow::bail!("unknown command {other:?}; try: kabinet help"),
     }
     Ok(())
 }

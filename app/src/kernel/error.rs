@@ -83,6 +83,9 @@ pub enum AppError {
     /// An attach code that is wrong, used, expired or not for this account: one answer.
     #[error("attach code invalid")]
     AttachCodeInvalid,
+    /// A staff invitation link that is unknown, used or expired: one answer.
+    #[error("link invalid")]
+    LinkInvalid,
     /// The card has no contact to send a code to.
     #[error("no contact")]
     NoContact,
@@ -148,7 +151,7 @@ impl AppError {
             AppError::SecondFactorInvalid => 422,
             AppError::SecondStepExpired => 401,
             AppError::SecondFactorRequired => 403,
-            AppError::AttachCodeInvalid | AppError::NoContact => 422,
+            AppError::AttachCodeInvalid | AppError::NoContact | AppError::LinkInvalid => 422,
             AppError::SlotTaken { .. } => 409,
             AppError::BookingLimit { .. } | AppError::CancellationClosed => 422,
             AppError::CannotSend { .. } | AppError::EditWindowClosed { .. } | AppError::BirthDateWrong => 422,
@@ -179,6 +182,7 @@ impl AppError {
             AppError::SecondStepExpired => t.err_second_step_expired.into(),
             AppError::SecondFactorRequired => t.err_second_factor_required.into(),
             AppError::AttachCodeInvalid => t.err_attach_code_invalid.into(),
+            AppError::LinkInvalid => t.clinic().err_link_invalid.into(),
             AppError::NoContact => t.err_no_contact.into(),
             AppError::SlotTaken { nearest } => {
                 let times: Vec<String> = nearest

@@ -287,6 +287,7 @@ pub trait Store:
     + crate::features::booking::store::BookingStore
     + crate::features::record::store::RecordStore
     + crate::features::record::document_store::DocumentStore
+    + crate::features::clinic::store::ClinicAdminStore
     + Send
     + Sync
     + 'static

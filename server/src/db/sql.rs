@@ -143,6 +143,17 @@ impl Tx {
         }
     }
 
+    /// Holds the clinic's row until commit (PostgreSQL: `FOR UPDATE`; on SQLite the write lock
+    /// `Db::begin_write` took already serialises writers), so that changes decided on the
+    /// clinic's whole staff (its first head) are made in turn.
+    pub async fn lock_clinic(&mut self) -> Result<bool, sqlx::Error> {
+        let sql = match self {
+            Tx::Sqlite(_) => "SELECT id FROM clinic WHERE id = 1",
+            Tx::Postgres(_) => "SELECT id FROM clinic WHERE id = 1 FOR UPDATE",
+        };
+        Ok(query(sql).fetch_optional(self).await?.is_some())
+    }
+
     /// Holds the patient's card until commit, so that two bookings for one patient count the
     /// patient's limit in turn. PostgreSQL locks the row (`FOR UPDATE`); on SQLite the write
     /// lock `Db::begin_write` took already serialises them, and reading the card is enough.

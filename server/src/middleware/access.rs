@@ -19,6 +19,7 @@ pub fn is_public(path: &str) -> bool {
             | "/signin/second-factor"
             | "/register"
             | "/register/code"
+            | "/welcome"
             | "/demo/mail"
             | "/lang"
             | "/healthz"
@@ -32,6 +33,8 @@ pub fn is_public(path: &str) -> bool {
             | "/rpc/set_password_with_code"
             | "/rpc/demo_mailbox"
             | "/rpc/verify_second_factor"
+            | "/rpc/staff_invitation"
+            | "/rpc/accept_staff_invite"
     ) || path.starts_with("/pkg/")
 }
 
@@ -125,7 +128,7 @@ mod tests {
 
     #[test]
     fn only_the_sign_in_page_and_infrastructure_are_public() {
-        for p in ["/signin", "/healthz", "/readyz", "/pkg/kabinet.abc.js", "/rpc/sign_in", "/lang"] {
+        for p in ["/signin", "/healthz", "/readyz", "/pkg/kabinet.abc.js", "/rpc/sign_in", "/lang", "/welcome"] {
             assert!(is_public(p), "{p}");
         }
         for p in

@@ -3,7 +3,7 @@
 
 use crate::support::spawn_app;
 
-const PUBLIC_RPC: [&str; 8] = [
+const PUBLIC_RPC: [&str; 10] = [
     "/rpc/sign_in",
     "/rpc/sign_out",
     "/rpc/current_user",
@@ -12,8 +12,12 @@ const PUBLIC_RPC: [&str; 8] = [
     "/rpc/set_password_with_code",
     "/rpc/demo_mailbox",
     "/rpc/verify_second_factor",
+    // The welcome link's page: whoever holds the one-time token.
+    "/rpc/staff_invitation",
+    "/rpc/accept_staff_invite",
 ];
-const PUBLIC_PAGES: [&str; 5] = ["/signin", "/signin/second-factor", "/register", "/register/code", "/demo/mail"];
+const PUBLIC_PAGES: [&str; 6] =
+    ["/signin", "/signin/second-factor", "/register", "/register/code", "/demo/mail", "/welcome"];
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_server_function_needs_a_session_unless_public() {

@@ -4,6 +4,7 @@
 mod access;
 mod attach;
 mod booking;
+mod clinic_from_nothing;
 mod documents;
 mod hostile_input;
 mod http;

@@ -4,6 +4,7 @@
 
 mod audit;
 mod booking;
+mod clinic;
 mod documents;
 mod news;
 mod onboarding;
@@ -157,3 +158,9 @@ pub fn protocol(title: &str, own_consent: bool) -> ProtocolInput {
         own_consent,
     }
 }
+on_both_backends!(clinic::story, clinic_admin_store_on_sqlite, clinic_admin_store_on_postgres);
+on_both_backends!(
+    clinic::on_the_demo,
+    clinic_admin_store_on_the_demo_on_sqlite,
+    clinic_admin_store_on_the_demo_on_postgres
+);

@@ -1,0 +1,14 @@
+//! Clinic administration: how a clinic that installed Kabinet gets its first staff. The head is
+//! made on the command line (`kabinet create-head`), which prints a one-time link; following
+//! it, the new staff member sets a password ("welcome" page) and then turns on the second
+//! factor on the account page, as every staff member must.
+
+pub mod api;
+pub mod routes;
+pub mod rules;
+#[cfg(feature = "ssr")]
+pub mod store;
+pub mod texts;
+#[cfg(feature = "ssr")]
+pub mod use_cases;
+pub mod welcome_page;

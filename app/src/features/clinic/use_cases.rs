@@ -1,0 +1,132 @@
+//! Clinic administration's use cases: the first head on the command line, and the welcome page
+//! where an invited staff member sets a password.
+
+use super::rules::{FullName, INVITE_TTL_SECS};
+use super::store::{HeadOutcome, LiveInvite, NewHead};
+use crate::features::onboarding::rules::{check_password, PasswordProblem, PASSWORD_MAX_CHARS};
+use crate::features::onboarding::use_cases::{CODE_LOCKOUT_SECS, CODE_TRIES_PER_ADDRESS};
+use crate::i18n::Lang;
+use crate::kernel::email::Email;
+use crate::kernel::error::{AppError, Problem};
+use crate::kernel::outbox::secret;
+use crate::platform::audit::Actor;
+use crate::platform::auth::{check_throttle, hash_password, new_token, open_session, throttle_key, token_hash};
+use crate::platform::state::AppState;
+use crate::platform::store::{NewMail, Store, StoreError};
+use std::net::IpAddr;
+
+/// Why `kabinet create-head` made nothing.
+#[derive(Debug, thiserror::Error)]
+pub enum HeadRefusal {
+    #[error("{0:?} is not an e-mail address")]
+    Email(String),
+    #[error("the name must be \"Surname Name [Patronymic]\": letters, hyphens and apostrophes, at least two words")]
+    Name,
+    #[error("the clinic already has an active head; further heads are invited by the head in the portal")]
+    HeadExists,
+    #[error("an account with this e-mail already exists")]
+    EmailTaken,
+    #[error("database: {0}")]
+    Store(#[from] StoreError),
+}
+
+/// The head `create_head` made.
+#[derive(Debug)]
+pub struct CreatedHead {
+    pub account_id: i64,
+    pub email: Email,
+    /// The one-time link to set the password (works once, for `INVITE_TTL_SECS`).
+    pub link: String,
+    pub expires_at: i64,
+}
+
+/// The link an invitation's token opens.
+fn welcome_link(public_url: &str, token: &str) -> String {
+    format!("{public_url}/welcome?token={token}")
+}
+
+/// Makes the clinic's first head: checks the e-mail and the name, creates the account without
+/// a password and a one-time link to set one, and, with `mail`, puts the link in the outbox
+/// (in the clinic's default language) for the mail worker, all in one transaction.
+pub async fn create_head(
+    store: &dyn Store,
+    public_url: &str,
+    utc_offset_minutes: i32,
+    email: &str,
+    full_name: &str,
+    now: i64,
+    mail: bool,
+) -> Result<CreatedHead, HeadRefusal> {
+    let email = Email::parse(email).map_err(|_| HeadRefusal::Email(email.to_string()))?;
+    let name = FullName::parse(full_name).ok_or(HeadRefusal::Name)?;
+    let token = new_token();
+    let link = welcome_link(public_url, &token);
+    let mail = mail.then(|| {
+        let t = Lang::default().texts().clinic();
+        // The link is a secret: once sent, the outbox keeps the message without it.
+        let body = (t.mail_invite_body)(&name.display(), &secret(&link));
+        NewMail { recipient: email.to_string(), subject: t.mail_invite_subject.into(), body }
+    });
+    let head = NewHead {
+        email: email.clone(),
+        name,
+        token_hash: token_hash(&token),
+        expires_at: now + INVITE_TTL_SECS,
+        now,
+        utc_offset_minutes,
+        mail,
+    };
+    let account_id = match store.create_head(head, &Actor::system("command line")).await? {
+        HeadOutcome::Created { account_id } => account_id,
+        HeadOutcome::HeadExists => return Err(HeadRefusal::HeadExists),
+        HeadOutcome::EmailTaken => return Err(HeadRefusal::EmailTaken),
+    };
+    Ok(CreatedHead { account_id, email, link, expires_at: now + INVITE_TTL_SECS })
+}
+
+/// The invitation a welcome link names, or `LinkInvalid` (unknown, spent, expired, or the
+/// account deactivated: one answer).
+pub async fn invitation(state: &AppState, token: &str) -> Result<LiveInvite, AppError> {
+    if token.is_empty() || token.len() > 100 {
+        return Err(AppError::LinkInvalid);
+    }
+    state.store.staff_invite_live(&token_hash(token), state.now()).await?.ok_or(AppError::LinkInvalid)
+}
+
+/// Sets the invited staff member's password and signs them in. The password rules come first
+/// (a mistake there does not spend the link); a wrong link counts against the address like a
+/// wrong registration code.
+pub async fn accept(
+    state: &AppState,
+    peer: IpAddr,
+    token: &str,
+    password: String,
+    password_again: &str,
+) -> Result<(), AppError> {
+    match check_password(&password, password_again) {
+        Ok(()) => {}
+        Err(PasswordProblem::TooShort) => return Err(AppError::field("password", Problem::PasswordTooShort)),
+        Err(PasswordProblem::TooLong) => return Err(AppError::field("password", Problem::TooLong(PASSWORD_MAX_CHARS))),
+        Err(PasswordProblem::Common) => return Err(AppError::field("password", Problem::PasswordCommon)),
+        Err(PasswordProblem::Mismatch) => return Err(AppError::field("password_again", Problem::PasswordMismatch)),
+    }
+    let by_address = throttle_key("invite-try-addr", &peer.to_string());
+    check_throttle(state, &by_address).await?;
+    let now = state.now();
+    let invite = match invitation(state, token).await {
+        Ok(i) => i,
+        Err(e) => {
+            state
+                .store
+                .throttle_failure(&by_address, now, CODE_LOCKOUT_SECS, CODE_TRIES_PER_ADDRESS, CODE_LOCKOUT_SECS)
+                .await?;
+            return Err(e);
+        }
+    };
+    let hash = hash_password(password).await?;
+    let actor = Actor::account_holder(invite.account_id, peer);
+    if !state.store.accept_staff_invite(&invite, &hash, now, &actor).await? {
+        return Err(AppError::LinkInvalid);
+    }
+    open_session(state, invite.account_id, None, peer).await
+}

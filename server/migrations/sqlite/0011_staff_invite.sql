@@ -1,0 +1,13 @@
+-- One-time links that let a staff member without a password set one: the head that
+-- `kabinet create-head` makes (later, staff the head invites). The link's token is kept as
+-- SHA-256 of 256 random bits; it works once, until `expires_at`.
+CREATE TABLE staff_invite (
+    id          INTEGER PRIMARY KEY,
+    token_hash  TEXT NOT NULL,
+    account_id  INTEGER NOT NULL REFERENCES account (id),
+    created_at  INTEGER NOT NULL,
+    expires_at  INTEGER NOT NULL,
+    used_at     INTEGER,
+    CONSTRAINT staff_invite_token_key UNIQUE (token_hash)
+);
+CREATE INDEX staff_invite_account_idx ON staff_invite (account_id);

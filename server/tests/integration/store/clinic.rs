@@ -1,0 +1,104 @@
+//! `ClinicAdminStore`: the first head on an empty database, refused while a head is active or
+//! the e-mail has an account; the one-time invitation, spent once, not after it expired.
+
+use super::{account, journal_lines, rows, scalar, seeded, NOW};
+use app::features::clinic::rules::FullName;
+use app::features::clinic::store::*;
+use app::kernel::email::Email;
+use app::platform::store::{Actor, NewMail, Store};
+
+fn head(email: &str, token_hash: &str) -> NewHead {
+    NewHead {
+        email: Email::parse(email).unwrap(),
+        name: FullName::parse("Соколова Анна Сергеевна").unwrap(),
+        token_hash: token_hash.into(),
+        expires_at: NOW + 86_400,
+        now: NOW,
+        utc_offset_minutes: 420,
+        mail: Some(NewMail {
+            recipient: email.into(), subject: "Приглашение".into(), body: "ссылка".into()
+        }),
+    }
+}
+
+pub async fn story(url: &str) {
+    let cli = Actor::system("command line");
+
+    // An empty database: the head, the clinic's row (details to be set), one invitation, one
+    // mail, one journal line.
+    let store = kabinet_server::db::open(url).await.expect("open");
+    let store: &dyn Store = &*store;
+    assert_eq!(store.clinic().await.unwrap(), None);
+    let HeadOutcome::Created { account_id } = store.create_head(head("Head@Clinic.example", "h1"), &cli).await.unwrap()
+    else {
+        panic!("the first head is created")
+    };
+    let clinic = store.clinic().await.unwrap().expect("the clinic's row");
+    assert_eq!((clinic.name.as_str(), clinic.utc_offset_minutes), ("", 420));
+    assert_eq!(rows(url, "staff_role").await, 1);
+    assert_eq!(scalar(url, "SELECT COUNT(*) FROM staff_role WHERE role = 'head'").await, 1);
+    assert_eq!(rows(url, "outbox").await, 1);
+    assert_eq!(journal_lines(url, "staff.head_created").await, 1);
+    assert!(
+        store.sign_in_record(&Email::parse("head@clinic.example").unwrap()).await.unwrap().is_none(),
+        "no password yet"
+    );
+
+    // A second head is the head's to invite; the first one's e-mail is taken anyway.
+    for again in [head("other@clinic.example", "h2"), head("head@clinic.example", "h3")] {
+        assert_eq!(store.create_head(again, &cli).await.unwrap(), HeadOutcome::HeadExists);
+    }
+    assert_eq!((rows(url, "staff").await, rows(url, "account").await, rows(url, "staff_invite").await), (1, 1, 1));
+    assert_eq!(rows(url, "outbox").await, 1, "a refusal mails nothing");
+
+    // The invitation: found by its hash until spent or expired.
+    assert_eq!(store.staff_invite_live("nope", NOW).await.unwrap(), None);
+    assert_eq!(store.staff_invite_live("h1", NOW + 86_400).await.unwrap(), None, "expired at its time");
+    let invite = store.staff_invite_live("h1", NOW + 60).await.unwrap().expect("live");
+    assert_eq!(
+        (invite.account_id, invite.email.as_str(), invite.staff_name.as_str()),
+        (account_id, "head@clinic.example", "Соколова Анна Сергеевна")
+    );
+    let me = Actor::account_holder(account_id, "10.0.0.9".parse().unwrap());
+    assert!(!store.accept_staff_invite(&invite, "phc-late", NOW + 86_400, &me).await.unwrap(), "too late");
+    assert!(store.accept_staff_invite(&invite, "phc-1", NOW + 60, &me).await.unwrap());
+    assert!(!store.accept_staff_invite(&invite, "phc-2", NOW + 61, &me).await.unwrap(), "spent once");
+    assert_eq!(store.staff_invite_live("h1", NOW + 62).await.unwrap(), None);
+    let signed = account(store, "head@clinic.example").await;
+    assert_eq!((signed.account_id, signed.password_hash.as_str(), signed.is_staff), (account_id, "phc-1", true));
+    assert_eq!(journal_lines(url, "account.password_set").await, 1);
+
+    // A deactivated head does not block a new one; an e-mail with an account still does.
+    deactivate(url, account_id).await;
+    assert_eq!(store.create_head(head("head@clinic.example", "h4"), &cli).await.unwrap(), HeadOutcome::EmailTaken);
+    let HeadOutcome::Created { account_id: second } =
+        store.create_head(head("second@clinic.example", "h5"), &cli).await.unwrap()
+    else {
+        panic!("a new head once the old one is deactivated")
+    };
+    assert_ne!(second, account_id);
+    assert_eq!(store.clinic().await.unwrap().unwrap().utc_offset_minutes, 420, "the clinic's row is kept");
+}
+
+/// Deactivates an account behind the store's back (the admin pages will do it through theirs).
+async fn deactivate(url: &str, account_id: i64) {
+    use sqlx::Connection;
+    let sql = format!("UPDATE account SET disabled_at = {NOW} WHERE id = {account_id}");
+    if url.starts_with("sqlite:") {
+        let mut c = sqlx::SqliteConnection::connect(url).await.unwrap();
+        sqlx::query(&sql).execute(&mut c).await.unwrap();
+    } else {
+        let mut c = sqlx::PgConnection::connect(url).await.unwrap();
+        sqlx::query(&sql).execute(&mut c).await.unwrap();
+    }
+}
+
+/// On the demo clinic, whose head is active, `create-head` changes nothing.
+pub async fn on_the_demo(url: &str) {
+    let store = seeded(url).await;
+    let before = (rows(url, "staff").await, rows(url, "account").await);
+    let outcome = store.create_head(head("new.head@clinic.example", "d1"), &Actor::system("command line")).await;
+    assert_eq!(outcome.unwrap(), HeadOutcome::HeadExists);
+    assert_eq!((rows(url, "staff").await, rows(url, "account").await), before);
+    assert_eq!(rows(url, "staff_invite").await, 0);
+}
