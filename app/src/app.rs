@@ -3,7 +3,7 @@
 use crate::features::account::routes::AccountRoutes;
 use crate::features::booking::routes::BookingRoutes;
 use crate::features::cards::routes::CardsRoutes;
-use crate::features::clinic::routes::ClinicRoutes;
+use crate::features::clinic::routes::{ClinicRoutes, ClinicStaffRoutes};
 use crate::features::news::routes::NewsRoutes;
 use crate::features::onboarding::routes::OnboardingRoutes;
 use crate::features::prices::routes::PricesRoutes;
@@ -148,6 +148,7 @@ pub fn App() -> impl IntoView {
                     <RecordRoutes/>
                     <BookingRoutes/>
                     <CardsRoutes/>
+                    <ClinicStaffRoutes/>
                 </ParentRoute>
             </Routes>
         </Router>

@@ -554,9 +554,7 @@ pub const DEFAULT_UTC_OFFSET: i32 = 180;
 fn utc_offset() -> i32 {
     #[cfg(feature = "ssr")]
     {
-        use_context::<crate::platform::state::AppState>()
-            .map(|s| s.config.utc_offset_minutes)
-            .unwrap_or(DEFAULT_UTC_OFFSET)
+        use_context::<crate::platform::state::AppState>().map(|s| s.utc_offset()).unwrap_or(DEFAULT_UTC_OFFSET)
     }
     #[cfg(all(not(feature = "ssr"), feature = "hydrate"))]
     {

@@ -88,9 +88,9 @@ pub async fn build_with_store(settings: Settings, store: Arc<dyn Store>, clock: 
     // Leptos spawns its rendering tasks on the global executor: ours is tokio. Set once per
     // process; a second call (another app in the same test binary) is harmless.
     let _ = any_spawner::Executor::init_tokio();
-    let utc_offset_minutes = match store.clinic().await? {
-        Some(c) => c.utc_offset_minutes,
-        None => settings.utc_offset_minutes,
+    let clinic = match store.clinic_details().await? {
+        Some(c) => app::platform::state::LiveClinic::new(c.utc_offset_minutes, c.is_set()),
+        None => app::platform::state::LiveClinic::new(settings.utc_offset_minutes, false),
     };
     let mail = match &settings.smtp_url {
         Some(url) => {
@@ -124,7 +124,7 @@ pub async fn build_with_store(settings: Settings, store: Arc<dyn Store>, clock: 
     let app_state = AppState {
         store,
         config: Arc::new(PortalConfig {
-            utc_offset_minutes,
+            clinic,
             secure_cookies: settings.secure_cookies(),
             demo: settings.demo,
             public_url: settings.public_base_url(),

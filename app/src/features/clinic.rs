@@ -1,9 +1,11 @@
 //! Clinic administration: how a clinic that installed Kabinet gets its first staff. The head is
 //! made on the command line (`kabinet create-head`), which prints a one-time link; following
 //! it, the new staff member sets a password ("welcome" page) and then turns on the second
-//! factor on the account page, as every staff member must.
+//! factor on the account page, as every staff member must. Then the head sets the clinic's
+//! details (name, address, phone, time zone): until they are set, the head's pages lead there.
 
 pub mod api;
+pub mod details_page;
 pub mod routes;
 pub mod rules;
 #[cfg(feature = "ssr")]

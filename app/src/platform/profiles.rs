@@ -18,7 +18,7 @@ fn full_name(card: &CardBrief) -> FullName {
 /// revoked or expired guardianship ends at once, also in open sessions.
 pub async fn me(state: &AppState, session: &SessionRecord) -> Result<Me, AppError> {
     let overview = state.store.account_overview(session.account_id).await?;
-    let today = local_date(state.now(), state.config.utc_offset_minutes);
+    let today = local_date(state.now(), state.utc_offset());
     let mut profiles = Vec::new();
     if let Some(own) = &overview.own_card {
         profiles.push(Profile { card_id: own.card_id, name: full_name(own).full(), is_ward: false });

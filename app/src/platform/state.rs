@@ -2,13 +2,14 @@
 
 use crate::platform::store::Store;
 use leptos::prelude::*;
+use std::sync::atomic::{AtomicBool, AtomicI32, Ordering};
 use std::sync::Arc;
 
 /// Settings the use cases need (the process-level ones live in the `server` crate).
 #[derive(Clone, Debug)]
 pub struct PortalConfig {
-    /// The clinic's offset from UTC in minutes, for showing and reading times.
-    pub utc_offset_minutes: i32,
+    /// The clinic's offset from UTC (`AppState::utc_offset`) and whether its details are set.
+    pub clinic: LiveClinic,
     /// Set the `Secure` flag and the `__Host-` prefix on cookies (served over TLS).
     pub secure_cookies: bool,
     /// Demo mode: the portal says so on the sign-in page.
@@ -35,6 +36,30 @@ pub enum ContactPriority {
     Email,
 }
 
+/// What the portal keeps in memory of the clinic's details: its offset from UTC in minutes and
+/// whether the head has set the details yet. The head may change them (the clinic's details
+/// page), so every clone reads the one current value. (Another replica reads the change at
+/// its next start.)
+#[derive(Clone, Debug)]
+pub struct LiveClinic(Arc<(AtomicI32, AtomicBool)>);
+
+impl LiveClinic {
+    pub fn new(utc_offset_minutes: i32, details_set: bool) -> Self {
+        LiveClinic(Arc::new((AtomicI32::new(utc_offset_minutes), AtomicBool::new(details_set))))
+    }
+    pub fn utc_offset(&self) -> i32 {
+        self.0 .0.load(Ordering::Relaxed)
+    }
+    /// The head has set the clinic's details (until then, the head is led to them).
+    pub fn details_set(&self) -> bool {
+        self.0 .1.load(Ordering::Relaxed)
+    }
+    pub fn update(&self, utc_offset_minutes: i32, details_set: bool) {
+        self.0 .0.store(utc_offset_minutes, Ordering::Relaxed);
+        self.0 .1.store(details_set, Ordering::Relaxed);
+    }
+}
+
 /// The time source, unix seconds; tests replace it to move time.
 pub type Clock = Arc<dyn Fn() -> i64 + Send + Sync>;
 
@@ -49,6 +74,11 @@ pub struct AppState {
 impl AppState {
     pub fn now(&self) -> i64 {
         (self.clock)()
+    }
+
+    /// The clinic's offset from UTC in minutes, now.
+    pub fn utc_offset(&self) -> i32 {
+        self.config.clinic.utc_offset()
     }
 }
 

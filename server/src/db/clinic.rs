@@ -4,6 +4,7 @@ use super::base::*;
 use super::sql::query;
 use super::SqlStore;
 use crate::db::db_err;
+use app::features::clinic::rules::ClinicDetails;
 use app::features::clinic::store::*;
 use app::platform::audit::Actor;
 use app::platform::store::{AuditEntry, Channel, StoreResult};
@@ -146,5 +147,33 @@ impl ClinicAdminStore for SqlStore {
             .await?;
         tx.commit().await.map_err(db_err)?;
         Ok(true)
+    }
+
+    async fn clinic_details(&self) -> StoreResult<Option<ClinicDetails>> {
+        let row = query("SELECT name, address, phone, utc_offset_minutes FROM clinic WHERE id = 1")
+            .fetch_optional(&self.db)
+            .await
+            .map_err(db_err)?;
+        row.map(|r| {
+            let offset: i64 = r.try_get("utc_offset_minutes")?;
+            Ok(ClinicDetails {
+                name: r.try_get("name")?,
+                address: r.try_get("address")?,
+                phone: r.try_get("phone")?,
+                utc_offset_minutes: offset as i32,
+            })
+        })
+        .transpose()
+        .map_err(db_err)
+    }
+
+    async fn set_clinic_details(&self, d: &ClinicDetails, audit: AuditEntry) -> StoreResult<bool> {
+        let change =
+            query("UPDATE clinic SET name = $1, address = $2, phone = $3, utc_offset_minutes = $4 WHERE id = 1")
+                .bind(&d.name)
+                .bind(&d.address)
+                .bind(&d.phone)
+                .bind(i64::from(d.utc_offset_minutes));
+        Ok(write_audited(&self.db, change, &audit).await? == 1)
     }
 }

@@ -79,6 +79,7 @@ pub async fn guard(State(state): State<ServerState>, mut req: Request, next: Nex
         _ => None,
     };
     let signed_in = session.is_some();
+    let head = session.as_ref().is_some_and(|s| s.roles.has(app::kernel::account::Role::Head));
     req.extensions_mut().insert(RequestContext { session, peer });
 
     if signed_in && path == "/signin" && req.method() == axum::http::Method::GET {
@@ -95,7 +96,28 @@ pub async fn guard(State(state): State<ServerState>, mut req: Request, next: Nex
         };
         return redirect(&target);
     }
+    // The clinic's details come first: until the head has set them, the head's pages lead to
+    // them (but the account page, where the second factor is turned on).
+    if head
+        && !state.app.config.clinic.details_set()
+        && leads_to_setup(&path)
+        && req.method() == axum::http::Method::GET
+    {
+        return redirect(SETUP_PAGE);
+    }
     next.run(req).await
+}
+
+/// Where the head sets the clinic's details.
+const SETUP_PAGE: &str = "/staff/clinic";
+
+/// A page (not a server function, an asset or a public page) other than the clinic's details
+/// and the account page.
+fn leads_to_setup(path: &str) -> bool {
+    !is_public(path)
+        && !path.starts_with("/rpc/")
+        && !path.starts_with("/pkg/")
+        && !matches!(path, SETUP_PAGE | "/account" | "/favicon.svg")
 }
 
 fn redirect(to: &str) -> Response {

@@ -152,5 +152,64 @@ async fn a_clinic_from_nothing_gets_its_head_by_a_one_time_link() {
         .await
         .unwrap();
     assert_eq!(res.status(), 200, "{}", res.text().await.unwrap());
+
+    // The head turns on the second factor, then is led to the clinic's details until they are set.
+    let rpc = |c: &reqwest::Client, name: &str, form: &[(&str, &str)]| {
+        c.post(format!("{base}/rpc/{name}"))
+            .header("Origin", &base)
+            .header("Accept", "application/json")
+            .form(&form.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect::<Vec<_>>())
+            .send()
+    };
+    assert_eq!(rpc(&fresh, "totp_start", &[]).await.unwrap().status(), 200);
+    let page: app::features::account::rules::AccountPage =
+        rpc(&fresh, "get_account_page", &[]).await.unwrap().json().await.unwrap();
+    let key = page.enrolment.expect("enrolment under way").key;
+    let secret = totp_rs::Secret::try_from_base32(key.replace(' ', "")).unwrap();
+    let code = totp_rs::Builder::new().with_secret(secret).build().unwrap().generate(kabinet_server::now() as u64);
+    let res = rpc(
+        &fresh,
+        "totp_confirm",
+        &[("code", &code.to_string()), ("current_password", "a long and private passphrase")],
+    )
+    .await
+    .unwrap();
+    assert_eq!(res.status(), 200, "{}", res.text().await.unwrap());
+    let news = fresh.get(format!("{base}/news")).send().await.unwrap();
+    assert_eq!(news.status(), 303);
+    assert_eq!(news.headers()["location"], "/staff/clinic", "the details come first");
+    assert_eq!(fresh.get(format!("{base}/account")).send().await.unwrap().status(), 200, "but the account page opens");
+    let form = fresh.get(format!("{base}/staff/clinic")).send().await.unwrap().text().await.unwrap();
+    for label in ["Название клиники", "Адрес", "Телефон", "Часовой пояс", "Сохранить", "Прежде чем начать работу"]
+    {
+        assert!(form.contains(label), "{label}: {form}");
+    }
+    let save = |c: &reqwest::Client, phone: &str| {
+        c.post(format!("{base}/rpc/save_clinic_details"))
+            .header("Origin", &base)
+            .header("Accept", "text/html")
+            .form(&[
+                ("name", "Клиника «Здоровье»"),
+                ("address", "г. Томск, ул. Ленина, 1"),
+                ("phone", phone),
+                ("utc_offset", "420"),
+            ])
+            .send()
+    };
+    let refused = save(&fresh, "12").await.unwrap();
+    assert_ne!(
+        refused.headers().get("location").map(|l| l.to_str().unwrap()),
+        Some("/staff"),
+        "a bad phone saves nothing"
+    );
+    assert_eq!(fresh.get(format!("{base}/news")).send().await.unwrap().status(), 303, "still to be set");
+    let saved = save(&fresh, "+7 (3822) 12-34-56").await.unwrap();
+    assert!(saved.status().is_redirection());
+    assert_eq!(saved.headers()["location"], "/staff");
+    assert_eq!(fresh.get(format!("{base}/news")).send().await.unwrap().status(), 200, "set: the pages open");
+    let form = fresh.get(format!("{base}/staff/clinic")).send().await.unwrap().text().await.unwrap();
+    assert!(form.contains("Клиника «Здоровье»") && form.contains("+7 (3822) 12-34-56"), "{form}");
+    assert!(form.contains(r#"<option value="420" selected"#), "the time zone is kept: {form}");
+    assert!(!form.contains("Прежде чем начать работу"));
     smtp.stop();
 }

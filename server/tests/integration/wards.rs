@@ -123,7 +123,7 @@ async fn export_html(app: &TestApp, account_email: &str, own_card: i64, card: i6
     let state = AppState {
         store: app.store.clone(),
         config: Arc::new(PortalConfig {
-            utc_offset_minutes: 180,
+            clinic: app::platform::state::LiveClinic::new(180, true),
             secure_cookies: false,
             demo: false,
             public_url: app.base.clone(),

@@ -75,7 +75,7 @@ pub fn slot_unix(day: Date, minute: u16, offset_minutes: i32) -> i64 {
 }
 
 fn today(state: &AppState) -> Date {
-    local_date(state.now(), state.config.utc_offset_minutes)
+    local_date(state.now(), state.utc_offset())
 }
 
 /// The free times of one schedule day, given the times already held.
@@ -84,7 +84,7 @@ fn free_of_day(state: &AppState, d: &ScheduleDayRecord, taken: &[(Date, u16)]) -
     let not_before = if d.day < today {
         return Vec::new();
     } else if d.day == today {
-        let now_local = state.now() + i64::from(state.config.utc_offset_minutes) * 60;
+        let now_local = state.now() + i64::from(state.utc_offset()) * 60;
         (now_local.rem_euclid(86_400) / 60 + 1) as u16
     } else {
         0
@@ -116,7 +116,7 @@ async fn nearest(state: &AppState, staff_id: i64, day: Date, minute: u16) -> Res
 
 /// The free times among `days` nearest to (day, minute).
 fn nearest_of(state: &AppState, days: &[(ScheduleDayRecord, Vec<u16>)], day: Date, minute: u16) -> Vec<SlotRef> {
-    let offset = state.config.utc_offset_minutes;
+    let offset = state.utc_offset();
     let all: Vec<(Date, i64, u16)> =
         days.iter().flat_map(|(d, free)| free.iter().map(move |&m| (d.day, slot_unix(d.day, m, offset), m))).collect();
     nearest_free(&all, slot_unix(day, minute, offset), 3)

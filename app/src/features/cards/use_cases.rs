@@ -109,7 +109,7 @@ fn validate_card(form: &CardForm, today: Date) -> Result<NewCard, AppError> {
 }
 
 fn today(state: &AppState) -> Date {
-    crate::kernel::time_fmt::local_date(state.now(), state.config.utc_offset_minutes)
+    crate::kernel::time_fmt::local_date(state.now(), state.utc_offset())
 }
 
 pub async fn create(state: &AppState, session: &SessionRecord, peer: IpAddr, form: CardForm) -> Result<i64, AppError> {

@@ -49,3 +49,36 @@ pub async fn accept_staff_invite(token: String, password: String, password_again
         .await,
     )
 }
+
+/// The clinic's details, for the head's form.
+#[server(prefix = "/rpc", endpoint = "clinic_details")]
+pub async fn get_clinic_details() -> Result<super::rules::ClinicDetails, AppError> {
+    with_error_status(
+        async {
+            auth::require_staff(|r| r.has(crate::kernel::account::Role::Head))?;
+            use_cases::details(&use_state()?).await
+        }
+        .await,
+    )
+}
+
+/// Sets the clinic's details (the head); back to the staff area.
+#[server(prefix = "/rpc", endpoint = "save_clinic_details")]
+pub async fn save_clinic_details(
+    name: String,
+    address: String,
+    phone: String,
+    utc_offset: String,
+) -> Result<(), AppError> {
+    with_error_status(
+        async {
+            let session = auth::require_staff(|r| r.has(crate::kernel::account::Role::Head))?;
+            let peer = auth::request_context()?.peer;
+            let form = use_cases::DetailsForm { name, address, phone, utc_offset };
+            use_cases::save_details(&use_state()?, &session, peer, form).await?;
+            leptos_axum::redirect("/staff");
+            Ok(())
+        }
+        .await,
+    )
+}

@@ -1,4 +1,5 @@
-//! Clinic administration's pages and their paths: one line in `app.rs` (`<ClinicRoutes/>`) mounts them all.
+//! Clinic administration's pages and their paths: `<ClinicRoutes/>` (public) and
+//! `<ClinicStaffRoutes/>` (inside the cabinet's frame) in `app.rs`.
 
 use leptos::prelude::*;
 use leptos_router::components::Route;
@@ -8,6 +9,15 @@ use leptos_router::{path, MatchNestedRoutes, SsrMode};
 pub fn ClinicRoutes() -> impl MatchNestedRoutes + Clone {
     view! {
         <Route path=path!("welcome") view=super::welcome_page::WelcomePage ssr=SsrMode::Async/>
+    }
+    .into_inner()
+}
+
+/// The signed-in pages, inside the cabinet's frame.
+#[component(transparent)]
+pub fn ClinicStaffRoutes() -> impl MatchNestedRoutes + Clone {
+    view! {
+        <Route path=path!("staff/clinic") view=super::details_page::ClinicDetailsPage ssr=SsrMode::Async/>
     }
     .into_inner()
 }

@@ -43,6 +43,100 @@ impl FullName {
     }
 }
 
+/// The clinic's details, as the head sets them and patients read them.
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct ClinicDetails {
+    pub name: String,
+    pub address: String,
+    pub phone: String,
+    pub utc_offset_minutes: i32,
+}
+
+impl ClinicDetails {
+    /// Set on first sign-in: until then the clinic has no name.
+    pub fn is_set(&self) -> bool {
+        !self.name.trim().is_empty()
+    }
+}
+
+/// The longest clinic name and address taken.
+pub const CLINIC_NAME_MAX_CHARS: usize = 200;
+pub const CLINIC_ADDRESS_MAX_CHARS: usize = 300;
+
+/// Russia's time zones, by offset from UTC in minutes, each named by its best-known city.
+pub const TIME_ZONES: [(i32, &str, &str); 11] = [
+    (120, "Калининград", "Kaliningrad"),
+    (180, "Москва", "Moscow"),
+    (240, "Самара", "Samara"),
+    (300, "Екатеринбург", "Yekaterinburg"),
+    (360, "Омск", "Omsk"),
+    (420, "Красноярск", "Krasnoyarsk"),
+    (480, "Иркутск", "Irkutsk"),
+    (540, "Якутск", "Yakutsk"),
+    (600, "Владивосток", "Vladivostok"),
+    (660, "Магадан", "Magadan"),
+    (720, "Камчатка", "Kamchatka"),
+];
+
+/// "Москва (UTC+3)": a time zone as the form lists it.
+pub fn time_zone_label(offset_minutes: i32, russian: bool) -> String {
+    let city = TIME_ZONES.iter().find(|z| z.0 == offset_minutes).map(|z| if russian { z.1 } else { z.2 });
+    let hours = offset_minutes / 60;
+    let minutes = (offset_minutes % 60).abs();
+    let utc = if minutes == 0 { format!("UTC{hours:+}") } else { format!("UTC{hours:+}:{minutes:02}") };
+    match city {
+        Some(c) => format!("{c} ({utc})"),
+        None => utc,
+    }
+}
+
+/// What is wrong with one field of the clinic's details.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DetailsProblem {
+    Required,
+    TooLong(usize),
+    Phone,
+    Choice,
+}
+
+/// The details as typed, checked: trimmed name and address (required, bounded), a phone the
+/// portal can read (Russian or international; kept as typed), and one of `TIME_ZONES`.
+pub fn check_details(
+    name: &str,
+    address: &str,
+    phone: &str,
+    utc_offset: &str,
+) -> Result<ClinicDetails, Vec<(&'static str, DetailsProblem)>> {
+    let mut problems = Vec::new();
+    let mut text = |field: &'static str, value: &str, max: usize| {
+        let v = value.trim();
+        if v.is_empty() {
+            problems.push((field, DetailsProblem::Required));
+        } else if v.chars().count() > max || v.chars().any(char::is_control) {
+            problems.push((field, DetailsProblem::TooLong(max)));
+        }
+        v.to_string()
+    };
+    let name = text("name", name, CLINIC_NAME_MAX_CHARS);
+    let address = text("address", address, CLINIC_ADDRESS_MAX_CHARS);
+    let phone = phone.trim().to_string();
+    if phone.is_empty() {
+        problems.push(("phone", DetailsProblem::Required));
+    } else if crate::kernel::person::PhoneNumber::parse(&phone).is_err() {
+        problems.push(("phone", DetailsProblem::Phone));
+    }
+    let offset = utc_offset.trim().parse::<i32>().ok().filter(|o| TIME_ZONES.iter().any(|z| z.0 == *o));
+    if offset.is_none() {
+        problems.push(("utc_offset", DetailsProblem::Choice));
+    }
+    match offset {
+        Some(utc_offset_minutes) if problems.is_empty() => {
+            Ok(ClinicDetails { name, address, phone, utc_offset_minutes })
+        }
+        _ => Err(problems),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -68,5 +162,36 @@ mod tests {
         let long = "а".repeat(NAME_PART_MAX_CHARS + 1);
         assert_eq!(FullName::parse(&format!("{long} Анна")), None);
         assert!(FullName::parse(&format!("{} Анна", "а".repeat(NAME_PART_MAX_CHARS))).is_some());
+    }
+
+    #[test]
+    fn the_clinic_details_are_checked_field_by_field() {
+        let ok =
+            check_details("  Клиника «Здоровье» ", "г. Томск, ул. Ленина, 1", "+7 (3822) 12-34-56", "420").unwrap();
+        assert_eq!(ok.name, "Клиника «Здоровье»");
+        assert_eq!(ok.phone, "+7 (3822) 12-34-56", "kept as typed");
+        assert_eq!(ok.utc_offset_minutes, 420);
+        assert!(ok.is_set() && !ClinicDetails::default().is_set());
+        let bad = check_details(" ", &"д".repeat(CLINIC_ADDRESS_MAX_CHARS + 1), "12", "200").unwrap_err();
+        assert_eq!(
+            bad,
+            [
+                ("name", DetailsProblem::Required),
+                ("address", DetailsProblem::TooLong(CLINIC_ADDRESS_MAX_CHARS)),
+                ("phone", DetailsProblem::Phone),
+                ("utc_offset", DetailsProblem::Choice),
+            ]
+        );
+        assert_eq!(
+            check_details("К", "А", "", "x").unwrap_err(),
+            [("phone", DetailsProblem::Required), ("utc_offset", DetailsProblem::Choice)]
+        );
+    }
+
+    #[test]
+    fn time_zones_read_as_a_city_and_the_offset() {
+        assert_eq!(time_zone_label(180, true), "Москва (UTC+3)");
+        assert_eq!(time_zone_label(720, false), "Kamchatka (UTC+12)");
+        assert_eq!(time_zone_label(-330, true), "UTC-5:30");
     }
 }

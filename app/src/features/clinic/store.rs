@@ -1,9 +1,9 @@
 //! What clinic administration needs from storage.
 
-use super::rules::FullName;
+use super::rules::{ClinicDetails, FullName};
 use crate::kernel::email::Email;
 use crate::platform::audit::Actor;
-use crate::platform::store::{NewMail, StoreResult};
+use crate::platform::store::{AuditEntry, NewMail, StoreResult};
 use async_trait::async_trait;
 
 /// The clinic's first head, as `kabinet create-head` makes it.
@@ -62,4 +62,10 @@ pub trait ClinicAdminStore: Send + Sync {
         now: i64,
         actor: &Actor,
     ) -> StoreResult<bool>;
+
+    /// The clinic's details; None before the clinic's row exists (an empty database).
+    async fn clinic_details(&self) -> StoreResult<Option<ClinicDetails>>;
+
+    /// Sets the clinic's details, with the journal's line. False when the clinic has no row.
+    async fn set_clinic_details(&self, details: &ClinicDetails, audit: AuditEntry) -> StoreResult<bool>;
 }

@@ -9,6 +9,14 @@ pub struct ClinicTexts {
     pub err_link_invalid: &'static str,
     pub mail_invite_subject: &'static str,
     pub mail_invite_body: fn(&str, &str) -> String,
+    pub details_title: &'static str,
+    pub details_intro: &'static str,
+    pub details_first: &'static str,
+    pub clinic_name: &'static str,
+    pub clinic_address: &'static str,
+    pub clinic_phone: &'static str,
+    pub time_zone: &'static str,
+    pub save: &'static str,
 }
 
 pub static RU: ClinicTexts = ClinicTexts {
@@ -25,6 +33,14 @@ pub static RU: ClinicTexts = ClinicTexts {
             "{name}, для вас создана учётная запись сотрудника в Кабинете клиники.\n\nЧтобы задать пароль, откройте ссылку (она действует 24 часа и только один раз):\n{link}\n\nЕсли вы не ждали этого письма, просто удалите его."
         )
     },
+    details_title: "Сведения о клинике",
+    details_intro: "По часовому поясу клиники показываются и записываются все даты и время.",
+    details_first: "Прежде чем начать работу, укажите сведения о клинике.",
+    clinic_name: "Название клиники",
+    clinic_address: "Адрес",
+    clinic_phone: "Телефон",
+    time_zone: "Часовой пояс",
+    save: "Сохранить",
 };
 
 pub static EN: ClinicTexts = ClinicTexts {
@@ -39,6 +55,14 @@ pub static EN: ClinicTexts = ClinicTexts {
             "{name}, a staff account has been created for you in the clinic's Kabinet.\n\nTo set your password, open this link (it works for 24 hours, once):\n{link}\n\nIf you did not expect this e-mail, just delete it."
         )
     },
+    details_title: "Clinic details",
+    details_intro: "Every date and time is shown and booked in the clinic's time zone.",
+    details_first: "Before you start, fill in the clinic's details.",
+    clinic_name: "Clinic name",
+    clinic_address: "Address",
+    clinic_phone: "Phone",
+    time_zone: "Time zone",
+    save: "Save",
 };
 
 impl crate::i18n::Texts {

@@ -1,18 +1,18 @@
 //! Clinic administration's use cases: the first head on the command line, and the welcome page
 //! where an invited staff member sets a password.
 
-use super::rules::{FullName, INVITE_TTL_SECS};
+use super::rules::{check_details, ClinicDetails, DetailsProblem, FullName, INVITE_TTL_SECS};
 use super::store::{HeadOutcome, LiveInvite, NewHead};
 use crate::features::onboarding::rules::{check_password, PasswordProblem, PASSWORD_MAX_CHARS};
 use crate::features::onboarding::use_cases::{CODE_LOCKOUT_SECS, CODE_TRIES_PER_ADDRESS};
 use crate::i18n::Lang;
 use crate::kernel::email::Email;
-use crate::kernel::error::{AppError, Problem};
+use crate::kernel::error::{AppError, FieldError, Problem};
 use crate::kernel::outbox::secret;
-use crate::platform::audit::Actor;
+use crate::platform::audit::{Actor, AuditEntry};
 use crate::platform::auth::{check_throttle, hash_password, new_token, open_session, throttle_key, token_hash};
 use crate::platform::state::AppState;
-use crate::platform::store::{NewMail, Store, StoreError};
+use crate::platform::store::{NewMail, SessionRecord, Store, StoreError};
 use std::net::IpAddr;
 
 /// Why `kabinet create-head` made nothing.
@@ -129,4 +129,52 @@ pub async fn accept(
         return Err(AppError::LinkInvalid);
     }
     open_session(state, invite.account_id, None, peer).await
+}
+
+/// The clinic's details as the head's form shows them (the clinic's offset when none are set).
+pub async fn details(state: &AppState) -> Result<ClinicDetails, AppError> {
+    Ok(state
+        .store
+        .clinic_details()
+        .await?
+        .unwrap_or(ClinicDetails { utc_offset_minutes: state.utc_offset(), ..ClinicDetails::default() }))
+}
+
+/// The clinic's details as typed.
+pub struct DetailsForm {
+    pub name: String,
+    pub address: String,
+    pub phone: String,
+    pub utc_offset: String,
+}
+
+/// Checks and sets the clinic's details (journalled); the time zone applies at once.
+pub async fn save_details(
+    state: &AppState,
+    session: &SessionRecord,
+    peer: IpAddr,
+    form: DetailsForm,
+) -> Result<(), AppError> {
+    let details = check_details(&form.name, &form.address, &form.phone, &form.utc_offset).map_err(|problems| {
+        AppError::Validation(
+            problems
+                .into_iter()
+                .map(|(field, p)| FieldError {
+                    field: field.into(),
+                    problem: match p {
+                        DetailsProblem::Required => Problem::Required,
+                        DetailsProblem::TooLong(n) => Problem::TooLong(n),
+                        DetailsProblem::Phone => Problem::Phone,
+                        DetailsProblem::Choice => Problem::Choice,
+                    },
+                })
+                .collect(),
+        )
+    })?;
+    let audit = AuditEntry::by(&Actor::staff(session, peer), state.now(), "clinic.details").object("clinic");
+    if !state.store.set_clinic_details(&details, audit).await? {
+        return Err(AppError::NotFound);
+    }
+    state.config.clinic.update(details.utc_offset_minutes, details.is_set());
+    Ok(())
 }

@@ -170,7 +170,7 @@ pub async fn news_publish(id: i64, publish_at: Option<String>) -> Result<(), App
             let now = state.now();
             let at = match publish_at.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
                 None => now,
-                Some(s) => crate::kernel::time_fmt::parse_input_value(s, state.config.utc_offset_minutes)
+                Some(s) => crate::kernel::time_fmt::parse_input_value(s, state.utc_offset())
                     .ok_or_else(|| AppError::field("publish_at", Problem::DateTime))?
                     .max(now),
             };

@@ -119,7 +119,7 @@ async fn routing(
     chosen: Option<i64>,
     own_consent: bool,
 ) -> Result<(RouteView, Option<CardFactsRow>), AppError> {
-    let today = local_date(state.now(), state.config.utc_offset_minutes);
+    let today = local_date(state.now(), state.utc_offset());
     if !guardianship_is_valid(card.birth_date, card.incapacitated, today) {
         return Ok((RouteView::Own, Some(card.clone())));
     }

@@ -56,7 +56,7 @@ pub async fn record_html(
     let reader = ReaderView::of(&me, &profile);
     let q = RecordQuery { sent_only: true, reader: Some(reader), ..Default::default() };
     let (rows, total) = state.store.records(profile.card_id, &q, 0, EXPORT_MAX).await?;
-    let offset = state.config.utc_offset_minutes;
+    let offset = state.utc_offset();
     let mut html = String::new();
     let _ = write!(
         html,

@@ -70,6 +70,10 @@ pub fn StaffHomePage() -> impl IntoView {
             })}
             {me.roles.has(Role::Head).then(|| view! {
                 <section class="panel">
+                    <h2>{t.clinic().details_title}</h2>
+                    <p><a href="/staff/clinic">{t.clinic().details_title}</a></p>
+                </section>
+                <section class="panel">
                     <h2>{t.modules_title}</h2>
                     <p><a href="/staff/modules">{t.modules_title}</a></p>
                 </section>

@@ -2,10 +2,10 @@
 //! the e-mail has an account; the one-time invitation, spent once, not after it expired.
 
 use super::{account, journal_lines, rows, scalar, seeded, NOW};
-use app::features::clinic::rules::FullName;
+use app::features::clinic::rules::{ClinicDetails, FullName};
 use app::features::clinic::store::*;
 use app::kernel::email::Email;
-use app::platform::store::{Actor, NewMail, Store};
+use app::platform::store::{Actor, AuditEntry, NewMail, Store};
 
 fn head(email: &str, token_hash: &str) -> NewHead {
     NewHead {
@@ -29,6 +29,7 @@ pub async fn story(url: &str) {
     let store = kabinet_server::db::open(url).await.expect("open");
     let store: &dyn Store = &*store;
     assert_eq!(store.clinic().await.unwrap(), None);
+    assert_eq!(store.clinic_details().await.unwrap(), None);
     let HeadOutcome::Created { account_id } = store.create_head(head("Head@Clinic.example", "h1"), &cli).await.unwrap()
     else {
         panic!("the first head is created")
@@ -68,6 +69,22 @@ pub async fn story(url: &str) {
     assert_eq!((signed.account_id, signed.password_hash.as_str(), signed.is_staff), (account_id, "phc-1", true));
     assert_eq!(journal_lines(url, "account.password_set").await, 1);
 
+    // The clinic's details: empty until the head sets them, then read back exactly.
+    let details = store.clinic_details().await.unwrap().expect("the clinic's row");
+    assert!(!details.is_set());
+    assert_eq!(details.utc_offset_minutes, 420);
+    let set = ClinicDetails {
+        name: "Клиника «Здоровье»".into(),
+        address: "г. Томск, ул. Ленина, 1".into(),
+        phone: "+7 (3822) 12-34-56".into(),
+        utc_offset_minutes: 420,
+    };
+    let head_at_work = Actor::account_holder(account_id, "10.0.0.9".parse().unwrap());
+    assert!(store.set_clinic_details(&set, AuditEntry::by(&head_at_work, NOW, "clinic.details")).await.unwrap());
+    assert_eq!(store.clinic_details().await.unwrap(), Some(set.clone()));
+    assert_eq!(store.clinic().await.unwrap().unwrap().name, "Клиника «Здоровье»");
+    assert_eq!(journal_lines(url, "clinic.details").await, 1);
+
     // A deactivated head does not block a new one; an e-mail with an account still does.
     deactivate(url, account_id).await;
     assert_eq!(store.create_head(head("head@clinic.example", "h4"), &cli).await.unwrap(), HeadOutcome::EmailTaken);
@@ -77,7 +94,7 @@ pub async fn story(url: &str) {
         panic!("a new head once the old one is deactivated")
     };
     assert_ne!(second, account_id);
-    assert_eq!(store.clinic().await.unwrap().unwrap().utc_offset_minutes, 420, "the clinic's row is kept");
+    assert_eq!(store.clinic_details().await.unwrap(), Some(set), "the clinic's row is kept");
 }
 
 /// Deactivates an account behind the store's back (the admin pages will do it through theirs).

@@ -145,7 +145,7 @@ async fn resolve(
         day,
         start_min: minute,
         duration_min: d.step_min,
-        starts_at: slot_unix(day, minute, state.config.utc_offset_minutes),
+        starts_at: slot_unix(day, minute, state.utc_offset()),
     };
     let mode = link.map_or(VisitMode::InClinic, |l| l.mode);
     let price = link.and_then(|l| {

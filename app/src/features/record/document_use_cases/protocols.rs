@@ -17,7 +17,7 @@ pub struct ProtocolForm {
 }
 
 fn protocol_input(state: &AppState, form: &ProtocolForm, doctor: &str, birth: Date) -> Result<ProtocolInput, AppError> {
-    let today = local_date(state.now(), state.config.utc_offset_minutes);
+    let today = local_date(state.now(), state.utc_offset());
     let mut errors = Vec::new();
     let kind = match RecordKind::parse(form.kind.trim()).filter(|k| *k != RecordKind::Patient) {
         Some(k) => k,

@@ -15,7 +15,7 @@ pub async fn clinic_upload(
     files: Vec<IncomingFile>,
 ) -> Result<i64, AppError> {
     let now = state.now();
-    let today = local_date(now, state.config.utc_offset_minutes);
+    let today = local_date(now, state.utc_offset());
     let source = card(state, card_id).await?;
     check_file_count(files.len())?;
     let mut errors = Vec::new();
@@ -129,7 +129,7 @@ pub async fn own_upload(
     files: Vec<IncomingFile>,
 ) -> Result<i64, AppError> {
     let now = state.now();
-    let today = local_date(now, state.config.utc_offset_minutes);
+    let today = local_date(now, state.utc_offset());
     let me = profiles::me(state, session).await?;
     let profile = me.active_profile().ok_or(AppError::Forbidden)?.clone();
     check_file_count(files.len())?;
@@ -255,14 +255,14 @@ pub async fn card_documents(
         card_id,
         full_name: name_of(&c),
         birth_date: c.birth_date,
-        own_consent_today: own_consent_possible(c.birth_date, local_date(now, state.config.utc_offset_minutes)),
+        own_consent_today: own_consent_possible(c.birth_date, local_date(now, state.utc_offset())),
         phone_confirmed: c.phone_confirmed,
         target_facts: facts_of(target.as_ref().unwrap_or(&c)),
         route,
         module_enabled: settings.module_enabled_at.is_some(),
         gate_blocked,
         doctors: doctor_list(state).await?,
-        today: local_date(now, state.config.utc_offset_minutes),
+        today: local_date(now, state.utc_offset()),
         uploads: uploads.iter().map(staff_upload).collect(),
         protocols,
         edit_hours: settings.protocol_edit_hours,

@@ -1,3 +1,5 @@
+-- Clinic administration.
+
 -- One-time links that let a staff member without a password set one: the head that
 -- `kabinet create-head` makes (later, staff the head invites). The link's token is kept as
 -- SHA-256 of 256 random bits; it works once, until `expires_at`.
@@ -11,3 +13,7 @@ CREATE TABLE staff_invite (
     CONSTRAINT staff_invite_token_key UNIQUE (token_hash)
 );
 CREATE INDEX staff_invite_account_idx ON staff_invite (account_id);
+
+-- The clinic's details, set by the head on first sign-in (an empty name: not yet set).
+ALTER TABLE clinic ADD COLUMN address TEXT NOT NULL DEFAULT '';
+ALTER TABLE clinic ADD COLUMN phone TEXT NOT NULL DEFAULT '';
