@@ -3,6 +3,7 @@
 //! it, the new staff member sets a password ("welcome" page) and then turns on the second
 //! factor on the account page, as every staff member must. Then the head sets the clinic's
 //! details (name, address, phone, time zone): until they are set, the head's pages lead there.
+//! The head invites the rest of the staff («Сотрудники»), who set their passwords the same way.
 
 pub mod api;
 pub mod details_page;
@@ -10,6 +11,7 @@ pub mod routes;
 pub mod rules;
 #[cfg(feature = "ssr")]
 pub mod store;
+pub mod team_page;
 pub mod texts;
 #[cfg(feature = "ssr")]
 pub mod use_cases;

@@ -38,6 +38,8 @@ pub enum Problem {
     TooManyFiles(usize),
     /// Care marked as the minor's own consent for a patient not 15 to 17 on the visit's date.
     OwnConsentAge,
+    /// Not "Surname Name [Patronymic]" in letters.
+    FullName,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -86,6 +88,9 @@ pub enum AppError {
     /// A staff invitation link that is unknown, used or expired: one answer.
     #[error("link invalid")]
     LinkInvalid,
+    /// The change would leave the clinic without an active head.
+    #[error("last head")]
+    LastHead,
     /// The card has no contact to send a code to.
     #[error("no contact")]
     NoContact,
@@ -152,6 +157,7 @@ impl AppError {
             AppError::SecondStepExpired => 401,
             AppError::SecondFactorRequired => 403,
             AppError::AttachCodeInvalid | AppError::NoContact | AppError::LinkInvalid => 422,
+            AppError::LastHead => 409,
             AppError::SlotTaken { .. } => 409,
             AppError::BookingLimit { .. } | AppError::CancellationClosed => 422,
             AppError::CannotSend { .. } | AppError::EditWindowClosed { .. } | AppError::BirthDateWrong => 422,
@@ -183,6 +189,7 @@ impl AppError {
             AppError::SecondFactorRequired => t.err_second_factor_required.into(),
             AppError::AttachCodeInvalid => t.err_attach_code_invalid.into(),
             AppError::LinkInvalid => t.clinic().err_link_invalid.into(),
+            AppError::LastHead => t.clinic().err_last_head.into(),
             AppError::NoContact => t.err_no_contact.into(),
             AppError::SlotTaken { nearest } => {
                 let times: Vec<String> = nearest
@@ -256,6 +263,7 @@ impl AppError {
             Problem::FileTooLarge(mb) => (t.problem_file_too_large)(mb),
             Problem::TooManyFiles(n) => (t.problem_too_many_files)(n),
             Problem::OwnConsentAge => t.problem_own_consent_age.into(),
+            Problem::FullName => t.clinic().problem_full_name.into(),
         })
     }
 }

@@ -17,3 +17,6 @@ CREATE INDEX staff_invite_account_idx ON staff_invite (account_id);
 -- The clinic's details, set by the head on first sign-in (an empty name: not yet set).
 ALTER TABLE clinic ADD COLUMN address TEXT NOT NULL DEFAULT '';
 ALTER TABLE clinic ADD COLUMN phone TEXT NOT NULL DEFAULT '';
+
+-- What one person did, newest last: the staff list's latest sign-in, the admin journal.
+CREATE INDEX audit_log_actor_idx ON audit_log (actor_account_id, at);

@@ -1,14 +1,93 @@
 //! `ClinicAdminStore`: the clinic's first head and staff invitations.
 
 use super::base::*;
-use super::sql::query;
+use super::sql::{query, Tx};
 use super::SqlStore;
 use crate::db::db_err;
 use app::features::clinic::rules::ClinicDetails;
 use app::features::clinic::store::*;
+use app::kernel::account::{Role, Roles};
 use app::platform::audit::Actor;
-use app::platform::store::{AuditEntry, Channel, StoreResult};
+use app::platform::store::{AuditEntry, Channel, NewMail, StoreResult};
 use async_trait::async_trait;
+
+/// Whether the staff member holds the head's role on an active account, and how many other
+/// active heads there are.
+async fn heads_around(tx: &mut Tx, staff_id: i64) -> StoreResult<(bool, i64)> {
+    let rows = query(
+        "SELECT r.staff_id FROM staff_role r JOIN account a ON a.staff_id = r.staff_id
+         WHERE r.role = 'head' AND a.disabled_at IS NULL",
+    )
+    .fetch_all(&mut *tx)
+    .await
+    .map_err(db_err)?;
+    let ids: Vec<i64> = rows.iter().map(|r| r.try_get("staff_id")).collect::<Result<_, _>>().map_err(db_err)?;
+    let this = ids.contains(&staff_id);
+    Ok((this, ids.len() as i64 - i64::from(this)))
+}
+
+/// Inserts an account without a password for the staff member and its one-time invitation.
+async fn account_with_invite(
+    tx: &mut Tx,
+    email: &str,
+    staff_id: i64,
+    token_hash: &str,
+    expires_at: i64,
+    now: i64,
+) -> StoreResult<i64> {
+    let account_id: i64 = query("INSERT INTO account (email, staff_id, created_at) VALUES ($1, $2, $3) RETURNING id")
+        .bind(email)
+        .bind(staff_id)
+        .bind(now)
+        .fetch_one(&mut *tx)
+        .await
+        .and_then(|r| r.try_get("id"))
+        .map_err(db_err)?;
+    query("INSERT INTO staff_invite (token_hash, account_id, created_at, expires_at) VALUES ($1, $2, $3, $4)")
+        .bind(token_hash)
+        .bind(account_id)
+        .bind(now)
+        .bind(expires_at)
+        .execute(&mut *tx)
+        .await
+        .map_err(db_err)?;
+    Ok(account_id)
+}
+
+async fn email_taken(tx: &mut Tx, email: &str) -> StoreResult<bool> {
+    Ok(query("SELECT id FROM account WHERE email = $1")
+        .bind(email)
+        .fetch_optional(&mut *tx)
+        .await
+        .map_err(db_err)?
+        .is_some())
+}
+
+async fn new_staff(tx: &mut Tx, name: &app::kernel::person::FullName, roles: &Roles) -> StoreResult<i64> {
+    let staff_id: i64 = query("INSERT INTO staff (surname, name, patronymic) VALUES ($1, $2, $3) RETURNING id")
+        .bind(&name.surname)
+        .bind(&name.name)
+        .bind(name.patronymic.as_deref().unwrap_or(""))
+        .fetch_one(&mut *tx)
+        .await
+        .and_then(|r| r.try_get("id"))
+        .map_err(db_err)?;
+    set_roles_in(tx, staff_id, roles).await?;
+    Ok(staff_id)
+}
+
+async fn set_roles_in(tx: &mut Tx, staff_id: i64, roles: &Roles) -> StoreResult<()> {
+    query("DELETE FROM staff_role WHERE staff_id = $1").bind(staff_id).execute(&mut *tx).await.map_err(db_err)?;
+    for role in &roles.0 {
+        query("INSERT INTO staff_role (staff_id, role) VALUES ($1, $2)")
+            .bind(staff_id)
+            .bind(role.as_str())
+            .execute(&mut *tx)
+            .await
+            .map_err(db_err)?;
+    }
+    Ok(())
+}
 
 #[async_trait]
 impl ClinicAdminStore for SqlStore {
@@ -36,45 +115,12 @@ impl ClinicAdminStore for SqlStore {
         if heads > 0 {
             return Ok(HeadOutcome::HeadExists);
         }
-        let taken = query("SELECT id FROM account WHERE email = $1")
-            .bind(h.email.as_str())
-            .fetch_optional(&mut tx)
-            .await
-            .map_err(db_err)?
-            .is_some();
-        if taken {
+        if email_taken(&mut tx, h.email.as_str()).await? {
             return Ok(HeadOutcome::EmailTaken);
         }
-        let staff_id: i64 = query("INSERT INTO staff (surname, name, patronymic) VALUES ($1, $2, $3) RETURNING id")
-            .bind(&h.name.surname)
-            .bind(&h.name.name)
-            .bind(&h.name.patronymic)
-            .fetch_one(&mut tx)
-            .await
-            .and_then(|r| r.try_get("id"))
-            .map_err(db_err)?;
-        query("INSERT INTO staff_role (staff_id, role) VALUES ($1, 'head')")
-            .bind(staff_id)
-            .execute(&mut tx)
-            .await
-            .map_err(db_err)?;
-        let account_id: i64 =
-            query("INSERT INTO account (email, staff_id, created_at) VALUES ($1, $2, $3) RETURNING id")
-                .bind(h.email.as_str())
-                .bind(staff_id)
-                .bind(h.now)
-                .fetch_one(&mut tx)
-                .await
-                .and_then(|r| r.try_get("id"))
-                .map_err(db_err)?;
-        query("INSERT INTO staff_invite (token_hash, account_id, created_at, expires_at) VALUES ($1, $2, $3, $4)")
-            .bind(&h.token_hash)
-            .bind(account_id)
-            .bind(h.now)
-            .bind(h.expires_at)
-            .execute(&mut tx)
-            .await
-            .map_err(db_err)?;
+        let staff_id = new_staff(&mut tx, &h.name, &Roles(vec![Role::Head])).await?;
+        let account_id =
+            account_with_invite(&mut tx, h.email.as_str(), staff_id, &h.token_hash, h.expires_at, h.now).await?;
         if let Some(mail) = &h.mail {
             enqueue_in(&mut tx, Channel::Email, mail, h.now).await?;
         }
@@ -98,16 +144,14 @@ impl ClinicAdminStore for SqlStore {
         .await
         .map_err(db_err)?;
         row.map(|r| {
-            let name: [String; 3] = [r.try_get("surname")?, r.try_get("name")?, r.try_get("patronymic")?];
             Ok(LiveInvite {
-                id: r.try_get("id")?,
-                account_id: r.try_get("account_id")?,
-                email: r.try_get("email")?,
-                staff_name: name.iter().filter(|p| !p.is_empty()).cloned().collect::<Vec<_>>().join(" "),
+                id: r.try_get("id").map_err(db_err)?,
+                account_id: r.try_get("account_id").map_err(db_err)?,
+                email: r.try_get("email").map_err(db_err)?,
+                staff_name: name_of(&r, "")?,
             })
         })
         .transpose()
-        .map_err(db_err)
     }
 
     async fn accept_staff_invite(
@@ -175,5 +219,148 @@ impl ClinicAdminStore for SqlStore {
                 .bind(&d.phone)
                 .bind(i64::from(d.utc_offset_minutes));
         Ok(write_audited(&self.db, change, &audit).await? == 1)
+    }
+
+    async fn staff_list(&self) -> StoreResult<Vec<StaffRecord>> {
+        let rows = query(
+            "SELECT s.id AS staff_id, s.surname, s.name, s.patronymic, a.email, a.disabled_at,
+                    CAST(CASE WHEN a.id IS NOT NULL AND a.password_hash IS NULL THEN 1 ELSE 0 END AS BIGINT) AS invited,
+                    (SELECT MAX(l.at) FROM audit_log l
+                     WHERE l.actor_account_id = a.id AND l.action = 'session.sign_in') AS last_sign_in
+             FROM staff s LEFT JOIN account a ON a.staff_id = s.id
+             ORDER BY s.surname, s.name, s.id",
+        )
+        .fetch_all(&self.db)
+        .await
+        .map_err(db_err)?;
+        let role_rows = query("SELECT staff_id, role FROM staff_role ORDER BY staff_id, role")
+            .fetch_all(&self.db)
+            .await
+            .map_err(db_err)?;
+        let mut roles: std::collections::HashMap<i64, Vec<Role>> = std::collections::HashMap::new();
+        for r in &role_rows {
+            let staff_id: i64 = r.try_get("staff_id").map_err(db_err)?;
+            roles.entry(staff_id).or_default().push(known(r, "role", Role::parse)?);
+        }
+        rows.iter()
+            .map(|r| {
+                let staff_id: i64 = r.try_get("staff_id").map_err(db_err)?;
+                let email: Option<String> = r.try_get("email").map_err(db_err)?;
+                let disabled: Option<i64> = r.try_get("disabled_at").map_err(db_err)?;
+                let mut held = roles.remove(&staff_id).unwrap_or_default();
+                held.sort_by_key(|role| app::features::clinic::rules::ROLES.iter().position(|r| r == role));
+                Ok(StaffRecord {
+                    staff_id,
+                    name: name_of(r, "")?,
+                    active: email.is_some() && disabled.is_none(),
+                    email,
+                    roles: Roles(held),
+                    invited: r.try_get::<i64, _>("invited").map_err(db_err)? == 1,
+                    last_sign_in: r.try_get("last_sign_in").map_err(db_err)?,
+                })
+            })
+            .collect()
+    }
+
+    async fn invite_staff(&self, n: NewStaff, actor: &Actor) -> StoreResult<InviteOutcome> {
+        let mut tx = self.db.begin_write().await.map_err(db_err)?;
+        if email_taken(&mut tx, n.email.as_str()).await? {
+            return Ok(InviteOutcome::EmailTaken);
+        }
+        let staff_id = new_staff(&mut tx, &n.name, &n.roles).await?;
+        let account_id =
+            account_with_invite(&mut tx, n.email.as_str(), staff_id, &n.token_hash, n.expires_at, n.now).await?;
+        enqueue_in(&mut tx, Channel::Email, &n.mail, n.now).await?;
+        audit_in(&mut tx, &AuditEntry::by(actor, n.now, "staff.invited").object(format!("account:{account_id}")))
+            .await?;
+        tx.commit().await.map_err(db_err)?;
+        Ok(InviteOutcome::Invited { staff_id })
+    }
+
+    async fn set_staff_roles(&self, staff_id: i64, roles: &Roles, actor: &Actor, now: i64) -> StoreResult<StaffChange> {
+        let mut tx = self.db.begin_write().await.map_err(db_err)?;
+        tx.lock_clinic().await.map_err(db_err)?;
+        let exists =
+            query("SELECT id FROM staff WHERE id = $1").bind(staff_id).fetch_optional(&mut tx).await.map_err(db_err)?;
+        if exists.is_none() {
+            return Ok(StaffChange::Missing);
+        }
+        let (is_head, others) = heads_around(&mut tx, staff_id).await?;
+        if is_head && others == 0 && !roles.has(Role::Head) {
+            return Ok(StaffChange::LastHead);
+        }
+        set_roles_in(&mut tx, staff_id, roles).await?;
+        let held: Vec<&str> = roles.0.iter().map(|r| r.as_str()).collect();
+        let line = AuditEntry::by(actor, now, "staff.roles").object(format!("staff:{staff_id}:{}", held.join("+")));
+        audit_in(&mut tx, &line).await?;
+        tx.commit().await.map_err(db_err)?;
+        Ok(StaffChange::Done)
+    }
+
+    async fn deactivate_staff(&self, staff_id: i64, actor: &Actor, now: i64) -> StoreResult<StaffChange> {
+        let mut tx = self.db.begin_write().await.map_err(db_err)?;
+        tx.lock_clinic().await.map_err(db_err)?;
+        let account = query("SELECT id FROM account WHERE staff_id = $1 AND disabled_at IS NULL")
+            .bind(staff_id)
+            .fetch_optional(&mut tx)
+            .await
+            .map_err(db_err)?;
+        let Some(account) = account else { return Ok(StaffChange::Missing) };
+        let account_id: i64 = account.try_get("id").map_err(db_err)?;
+        let (is_head, others) = heads_around(&mut tx, staff_id).await?;
+        if is_head && others == 0 {
+            return Ok(StaffChange::LastHead);
+        }
+        query("UPDATE account SET disabled_at = $2 WHERE id = $1")
+            .bind(account_id)
+            .bind(now)
+            .execute(&mut tx)
+            .await
+            .map_err(db_err)?;
+        // Sessions end at once; unspent links stop working with the account.
+        query("DELETE FROM session WHERE account_id = $1").bind(account_id).execute(&mut tx).await.map_err(db_err)?;
+        audit_in(&mut tx, &AuditEntry::by(actor, now, "staff.deactivated").object(format!("account:{account_id}")))
+            .await?;
+        tx.commit().await.map_err(db_err)?;
+        Ok(StaffChange::Done)
+    }
+
+    async fn renew_staff_invite(
+        &self,
+        staff_id: i64,
+        token_hash: &str,
+        expires_at: i64,
+        mail: NewMail,
+        actor: &Actor,
+        now: i64,
+    ) -> StoreResult<StaffChange> {
+        let mut tx = self.db.begin_write().await.map_err(db_err)?;
+        let account =
+            query("SELECT id FROM account WHERE staff_id = $1 AND disabled_at IS NULL AND password_hash IS NULL")
+                .bind(staff_id)
+                .fetch_optional(&mut tx)
+                .await
+                .map_err(db_err)?;
+        let Some(account) = account else { return Ok(StaffChange::Missing) };
+        let account_id: i64 = account.try_get("id").map_err(db_err)?;
+        query("UPDATE staff_invite SET used_at = $2 WHERE account_id = $1 AND used_at IS NULL")
+            .bind(account_id)
+            .bind(now)
+            .execute(&mut tx)
+            .await
+            .map_err(db_err)?;
+        query("INSERT INTO staff_invite (token_hash, account_id, created_at, expires_at) VALUES ($1, $2, $3, $4)")
+            .bind(token_hash)
+            .bind(account_id)
+            .bind(now)
+            .bind(expires_at)
+            .execute(&mut tx)
+            .await
+            .map_err(db_err)?;
+        enqueue_in(&mut tx, Channel::Email, &mail, now).await?;
+        audit_in(&mut tx, &AuditEntry::by(actor, now, "staff.invite_renewed").object(format!("account:{account_id}")))
+            .await?;
+        tx.commit().await.map_err(db_err)?;
+        Ok(StaffChange::Done)
     }
 }

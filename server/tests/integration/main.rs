@@ -14,6 +14,7 @@ mod onboarding;
 mod outbox;
 mod record;
 mod second_factor;
+mod staff_team;
 mod store;
 mod support;
 mod timing;

@@ -82,3 +82,119 @@ pub async fn save_clinic_details(
         .await,
     )
 }
+
+/// A staff member as the head's list shows them.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StaffRow {
+    pub staff_id: i64,
+    pub name: String,
+    pub email: Option<String>,
+    pub roles: crate::kernel::account::Roles,
+    pub active: bool,
+    pub invited: bool,
+    pub last_sign_in: Option<i64>,
+}
+
+#[cfg(feature = "ssr")]
+fn require_head() -> Result<crate::platform::store::SessionRecord, AppError> {
+    auth::require_staff(|r| r.has(crate::kernel::account::Role::Head))
+}
+
+/// The clinic's staff (the head).
+#[server(prefix = "/rpc", endpoint = "staff_team")]
+pub async fn get_team() -> Result<Vec<StaffRow>, AppError> {
+    with_error_status(
+        async {
+            require_head()?;
+            let team = use_cases::team(&use_state()?).await?;
+            Ok(team
+                .into_iter()
+                .map(|s| StaffRow {
+                    staff_id: s.staff_id,
+                    name: s.name,
+                    email: s.email,
+                    roles: s.roles,
+                    active: s.active,
+                    invited: s.invited,
+                    last_sign_in: s.last_sign_in,
+                })
+                .collect())
+        }
+        .await,
+    )
+}
+
+/// Invites a staff member by e-mail with the ticked roles (the head).
+#[server(prefix = "/rpc", endpoint = "invite_staff")]
+pub async fn invite_staff(
+    email: String,
+    name: String,
+    clinician: Option<String>,
+    registrar: Option<String>,
+    editor: Option<String>,
+    head: Option<String>,
+) -> Result<(), AppError> {
+    with_error_status(
+        async {
+            let session = require_head()?;
+            let peer = auth::request_context()?.peer;
+            let roles = [clinician.is_some(), registrar.is_some(), editor.is_some(), head.is_some()];
+            use_cases::invite(&use_state()?, &session, peer, use_cases::InviteForm { email, name, roles }).await?;
+            leptos_axum::redirect("/staff/team?invited=1");
+            Ok(())
+        }
+        .await,
+    )
+}
+
+/// Replaces a staff member's roles (the head).
+#[server(prefix = "/rpc", endpoint = "set_staff_roles")]
+pub async fn set_staff_roles(
+    staff_id: i64,
+    clinician: Option<String>,
+    registrar: Option<String>,
+    editor: Option<String>,
+    head: Option<String>,
+) -> Result<(), AppError> {
+    with_error_status(
+        async {
+            let session = require_head()?;
+            let peer = auth::request_context()?.peer;
+            let roles = [clinician.is_some(), registrar.is_some(), editor.is_some(), head.is_some()];
+            use_cases::set_roles(&use_state()?, &session, peer, staff_id, roles).await?;
+            leptos_axum::redirect("/staff/team");
+            Ok(())
+        }
+        .await,
+    )
+}
+
+/// Deactivates a staff member's account (the head).
+#[server(prefix = "/rpc", endpoint = "deactivate_staff")]
+pub async fn deactivate_staff(staff_id: i64) -> Result<(), AppError> {
+    with_error_status(
+        async {
+            let session = require_head()?;
+            let peer = auth::request_context()?.peer;
+            use_cases::deactivate(&use_state()?, &session, peer, staff_id).await?;
+            leptos_axum::redirect("/staff/team");
+            Ok(())
+        }
+        .await,
+    )
+}
+
+/// Sends an invited staff member a new link (the head).
+#[server(prefix = "/rpc", endpoint = "renew_staff_invite")]
+pub async fn renew_staff_invite(staff_id: i64) -> Result<(), AppError> {
+    with_error_status(
+        async {
+            let session = require_head()?;
+            let peer = auth::request_context()?.peer;
+            use_cases::renew_invite(&use_state()?, &session, peer, staff_id).await?;
+            leptos_axum::redirect("/staff/team?invited=1");
+            Ok(())
+        }
+        .await,
+    )
+}

@@ -18,6 +18,7 @@ pub fn ClinicRoutes() -> impl MatchNestedRoutes + Clone {
 pub fn ClinicStaffRoutes() -> impl MatchNestedRoutes + Clone {
     view! {
         <Route path=path!("staff/clinic") view=super::details_page::ClinicDetailsPage ssr=SsrMode::Async/>
+        <Route path=path!("staff/team") view=super::team_page::TeamPage ssr=SsrMode::Async/>
     }
     .into_inner()
 }

@@ -1,7 +1,9 @@
 //! What clinic administration needs from storage.
 
-use super::rules::{ClinicDetails, FullName};
+use super::rules::ClinicDetails;
+use crate::kernel::account::Roles;
 use crate::kernel::email::Email;
+use crate::kernel::person::FullName;
 use crate::platform::audit::Actor;
 use crate::platform::store::{AuditEntry, NewMail, StoreResult};
 use async_trait::async_trait;
@@ -41,6 +43,51 @@ pub struct LiveInvite {
     pub staff_name: String,
 }
 
+/// A staff member as the head's list shows them.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct StaffRecord {
+    pub staff_id: i64,
+    pub name: String,
+    /// Their account's e-mail (a staff member without an account — a doctor who does not sign
+    /// in — has none).
+    pub email: Option<String>,
+    pub roles: Roles,
+    /// The account is not deactivated.
+    pub active: bool,
+    /// Invited, but no password set yet.
+    pub invited: bool,
+    /// The latest sign-in, from the journal.
+    pub last_sign_in: Option<i64>,
+}
+
+/// A staff member the head invites: the same one-time link as the first head's.
+#[derive(Clone, Debug)]
+pub struct NewStaff {
+    pub email: Email,
+    pub name: FullName,
+    pub roles: Roles,
+    pub token_hash: String,
+    pub expires_at: i64,
+    pub now: i64,
+    pub mail: NewMail,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum InviteOutcome {
+    Invited { staff_id: i64 },
+    EmailTaken,
+}
+
+/// How a change to a staff member's roles or account ended.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum StaffChange {
+    Done,
+    /// It would leave the clinic without an active head: nothing changed.
+    LastHead,
+    /// No such staff member with an account (or, for a new link, one who has set a password).
+    Missing,
+}
+
 #[async_trait]
 pub trait ClinicAdminStore: Send + Sync {
     /// Creates the clinic's head in one transaction: the staff member with the head's role, an
@@ -68,4 +115,32 @@ pub trait ClinicAdminStore: Send + Sync {
 
     /// Sets the clinic's details, with the journal's line. False when the clinic has no row.
     async fn set_clinic_details(&self, details: &ClinicDetails, audit: AuditEntry) -> StoreResult<bool>;
+
+    /// Every staff member, by surname, with their roles, account state and latest sign-in.
+    async fn staff_list(&self) -> StoreResult<Vec<StaffRecord>>;
+
+    /// Creates the staff member with their roles, an account without a password, the one-time
+    /// invitation, its e-mail and a journal line, in one transaction; nothing when the e-mail
+    /// has an account.
+    async fn invite_staff(&self, staff: NewStaff, actor: &Actor) -> StoreResult<InviteOutcome>;
+
+    /// Replaces the staff member's roles (journalled). Refused when it would take the head's
+    /// role from the last active head.
+    async fn set_staff_roles(&self, staff_id: i64, roles: &Roles, actor: &Actor, now: i64) -> StoreResult<StaffChange>;
+
+    /// Deactivates the staff member's account and ends its sessions at once; history stays.
+    /// Refused for the last active head.
+    async fn deactivate_staff(&self, staff_id: i64, actor: &Actor, now: i64) -> StoreResult<StaffChange>;
+
+    /// A new one-time link for an invited staff member who has not set a password yet: the
+    /// earlier links stop working; the e-mail goes out with it.
+    async fn renew_staff_invite(
+        &self,
+        staff_id: i64,
+        token_hash: &str,
+        expires_at: i64,
+        mail: NewMail,
+        actor: &Actor,
+        now: i64,
+    ) -> StoreResult<StaffChange>;
 }

@@ -1,8 +1,8 @@
 //! Clinic administration's use cases: the first head on the command line, and the welcome page
 //! where an invited staff member sets a password.
 
-use super::rules::{check_details, ClinicDetails, DetailsProblem, FullName, INVITE_TTL_SECS};
-use super::store::{HeadOutcome, LiveInvite, NewHead};
+use super::rules::{check_details, parse_full_name, roles_ticked, ClinicDetails, DetailsProblem, INVITE_TTL_SECS};
+use super::store::{HeadOutcome, InviteOutcome, LiveInvite, NewHead, NewStaff, StaffChange, StaffRecord};
 use crate::features::onboarding::rules::{check_password, PasswordProblem, PASSWORD_MAX_CHARS};
 use crate::features::onboarding::use_cases::{CODE_LOCKOUT_SECS, CODE_TRIES_PER_ADDRESS};
 use crate::i18n::Lang;
@@ -58,15 +58,11 @@ pub async fn create_head(
     mail: bool,
 ) -> Result<CreatedHead, HeadRefusal> {
     let email = Email::parse(email).map_err(|_| HeadRefusal::Email(email.to_string()))?;
-    let name = FullName::parse(full_name).ok_or(HeadRefusal::Name)?;
+    let name = parse_full_name(full_name).ok_or(HeadRefusal::Name)?;
     let token = new_token();
     let link = welcome_link(public_url, &token);
-    let mail = mail.then(|| {
-        let t = Lang::default().texts().clinic();
-        // The link is a secret: once sent, the outbox keeps the message without it.
-        let body = (t.mail_invite_body)(&name.display(), &secret(&link));
-        NewMail { recipient: email.to_string(), subject: t.mail_invite_subject.into(), body }
-    });
+    // The link is a secret: once sent, the outbox keeps the message without it.
+    let mail = mail.then(|| invite_mail(email.as_str(), &name.full(), &link));
     let head = NewHead {
         email: email.clone(),
         name,
@@ -177,4 +173,111 @@ pub async fn save_details(
     }
     state.config.clinic.update(details.utc_offset_minutes, details.is_set());
     Ok(())
+}
+
+/// The clinic's staff, for the head's list.
+pub async fn team(state: &AppState) -> Result<Vec<StaffRecord>, AppError> {
+    Ok(state.store.staff_list().await?)
+}
+
+/// The invitation e-mail, in the clinic's default language, with the link marked secret.
+fn invite_mail(email: &str, name: &str, link: &str) -> NewMail {
+    let t = Lang::default().texts().clinic();
+    NewMail {
+        recipient: email.to_string(),
+        subject: t.mail_invite_subject.into(),
+        body: (t.mail_invite_body)(name, &secret(link)),
+    }
+}
+
+/// A staff member as the head's invitation form has them.
+pub struct InviteForm {
+    pub email: String,
+    pub name: String,
+    /// Clinician, registrar, editor, head (`rules::ROLES`).
+    pub roles: [bool; 4],
+}
+
+/// Invites a staff member (the head): the account, its roles and a one-time link by e-mail.
+pub async fn invite(
+    state: &AppState,
+    session: &SessionRecord,
+    peer: IpAddr,
+    form: InviteForm,
+) -> Result<i64, AppError> {
+    let email = Email::parse(&form.email);
+    let name = parse_full_name(&form.name);
+    let roles = roles_ticked(form.roles);
+    let mut problems = Vec::new();
+    if email.is_err() {
+        let problem = if form.email.trim().is_empty() { Problem::Required } else { Problem::Email };
+        problems.push(FieldError { field: "email".into(), problem });
+    }
+    if name.is_none() {
+        let problem = if form.name.trim().is_empty() { Problem::Required } else { Problem::FullName };
+        problems.push(FieldError { field: "name".into(), problem });
+    }
+    if roles.is_none() {
+        problems.push(FieldError { field: "roles".into(), problem: Problem::Required });
+    }
+    let (Ok(email), Some(name), Some(roles), true) = (email, name, roles, problems.is_empty()) else {
+        return Err(AppError::Validation(problems));
+    };
+    let token = new_token();
+    let now = state.now();
+    let mail = invite_mail(email.as_str(), &name.full(), &welcome_link(&state.config.public_url, &token));
+    let staff =
+        NewStaff { email, name, roles, token_hash: token_hash(&token), expires_at: now + INVITE_TTL_SECS, now, mail };
+    match state.store.invite_staff(staff, &Actor::staff(session, peer)).await? {
+        InviteOutcome::Invited { staff_id } => Ok(staff_id),
+        InviteOutcome::EmailTaken => Err(AppError::field("email", Problem::EmailUnavailable)),
+    }
+}
+
+fn staff_change(outcome: StaffChange) -> Result<(), AppError> {
+    match outcome {
+        StaffChange::Done => Ok(()),
+        StaffChange::LastHead => Err(AppError::LastHead),
+        StaffChange::Missing => Err(AppError::NotFound),
+    }
+}
+
+/// Replaces a staff member's roles (the head); at least one, and never the last head's.
+pub async fn set_roles(
+    state: &AppState,
+    session: &SessionRecord,
+    peer: IpAddr,
+    staff_id: i64,
+    ticked: [bool; 4],
+) -> Result<(), AppError> {
+    let roles = roles_ticked(ticked).ok_or_else(|| AppError::field("roles", Problem::Required))?;
+    staff_change(state.store.set_staff_roles(staff_id, &roles, &Actor::staff(session, peer), state.now()).await?)
+}
+
+/// Deactivates a staff member's account (the head): sessions end at once, history stays.
+pub async fn deactivate(
+    state: &AppState,
+    session: &SessionRecord,
+    peer: IpAddr,
+    staff_id: i64,
+) -> Result<(), AppError> {
+    staff_change(state.store.deactivate_staff(staff_id, &Actor::staff(session, peer), state.now()).await?)
+}
+
+/// Sends an invited staff member a new link (the head); the earlier ones stop working.
+pub async fn renew_invite(
+    state: &AppState,
+    session: &SessionRecord,
+    peer: IpAddr,
+    staff_id: i64,
+) -> Result<(), AppError> {
+    let staff = state.store.staff_list().await?.into_iter().find(|s| s.staff_id == staff_id && s.invited && s.active);
+    let Some(StaffRecord { email: Some(email), name, .. }) = staff else { return Err(AppError::NotFound) };
+    let token = new_token();
+    let now = state.now();
+    let mail = invite_mail(&email, &name, &welcome_link(&state.config.public_url, &token));
+    let actor = Actor::staff(session, peer);
+    staff_change(
+        state.store.renew_staff_invite(staff_id, &token_hash(&token), now + INVITE_TTL_SECS, mail, &actor, now).await?,
+    )
 }

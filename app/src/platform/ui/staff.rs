@@ -71,7 +71,10 @@ pub fn StaffHomePage() -> impl IntoView {
             {me.roles.has(Role::Head).then(|| view! {
                 <section class="panel">
                     <h2>{t.clinic().details_title}</h2>
-                    <p><a href="/staff/clinic">{t.clinic().details_title}</a></p>
+                    <ul class="links">
+                        <li><a href="/staff/clinic">{t.clinic().details_title}</a></li>
+                        <li><a href="/staff/team">{t.clinic().team_title}</a></li>
+                    </ul>
                 </section>
                 <section class="panel">
                     <h2>{t.modules_title}</h2>

@@ -1,16 +1,17 @@
 //! `ClinicAdminStore`: the first head on an empty database, refused while a head is active or
 //! the e-mail has an account; the one-time invitation, spent once, not after it expired.
 
-use super::{account, journal_lines, rows, scalar, seeded, NOW};
-use app::features::clinic::rules::{ClinicDetails, FullName};
+use super::{account, journal_lines, mail, rows, scalar, seeded, NOW};
+use app::features::clinic::rules::{parse_full_name, ClinicDetails};
 use app::features::clinic::store::*;
+use app::kernel::account::{Role, Roles};
 use app::kernel::email::Email;
-use app::platform::store::{Actor, AuditEntry, NewMail, Store};
+use app::platform::store::{Actor, AuditEntry, NewMail, NewSession, Store};
 
 fn head(email: &str, token_hash: &str) -> NewHead {
     NewHead {
         email: Email::parse(email).unwrap(),
-        name: FullName::parse("Соколова Анна Сергеевна").unwrap(),
+        name: parse_full_name("Соколова Анна Сергеевна").unwrap(),
         token_hash: token_hash.into(),
         expires_at: NOW + 86_400,
         now: NOW,
@@ -84,6 +85,99 @@ pub async fn story(url: &str) {
     assert_eq!(store.clinic_details().await.unwrap(), Some(set.clone()));
     assert_eq!(store.clinic().await.unwrap().unwrap().name, "Клиника «Здоровье»");
     assert_eq!(journal_lines(url, "clinic.details").await, 1);
+
+    // Staff the head invites: one transaction each; the list shows roles and state.
+    let nurse = |email: &str, token: &str| NewStaff {
+        email: Email::parse(email).unwrap(),
+        name: parse_full_name("Белова Ирина").unwrap(),
+        roles: Roles(vec![Role::Registrar]),
+        token_hash: token.into(),
+        expires_at: NOW + 86_400,
+        now: NOW,
+        mail: NewMail {
+            recipient: email.into(), subject: "Приглашение".into(), body: "ссылка".into()
+        },
+    };
+    let outbox = rows(url, "outbox").await;
+    assert_eq!(
+        store.invite_staff(nurse("head@clinic.example", "n0"), &head_at_work).await.unwrap(),
+        InviteOutcome::EmailTaken
+    );
+    assert_eq!(rows(url, "outbox").await, outbox, "a refusal mails nothing");
+    let InviteOutcome::Invited { staff_id: registrar } =
+        store.invite_staff(nurse("desk@clinic.example", "n1"), &head_at_work).await.unwrap()
+    else {
+        panic!("invited")
+    };
+    assert_eq!(rows(url, "outbox").await, outbox + 1);
+    assert_eq!(journal_lines(url, "staff.invited").await, 1);
+    let list = store.staff_list().await.unwrap();
+    let names: Vec<_> = list.iter().map(|s| (s.name.as_str(), s.roles.0.clone(), s.active, s.invited)).collect();
+    assert_eq!(
+        names,
+        [
+            ("Белова Ирина", vec![Role::Registrar], true, true),
+            ("Соколова Анна Сергеевна", vec![Role::Head], true, false),
+        ]
+    );
+    assert_eq!(list[1].last_sign_in, None, "no sign-in journalled yet");
+    let head_staff = list[1].staff_id;
+
+    // A new link voids the old one.
+    let renewed = store
+        .renew_staff_invite(
+            registrar,
+            "n2",
+            NOW + 86_400,
+            mail("desk@clinic.example", "Приглашение", "ссылка"),
+            &head_at_work,
+            NOW + 5,
+        )
+        .await
+        .unwrap();
+    assert_eq!(renewed, StaffChange::Done);
+    assert_eq!(store.staff_invite_live("n1", NOW + 6).await.unwrap(), None);
+    assert!(store.staff_invite_live("n2", NOW + 6).await.unwrap().is_some());
+    let for_head = store
+        .renew_staff_invite(head_staff, "n3", NOW + 86_400, mail("head@clinic.example", "x", "y"), &head_at_work, NOW)
+        .await
+        .unwrap();
+    assert_eq!(for_head, StaffChange::Missing, "the head has a password: no new link");
+
+    // Roles: never the last head's.
+    let only_clinician = Roles(vec![Role::Clinician]);
+    assert_eq!(
+        store.set_staff_roles(head_staff, &only_clinician, &head_at_work, NOW).await.unwrap(),
+        StaffChange::LastHead
+    );
+    assert_eq!(store.deactivate_staff(head_staff, &head_at_work, NOW).await.unwrap(), StaffChange::LastHead);
+    assert_eq!(store.set_staff_roles(9_999, &only_clinician, &head_at_work, NOW).await.unwrap(), StaffChange::Missing);
+    let two = Roles(vec![Role::Registrar, Role::Head]);
+    assert_eq!(store.set_staff_roles(registrar, &two, &head_at_work, NOW).await.unwrap(), StaffChange::Done);
+    assert_eq!(journal_lines(url, "staff.roles").await, 1);
+
+    // Deactivating: the account's sessions end; a second time finds nothing to do.
+    let desk = store.staff_invite_live("n2", NOW + 7).await.unwrap().unwrap();
+    assert!(store.accept_staff_invite(&desk, "phc-desk", NOW + 7, &head_at_work).await.unwrap());
+    store
+        .create_session(NewSession {
+            token_hash: "desk-session".into(),
+            account_id: desk.account_id,
+            active_card_id: None,
+            now: NOW + 8,
+            expires_at: NOW + 3_600,
+            origin: "10.0.0.3".into(),
+            user_agent: "test".into(),
+        })
+        .await
+        .unwrap();
+    assert!(store.session("desk-session", NOW + 9, NOW - 60).await.unwrap().is_some());
+    assert_eq!(store.deactivate_staff(registrar, &head_at_work, NOW + 10).await.unwrap(), StaffChange::Done);
+    assert_eq!(store.session("desk-session", NOW + 11, NOW - 60).await.unwrap(), None, "its sessions end at once");
+    assert_eq!(store.deactivate_staff(registrar, &head_at_work, NOW + 12).await.unwrap(), StaffChange::Missing);
+    assert_eq!(journal_lines(url, "staff.deactivated").await, 1);
+    let list = store.staff_list().await.unwrap();
+    assert!(!list[0].active && list[0].roles.has(Role::Head), "history and roles stay");
 
     // A deactivated head does not block a new one; an e-mail with an account still does.
     deactivate(url, account_id).await;
