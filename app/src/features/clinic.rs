@@ -6,6 +6,7 @@
 //! The head invites the rest of the staff («Сотрудники»), who set their passwords the same way.
 
 pub mod api;
+pub mod branches_page;
 pub mod details_page;
 pub mod routes;
 pub mod rules;

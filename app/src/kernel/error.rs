@@ -91,6 +91,9 @@ pub enum AppError {
     /// The change would leave the clinic without an active head.
     #[error("last head")]
     LastHead,
+    /// A branch that doctors, schedule days or appointments name cannot be deleted.
+    #[error("branch in use")]
+    BranchInUse,
     /// The card has no contact to send a code to.
     #[error("no contact")]
     NoContact,
@@ -157,7 +160,7 @@ impl AppError {
             AppError::SecondStepExpired => 401,
             AppError::SecondFactorRequired => 403,
             AppError::AttachCodeInvalid | AppError::NoContact | AppError::LinkInvalid => 422,
-            AppError::LastHead => 409,
+            AppError::LastHead | AppError::BranchInUse => 409,
             AppError::SlotTaken { .. } => 409,
             AppError::BookingLimit { .. } | AppError::CancellationClosed => 422,
             AppError::CannotSend { .. } | AppError::EditWindowClosed { .. } | AppError::BirthDateWrong => 422,
@@ -190,6 +193,7 @@ impl AppError {
             AppError::AttachCodeInvalid => t.err_attach_code_invalid.into(),
             AppError::LinkInvalid => t.clinic().err_link_invalid.into(),
             AppError::LastHead => t.clinic().err_last_head.into(),
+            AppError::BranchInUse => t.clinic().err_branch_in_use.into(),
             AppError::NoContact => t.err_no_contact.into(),
             AppError::SlotTaken { nearest } => {
                 let times: Vec<String> = nearest

@@ -20,3 +20,8 @@ ALTER TABLE clinic ADD COLUMN phone TEXT NOT NULL DEFAULT '';
 
 -- What one person did, newest last: the staff list's latest sign-in, the admin journal.
 CREATE INDEX audit_log_actor_idx ON audit_log (actor_account_id, at);
+
+-- A branch's phone, and whether it still takes new schedule days (a branch with history is
+-- deactivated, not deleted).
+ALTER TABLE branch ADD COLUMN phone TEXT NOT NULL DEFAULT '';
+ALTER TABLE branch ADD COLUMN active INTEGER NOT NULL DEFAULT 1;

@@ -4,7 +4,7 @@ use super::base::*;
 use super::sql::{query, Tx};
 use super::SqlStore;
 use crate::db::db_err;
-use app::features::clinic::rules::ClinicDetails;
+use app::features::clinic::rules::{BranchInput, BranchRecord, ClinicDetails};
 use app::features::clinic::store::*;
 use app::kernel::account::{Role, Roles};
 use app::platform::audit::Actor;
@@ -362,5 +362,94 @@ impl ClinicAdminStore for SqlStore {
             .await?;
         tx.commit().await.map_err(db_err)?;
         Ok(StaffChange::Done)
+    }
+
+    async fn branch_list(&self) -> StoreResult<Vec<BranchRecord>> {
+        let rows = query(
+            "SELECT b.id, b.name, b.address, b.phone, b.active,
+                    CAST(CASE WHEN EXISTS (SELECT 1 FROM staff s WHERE s.branch_id = b.id)
+                           OR EXISTS (SELECT 1 FROM schedule_day d WHERE d.branch_id = b.id)
+                           OR EXISTS (SELECT 1 FROM appointment a WHERE a.branch_id = b.id)
+                         THEN 1 ELSE 0 END AS BIGINT) AS in_use
+             FROM branch b ORDER BY b.active DESC, b.name, b.id",
+        )
+        .fetch_all(&self.db)
+        .await
+        .map_err(db_err)?;
+        rows.iter()
+            .map(|r| {
+                Ok(BranchRecord {
+                    id: r.try_get("id")?,
+                    name: r.try_get("name")?,
+                    address: r.try_get("address")?,
+                    phone: r.try_get("phone")?,
+                    active: r.try_get("active")?,
+                    in_use: r.try_get::<i64, _>("in_use")? == 1,
+                })
+            })
+            .collect::<Result<_, sqlx::Error>>()
+            .map_err(db_err)
+    }
+
+    async fn save_branch(&self, id: Option<i64>, b: &BranchInput, actor: &Actor, now: i64) -> StoreResult<Option<i64>> {
+        let mut tx = self.db.begin().await.map_err(db_err)?;
+        let id = match id {
+            None => query("INSERT INTO branch (name, address, phone) VALUES ($1, $2, $3) RETURNING id")
+                .bind(&b.name)
+                .bind(&b.address)
+                .bind(&b.phone)
+                .fetch_one(&mut tx)
+                .await
+                .and_then(|r| r.try_get("id"))
+                .map_err(db_err)?,
+            Some(id) => {
+                let changed = query("UPDATE branch SET name = $2, address = $3, phone = $4 WHERE id = $1")
+                    .bind(id)
+                    .bind(&b.name)
+                    .bind(&b.address)
+                    .bind(&b.phone)
+                    .execute(&mut tx)
+                    .await
+                    .map_err(db_err)?;
+                if changed.rows_affected() != 1 {
+                    return Ok(None);
+                }
+                id
+            }
+        };
+        audit_in(&mut tx, &AuditEntry::by(actor, now, "branch.save").object(format!("branch:{id}"))).await?;
+        tx.commit().await.map_err(db_err)?;
+        Ok(Some(id))
+    }
+
+    async fn delete_branch(&self, id: i64, actor: &Actor, now: i64) -> StoreResult<BranchDelete> {
+        let mut tx = self.db.begin_write().await.map_err(db_err)?;
+        let in_use = query(
+            "SELECT 1 AS x FROM staff WHERE branch_id = $1
+             UNION ALL SELECT 1 FROM schedule_day WHERE branch_id = $1
+             UNION ALL SELECT 1 FROM appointment WHERE branch_id = $1",
+        )
+        .bind(id)
+        .fetch_optional(&mut tx)
+        .await
+        .map_err(db_err)?
+        .is_some();
+        if in_use {
+            return Ok(BranchDelete::InUse);
+        }
+        let gone = query("DELETE FROM branch WHERE id = $1").bind(id).execute(&mut tx).await.map_err(db_err)?;
+        if gone.rows_affected() != 1 {
+            return Ok(BranchDelete::Missing);
+        }
+        audit_in(&mut tx, &AuditEntry::by(actor, now, "branch.delete").object(format!("branch:{id}"))).await?;
+        tx.commit().await.map_err(db_err)?;
+        Ok(BranchDelete::Deleted)
+    }
+
+    async fn set_branch_active(&self, id: i64, active: bool, actor: &Actor, now: i64) -> StoreResult<bool> {
+        let action = if active { "branch.activate" } else { "branch.deactivate" };
+        let change = query("UPDATE branch SET active = $2 WHERE id = $1").bind(id).bind(active);
+        Ok(write_audited(&self.db, change, &AuditEntry::by(actor, now, action).object(format!("branch:{id}"))).await?
+            == 1)
     }
 }

@@ -194,7 +194,10 @@ impl ScheduleStore for SqlStore {
     }
 
     async fn branches(&self) -> StoreResult<Vec<(i64, String)>> {
-        let rows = query("SELECT id, name FROM branch ORDER BY id").fetch_all(&self.db).await.map_err(db_err)?;
+        let rows = query("SELECT id, name FROM branch WHERE active = TRUE ORDER BY id")
+            .fetch_all(&self.db)
+            .await
+            .map_err(db_err)?;
         rows.iter()
             .map(|r| Ok((r.try_get("id")?, r.try_get("name")?)))
             .collect::<Result<_, sqlx::Error>>()

@@ -4,6 +4,7 @@
 mod access;
 mod attach;
 mod booking;
+mod branches;
 mod clinic_from_nothing;
 mod documents;
 mod hostile_input;

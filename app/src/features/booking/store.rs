@@ -166,6 +166,7 @@ pub trait ScheduleStore: Send + Sync {
     async fn delete_service_link(&self, staff_id: i64, service_id: i64, audit: AuditEntry) -> StoreResult<bool>;
     /// The price list's services (id, code, name), for linking.
     async fn services(&self) -> StoreResult<Vec<(i64, String, String)>>;
+    /// The active branches (id, name): where new schedule days may be.
     async fn branches(&self) -> StoreResult<Vec<(i64, String)>>;
 
     /// Schedule days of one doctor in `[from, to]`.

@@ -198,3 +198,66 @@ pub async fn renew_staff_invite(staff_id: i64) -> Result<(), AppError> {
         .await,
     )
 }
+
+/// Branches are the head's and the front desk's (who keep the schedules).
+#[cfg(feature = "ssr")]
+fn require_branch_keeper() -> Result<crate::platform::store::SessionRecord, AppError> {
+    auth::require_staff(crate::kernel::account::Roles::can_manage_booking)
+}
+
+/// The clinic's branches (the head, the front desk).
+#[server(prefix = "/rpc", endpoint = "branches")]
+pub async fn get_branches() -> Result<Vec<super::rules::BranchRecord>, AppError> {
+    with_error_status(
+        async {
+            require_branch_keeper()?;
+            use_cases::branches(&use_state()?).await
+        }
+        .await,
+    )
+}
+
+/// Adds a branch (no `id`) or changes one.
+#[server(prefix = "/rpc", endpoint = "save_branch")]
+pub async fn save_branch(id: Option<i64>, name: String, address: String, phone: String) -> Result<(), AppError> {
+    with_error_status(
+        async {
+            let session = require_branch_keeper()?;
+            let peer = auth::request_context()?.peer;
+            use_cases::save_branch(&use_state()?, &session, peer, id, &name, &address, &phone).await?;
+            leptos_axum::redirect("/staff/branches");
+            Ok(())
+        }
+        .await,
+    )
+}
+
+/// Deletes a branch nothing refers to.
+#[server(prefix = "/rpc", endpoint = "delete_branch")]
+pub async fn delete_branch(id: i64) -> Result<(), AppError> {
+    with_error_status(
+        async {
+            let session = require_branch_keeper()?;
+            let peer = auth::request_context()?.peer;
+            use_cases::delete_branch(&use_state()?, &session, peer, id).await?;
+            leptos_axum::redirect("/staff/branches");
+            Ok(())
+        }
+        .await,
+    )
+}
+
+/// Deactivates (`active` absent) or reactivates a branch.
+#[server(prefix = "/rpc", endpoint = "set_branch_active")]
+pub async fn set_branch_active(id: i64, active: Option<String>) -> Result<(), AppError> {
+    with_error_status(
+        async {
+            let session = require_branch_keeper()?;
+            let peer = auth::request_context()?.peer;
+            use_cases::set_branch_active(&use_state()?, &session, peer, id, active.is_some()).await?;
+            leptos_axum::redirect("/staff/branches");
+            Ok(())
+        }
+        .await,
+    )
+}

@@ -19,6 +19,7 @@ pub fn ClinicStaffRoutes() -> impl MatchNestedRoutes + Clone {
     view! {
         <Route path=path!("staff/clinic") view=super::details_page::ClinicDetailsPage ssr=SsrMode::Async/>
         <Route path=path!("staff/team") view=super::team_page::TeamPage ssr=SsrMode::Async/>
+        <Route path=path!("staff/branches") view=super::branches_page::BranchesPage ssr=SsrMode::Async/>
     }
     .into_inner()
 }

@@ -133,6 +133,55 @@ pub fn roles_ticked(ticked: [bool; 4]) -> Option<Roles> {
     (!roles.is_empty()).then_some(Roles(roles))
 }
 
+/// A branch as typed: name and address required, the phone optional but readable.
+pub fn check_branch(
+    name: &str,
+    address: &str,
+    phone: &str,
+) -> Result<BranchInput, Vec<(&'static str, DetailsProblem)>> {
+    let mut problems = Vec::new();
+    let mut text = |field: &'static str, value: &str, max: usize| {
+        let v = value.trim();
+        if v.is_empty() {
+            problems.push((field, DetailsProblem::Required));
+        } else if v.chars().count() > max || v.chars().any(char::is_control) {
+            problems.push((field, DetailsProblem::TooLong(max)));
+        }
+        v.to_string()
+    };
+    let name = text("name", name, CLINIC_NAME_MAX_CHARS);
+    let address = text("address", address, CLINIC_ADDRESS_MAX_CHARS);
+    let phone = phone.trim().to_string();
+    if !phone.is_empty() && crate::kernel::person::PhoneNumber::parse(&phone).is_err() {
+        problems.push(("phone", DetailsProblem::Phone));
+    }
+    if problems.is_empty() {
+        Ok(BranchInput { name, address, phone })
+    } else {
+        Err(problems)
+    }
+}
+
+/// A branch's details, checked.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct BranchInput {
+    pub name: String,
+    pub address: String,
+    pub phone: String,
+}
+
+/// A branch as the admin list shows it.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct BranchRecord {
+    pub id: i64,
+    pub name: String,
+    pub address: String,
+    pub phone: String,
+    pub active: bool,
+    /// Doctors, schedule days or appointments name it: it can be deactivated, not deleted.
+    pub in_use: bool,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -199,5 +248,19 @@ mod tests {
         assert_eq!(roles_ticked([false; 4]), None);
         assert_eq!(roles_ticked([false, true, false, true]), Some(Roles(vec![Role::Registrar, Role::Head])));
         assert_eq!(roles_ticked([true; 4]).unwrap().0, ROLES.to_vec());
+    }
+
+    #[test]
+    fn a_branch_needs_a_name_and_an_address_and_a_readable_phone_if_any() {
+        let b = check_branch(" Филиал на Ленина ", "ул. Ленина, 1", "").unwrap();
+        assert_eq!((b.name.as_str(), b.phone.as_str()), ("Филиал на Ленина", ""));
+        assert_eq!(
+            check_branch("", " ", "abc").unwrap_err(),
+            [
+                ("name", DetailsProblem::Required),
+                ("address", DetailsProblem::Required),
+                ("phone", DetailsProblem::Phone)
+            ]
+        );
     }
 }

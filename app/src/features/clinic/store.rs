@@ -1,6 +1,6 @@
 //! What clinic administration needs from storage.
 
-use super::rules::ClinicDetails;
+use super::rules::{BranchInput, BranchRecord, ClinicDetails};
 use crate::kernel::account::Roles;
 use crate::kernel::email::Email;
 use crate::kernel::person::FullName;
@@ -88,6 +88,13 @@ pub enum StaffChange {
     Missing,
 }
 
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum BranchDelete {
+    Deleted,
+    InUse,
+    Missing,
+}
+
 #[async_trait]
 pub trait ClinicAdminStore: Send + Sync {
     /// Creates the clinic's head in one transaction: the staff member with the head's role, an
@@ -143,4 +150,24 @@ pub trait ClinicAdminStore: Send + Sync {
         actor: &Actor,
         now: i64,
     ) -> StoreResult<StaffChange>;
+
+    /// Every branch, active ones first, each with whether anything refers to it.
+    async fn branch_list(&self) -> StoreResult<Vec<BranchRecord>>;
+
+    /// Adds a branch (`id` None) or changes one, journalled; the branch's id, None when there is
+    /// no such branch.
+    async fn save_branch(
+        &self,
+        id: Option<i64>,
+        branch: &BranchInput,
+        actor: &Actor,
+        now: i64,
+    ) -> StoreResult<Option<i64>>;
+
+    /// Deletes a branch nothing refers to, journalled.
+    async fn delete_branch(&self, id: i64, actor: &Actor, now: i64) -> StoreResult<BranchDelete>;
+
+    /// Deactivates (no new schedule days there) or reactivates a branch, journalled; false when
+    /// there is no such branch.
+    async fn set_branch_active(&self, id: i64, active: bool, actor: &Actor, now: i64) -> StoreResult<bool>;
 }

@@ -36,6 +36,15 @@ pub struct ClinicTexts {
     pub save_roles: &'static str,
     pub deactivate: &'static str,
     pub renew_invite: &'static str,
+    pub err_branch_in_use: &'static str,
+    pub branches_title: &'static str,
+    pub add_branch: &'static str,
+    pub branch_name: &'static str,
+    pub branch_phone: &'static str,
+    pub delete: &'static str,
+    pub branch_off: &'static str,
+    pub activate: &'static str,
+    pub no_branches: &'static str,
 }
 
 pub static RU: ClinicTexts = ClinicTexts {
@@ -79,6 +88,15 @@ pub static RU: ClinicTexts = ClinicTexts {
     save_roles: "Сохранить роли",
     deactivate: "Отключить",
     renew_invite: "Отправить приглашение ещё раз",
+    err_branch_in_use: "Филиал нельзя удалить: к нему относятся врачи, расписание или записи на приём. Его можно отключить — новые дни расписания там больше не появятся.",
+    branches_title: "Филиалы",
+    add_branch: "Добавить филиал",
+    branch_name: "Название филиала",
+    branch_phone: "Телефон (необязательно)",
+    delete: "Удалить",
+    branch_off: "Отключён: новые дни расписания в нём не назначаются",
+    activate: "Включить",
+    no_branches: "Филиалов пока нет. Добавьте первый — без него не составить расписание.",
 };
 
 pub static EN: ClinicTexts = ClinicTexts {
@@ -120,6 +138,15 @@ pub static EN: ClinicTexts = ClinicTexts {
     save_roles: "Save roles",
     deactivate: "Deactivate",
     renew_invite: "Send the invitation again",
+    err_branch_in_use: "This branch cannot be deleted: doctors, schedule days or appointments refer to it. It can be deactivated, so that no new schedule days go there.",
+    branches_title: "Branches",
+    add_branch: "Add a branch",
+    branch_name: "Branch name",
+    branch_phone: "Phone (optional)",
+    delete: "Delete",
+    branch_off: "Deactivated: no new schedule days go there",
+    activate: "Activate",
+    no_branches: "No branches yet. Add the first: schedules need one.",
 };
 
 impl crate::i18n::Texts {

@@ -1,8 +1,11 @@
 //! Clinic administration's use cases: the first head on the command line, and the welcome page
 //! where an invited staff member sets a password.
 
-use super::rules::{check_details, parse_full_name, roles_ticked, ClinicDetails, DetailsProblem, INVITE_TTL_SECS};
-use super::store::{HeadOutcome, InviteOutcome, LiveInvite, NewHead, NewStaff, StaffChange, StaffRecord};
+use super::rules::{
+    check_branch, check_details, parse_full_name, roles_ticked, BranchRecord, ClinicDetails, DetailsProblem,
+    INVITE_TTL_SECS,
+};
+use super::store::{BranchDelete, HeadOutcome, InviteOutcome, LiveInvite, NewHead, NewStaff, StaffChange, StaffRecord};
 use crate::features::onboarding::rules::{check_password, PasswordProblem, PASSWORD_MAX_CHARS};
 use crate::features::onboarding::use_cases::{CODE_LOCKOUT_SECS, CODE_TRIES_PER_ADDRESS};
 use crate::i18n::Lang;
@@ -136,6 +139,24 @@ pub async fn details(state: &AppState) -> Result<ClinicDetails, AppError> {
         .unwrap_or(ClinicDetails { utc_offset_minutes: state.utc_offset(), ..ClinicDetails::default() }))
 }
 
+/// The details' problems, field by field, as the forms show them.
+fn invalid(problems: Vec<(&'static str, DetailsProblem)>) -> AppError {
+    AppError::Validation(
+        problems
+            .into_iter()
+            .map(|(field, p)| FieldError {
+                field: field.into(),
+                problem: match p {
+                    DetailsProblem::Required => Problem::Required,
+                    DetailsProblem::TooLong(n) => Problem::TooLong(n),
+                    DetailsProblem::Phone => Problem::Phone,
+                    DetailsProblem::Choice => Problem::Choice,
+                },
+            })
+            .collect(),
+    )
+}
+
 /// The clinic's details as typed.
 pub struct DetailsForm {
     pub name: String,
@@ -151,22 +172,7 @@ pub async fn save_details(
     peer: IpAddr,
     form: DetailsForm,
 ) -> Result<(), AppError> {
-    let details = check_details(&form.name, &form.address, &form.phone, &form.utc_offset).map_err(|problems| {
-        AppError::Validation(
-            problems
-                .into_iter()
-                .map(|(field, p)| FieldError {
-                    field: field.into(),
-                    problem: match p {
-                        DetailsProblem::Required => Problem::Required,
-                        DetailsProblem::TooLong(n) => Problem::TooLong(n),
-                        DetailsProblem::Phone => Problem::Phone,
-                        DetailsProblem::Choice => Problem::Choice,
-                    },
-                })
-                .collect(),
-        )
-    })?;
+    let details = check_details(&form.name, &form.address, &form.phone, &form.utc_offset).map_err(invalid)?;
     let audit = AuditEntry::by(&Actor::staff(session, peer), state.now(), "clinic.details").object("clinic");
     if !state.store.set_clinic_details(&details, audit).await? {
         return Err(AppError::NotFound);
@@ -280,4 +286,48 @@ pub async fn renew_invite(
     staff_change(
         state.store.renew_staff_invite(staff_id, &token_hash(&token), now + INVITE_TTL_SECS, mail, &actor, now).await?,
     )
+}
+
+/// The clinic's branches, for the admin list.
+pub async fn branches(state: &AppState) -> Result<Vec<BranchRecord>, AppError> {
+    Ok(state.store.branch_list().await?)
+}
+
+/// Adds (`id` None) or changes a branch; its id.
+pub async fn save_branch(
+    state: &AppState,
+    session: &SessionRecord,
+    peer: IpAddr,
+    id: Option<i64>,
+    name: &str,
+    address: &str,
+    phone: &str,
+) -> Result<i64, AppError> {
+    let branch = check_branch(name, address, phone).map_err(invalid)?;
+    state.store.save_branch(id, &branch, &Actor::staff(session, peer), state.now()).await?.ok_or(AppError::NotFound)
+}
+
+/// Deletes a branch nothing refers to; one with history is refused with the reason.
+pub async fn delete_branch(state: &AppState, session: &SessionRecord, peer: IpAddr, id: i64) -> Result<(), AppError> {
+    match state.store.delete_branch(id, &Actor::staff(session, peer), state.now()).await? {
+        BranchDelete::Deleted => Ok(()),
+        BranchDelete::InUse => Err(AppError::BranchInUse),
+        BranchDelete::Missing => Err(AppError::NotFound),
+    }
+}
+
+/// Deactivates or reactivates a branch.
+pub async fn set_branch_active(
+    state: &AppState,
+    session: &SessionRecord,
+    peer: IpAddr,
+    id: i64,
+    active: bool,
+) -> Result<(), AppError> {
+    let actor = Actor::staff(session, peer);
+    if state.store.set_branch_active(id, active, &actor, state.now()).await? {
+        Ok(())
+    } else {
+        Err(AppError::NotFound)
+    }
 }

@@ -88,6 +88,7 @@ pub fn StaffHomePage() -> impl IntoView {
                         <li><a href="/staff/appointments">{t.nav_day_book}</a></li>
                         <li><a href="/staff/schedule">{t.nav_schedule}</a></li>
                         <li><a href="/staff/booking">{t.nav_booking_settings}</a></li>
+                        <li><a href="/staff/branches">{t.clinic().branches_title}</a></li>
                     </ul>
                 </section>
             })}

@@ -2,7 +2,7 @@
 //! the e-mail has an account; the one-time invitation, spent once, not after it expired.
 
 use super::{account, journal_lines, mail, rows, scalar, seeded, NOW};
-use app::features::clinic::rules::{parse_full_name, ClinicDetails};
+use app::features::clinic::rules::{parse_full_name, BranchInput, ClinicDetails};
 use app::features::clinic::store::*;
 use app::kernel::account::{Role, Roles};
 use app::kernel::email::Email;
@@ -212,4 +212,24 @@ pub async fn on_the_demo(url: &str) {
     assert_eq!(outcome.unwrap(), HeadOutcome::HeadExists);
     assert_eq!((rows(url, "staff").await, rows(url, "account").await), before);
     assert_eq!(rows(url, "staff_invite").await, 0);
+
+    // Branches: the demo's are in use; a new one is saved, changed, deactivated and deleted.
+    let desk = Actor::system("test");
+    let demo = store.branch_list().await.unwrap();
+    assert!(demo.iter().all(|b| b.in_use && b.active));
+    assert_eq!(store.delete_branch(demo[0].id, &desk, NOW).await.unwrap(), BranchDelete::InUse);
+    let input =
+        BranchInput { name: "Филиал".into(), address: "ул. Ленина, 1".into(), phone: String::new() };
+    let id = store.save_branch(None, &input, &desk, NOW).await.unwrap().expect("added");
+    let changed = BranchInput { phone: "+7 3822 12-34-56".into(), ..input.clone() };
+    assert_eq!(store.save_branch(Some(id), &changed, &desk, NOW).await.unwrap(), Some(id));
+    assert_eq!(store.save_branch(Some(9_999), &changed, &desk, NOW).await.unwrap(), None);
+    assert!(store.set_branch_active(id, false, &desk, NOW).await.unwrap());
+    let ours = store.branch_list().await.unwrap().into_iter().find(|b| b.id == id).unwrap();
+    assert_eq!((ours.phone.as_str(), ours.active, ours.in_use), ("+7 3822 12-34-56", false, false));
+    assert!(!store.branches().await.unwrap().iter().any(|(b, _)| *b == id), "not offered for schedules");
+    assert_eq!(store.delete_branch(id, &desk, NOW).await.unwrap(), BranchDelete::Deleted);
+    assert_eq!(store.delete_branch(id, &desk, NOW).await.unwrap(), BranchDelete::Missing);
+    assert_eq!(journal_lines(url, "branch.save").await, 2);
+    assert_eq!(journal_lines(url, "branch.delete").await, 1);
 }
