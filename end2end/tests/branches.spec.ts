@@ -14,10 +14,11 @@ test('the front desk adds a branch; one with history is refused deletion with th
   await expect(ours).toBeVisible();
 
   // A demo branch has schedules: deleting it is refused, and the page says why.
-  const busy = page.getByTestId('branch').first();
+  const busy = page.getByTestId('branch').filter({ has: page.getByRole('heading', { name: 'Филиал на Ленинском' }) });
   await busy.getByRole('button', { name: 'Удалить' }).click();
   await ready(page, info);
-  await expect(page.getByText('Филиал нельзя удалить').first()).toBeVisible();
+  await expect(page.getByRole('alert').filter({ hasText: 'Филиал нельзя удалить' })).toBeVisible();
+  await expect(busy).toBeVisible();
 
   // Ours has no history: it goes.
   await goto(page, info, '/staff/branches');
