@@ -25,3 +25,8 @@ CREATE INDEX audit_log_actor_idx ON audit_log (actor_account_id, at);
 -- deactivated, not deleted).
 ALTER TABLE branch ADD COLUMN phone TEXT NOT NULL DEFAULT '';
 ALTER TABLE branch ADD COLUMN active BOOLEAN NOT NULL DEFAULT TRUE;
+
+-- Clinic settings the head sets; NULL: the installation's default (KABINET_ATTACH_CODE_TTL_HOURS,
+-- KABINET_CONTACT_PRIORITY).
+ALTER TABLE clinic ADD COLUMN attach_code_ttl_hours BIGINT;
+ALTER TABLE clinic ADD COLUMN contact_priority TEXT CHECK (contact_priority IN ('phone', 'email'));

@@ -4,7 +4,7 @@ use super::base::*;
 use super::sql::{query, Tx};
 use super::SqlStore;
 use crate::db::db_err;
-use app::features::clinic::rules::{BranchInput, BranchRecord, ClinicDetails};
+use app::features::clinic::rules::{BranchInput, BranchRecord, ClinicDetails, ClinicSettings};
 use app::features::clinic::store::*;
 use app::kernel::account::{Role, Roles};
 use app::platform::audit::Actor;
@@ -451,5 +451,31 @@ impl ClinicAdminStore for SqlStore {
         let change = query("UPDATE branch SET active = $2 WHERE id = $1").bind(id).bind(active);
         Ok(write_audited(&self.db, change, &AuditEntry::by(actor, now, action).object(format!("branch:{id}"))).await?
             == 1)
+    }
+
+    async fn clinic_settings(&self) -> StoreResult<Option<StoredSettings>> {
+        let row = query("SELECT attach_code_ttl_hours, contact_priority, protocol_edit_hours FROM clinic WHERE id = 1")
+            .fetch_optional(&self.db)
+            .await
+            .map_err(db_err)?;
+        row.map(|r| {
+            Ok(StoredSettings {
+                attach_code_ttl_hours: r.try_get("attach_code_ttl_hours")?,
+                contact_priority: r.try_get("contact_priority")?,
+                protocol_edit_hours: r.try_get("protocol_edit_hours")?,
+            })
+        })
+        .transpose()
+        .map_err(db_err)
+    }
+
+    async fn set_clinic_settings(&self, s: &ClinicSettings, audit: AuditEntry) -> StoreResult<bool> {
+        let change = query(
+            "UPDATE clinic SET attach_code_ttl_hours = $1, contact_priority = $2, protocol_edit_hours = $3 WHERE id = 1",
+        )
+        .bind(s.attach_code_ttl_hours)
+        .bind(&s.contact_priority)
+        .bind(s.protocol_edit_hours);
+        Ok(write_audited(&self.db, change, &audit).await? == 1)
     }
 }

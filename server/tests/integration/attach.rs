@@ -2,7 +2,7 @@
 //! link the right card exactly once.
 
 use crate::support::{error_of, spawn_app, spawn_app_with_env, TestApp};
-use app::kernel::error::AppError;
+use app::kernel::error::{AppError, Problem};
 use app::platform::store::{Channel, OutboxMail};
 
 /// The newest message to `to` and the nine digits in it.
@@ -142,4 +142,54 @@ async fn codes_go_by_email_first_when_so_configured_and_attach_a_staff_members_o
     assert!(profiles(&app, &doctor).await.is_empty());
     assert_eq!(app.rpc(&doctor, "attach_card", &[("code", &code)]).await.status(), 200);
     assert_eq!(profiles(&app, &doctor).await, [card]);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_heads_settings_decide_an_attach_codes_lifetime_and_first_contact() {
+    let app = spawn_app().await;
+    let head = app.signed_in("head@kabinet.example").await;
+    let desk = app.signed_in("registrar@kabinet.example").await;
+    let father = app.store.card_search("петров дмитрий", None, 1).await.unwrap()[0].card_id.to_string();
+    let issue_form = [("id", father.as_str()), ("recipient", "patient"), ("guardian_card", "")];
+    let issue = || app.rpc(&desk, "issue_attach_code", &issue_form);
+    let latest = || async {
+        (
+            app.scalar(
+                "SELECT CASE WHEN channel = 'email' THEN 1 ELSE 0 END FROM attach_code ORDER BY id DESC LIMIT 1",
+            )
+            .await,
+            app.scalar("SELECT expires_at - created_at FROM attach_code ORDER BY id DESC LIMIT 1").await,
+        )
+    };
+    // The installation's defaults: 72 hours, the phone first.
+    assert_eq!(issue().await.status(), 200);
+    assert_eq!(latest().await, (0, 72 * 3600));
+
+    // Bad input is named field by field and changes nothing; the front desk may not set them.
+    let form = |ttl: &'static str, to: &'static str, edit: &'static str| {
+        [("attach_code_ttl_hours", ttl), ("contact_priority", to), ("protocol_edit_hours", edit)]
+    };
+    let res = app.rpc(&head, "save_clinic_settings", &form("0", "fax", "999")).await;
+    let AppError::Validation(problems) = error_of(res).await else { panic!("validation") };
+    let fields: Vec<_> = problems.iter().map(|p| (p.field.as_str(), p.problem)).collect();
+    assert_eq!(
+        fields,
+        [
+            ("attach_code_ttl_hours", Problem::Range),
+            ("protocol_edit_hours", Problem::Range),
+            ("contact_priority", Problem::Choice)
+        ]
+    );
+    assert_eq!(app.rpc(&desk, "save_clinic_settings", &form("2", "email", "48")).await.status(), 403);
+    assert_eq!(issue().await.status(), 200);
+    assert_eq!(latest().await, (0, 72 * 3600), "unchanged");
+
+    // The head's: two hours, e-mail first; the page shows them.
+    assert_eq!(app.rpc(&head, "save_clinic_settings", &form("2", "email", "48")).await.status(), 200);
+    assert_eq!(issue().await.status(), 200);
+    assert_eq!(latest().await, (1, 2 * 3600));
+    let page = app.get(&head, "/staff/clinic").await.text().await.unwrap();
+    assert!(page.contains(r#"value="2""#) && page.contains(r#"<option value="email" selected"#), "{page}");
+    assert!(page.contains(r#"value="48""#));
+    assert_eq!(app.scalar("SELECT COUNT(*) FROM audit_log WHERE action = 'clinic.settings'").await, 1);
 }

@@ -261,3 +261,43 @@ pub async fn set_branch_active(id: i64, active: Option<String>) -> Result<(), Ap
         .await,
     )
 }
+
+/// The clinic's settings in effect (the head).
+#[server(prefix = "/rpc", endpoint = "clinic_settings")]
+pub async fn get_clinic_settings() -> Result<super::rules::ClinicSettings, AppError> {
+    with_error_status(
+        async {
+            require_head()?;
+            use_cases::settings(&use_state()?).await
+        }
+        .await,
+    )
+}
+
+/// Sets the clinic's settings (the head); back to the clinic's page.
+#[server(prefix = "/rpc", endpoint = "save_clinic_settings")]
+pub async fn save_clinic_settings(
+    attach_code_ttl_hours: String,
+    contact_priority: String,
+    protocol_edit_hours: String,
+) -> Result<(), AppError> {
+    with_error_status(
+        async {
+            let session = require_head()?;
+            let peer = auth::request_context()?.peer;
+            let state = use_state()?;
+            use_cases::save_settings(
+                &state,
+                &session,
+                peer,
+                &attach_code_ttl_hours,
+                &contact_priority,
+                &protocol_edit_hours,
+            )
+            .await?;
+            leptos_axum::redirect("/staff/clinic?saved=1");
+            Ok(())
+        }
+        .await,
+    )
+}

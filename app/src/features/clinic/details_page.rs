@@ -1,7 +1,7 @@
 //! «Сведения о клинике»: the head sets the clinic's name, address, phone and time zone. Until
 //! they are set, the head's pages lead here (`server::middleware::access`).
 
-use crate::features::clinic::api::{get_clinic_details, SaveClinicDetails};
+use crate::features::clinic::api::{get_clinic_details, get_clinic_settings, SaveClinicDetails, SaveClinicSettings};
 use crate::features::clinic::rules::{time_zone_label, TIME_ZONES};
 use crate::i18n::{use_lang, use_texts, Lang};
 use crate::kernel::account::{Role, Roles};
@@ -9,6 +9,7 @@ use crate::platform::ui::errors::{last_error, ErrorPanel, FieldError, FormError,
 use crate::platform::ui::staff::RequireStaff;
 use crate::platform::ui::title::Title;
 use leptos::prelude::*;
+use leptos_router::hooks::use_query_map;
 
 #[component]
 pub fn ClinicDetailsPage() -> impl IntoView {
@@ -17,6 +18,10 @@ pub fn ClinicDetailsPage() -> impl IntoView {
     let save = ServerAction::<SaveClinicDetails>::new();
     let error = last_error(save.value());
     let details = Resource::new(|| (), |_| get_clinic_details());
+    let save_settings = ServerAction::<SaveClinicSettings>::new();
+    let settings_error = last_error(save_settings.value());
+    let settings = Resource::new(|| (), |_| get_clinic_settings());
+    let saved = use_query_map().get_untracked().get("saved").is_some();
     view! {
         <Title text=t.clinic().details_title/>
         <RequireStaff allowed=|r: &Roles| r.has(Role::Head) view=move |_| view! {
@@ -53,6 +58,37 @@ pub fn ClinicDetailsPage() -> impl IntoView {
                                     <FieldError error field="utc_offset"/>
                                     <FormError error/>
                                     <button type="submit" class="primary">{t.clinic().save}</button>
+                                </ActionForm>
+                            </section>
+                        }.into_any(),
+                    }
+                })}
+            </Suspense>
+            <Suspense fallback=Loading>
+                {move || Suspend::new(async move {
+                    match settings.await {
+                        Err(e) => view! { <ErrorPanel error=e/> }.into_any(),
+                        Ok(s) => view! {
+                            <section class="panel">
+                                <h2>{t.clinic().settings_title}</h2>
+                                {saved.then(|| view! { <p class="notice" role="status">{t.clinic().saved}</p> })}
+                                <ActionForm action=save_settings attr:class="stack">
+                                    <label for="attach_code_ttl_hours">{t.clinic().attach_code_ttl}</label>
+                                    <input id="attach_code_ttl_hours" name="attach_code_ttl_hours" type="number" min="1" max="720"
+                                        required value=s.attach_code_ttl_hours.to_string() aria-describedby="attach_code_ttl_hours-error"/>
+                                    <FieldError error=settings_error field="attach_code_ttl_hours"/>
+                                    <label for="contact_priority">{t.clinic().contact_priority}</label>
+                                    <select id="contact_priority" name="contact_priority">
+                                        <option value="phone" selected=s.contact_priority == "phone">{t.clinic().contact_phone}</option>
+                                        <option value="email" selected=s.contact_priority == "email">{t.clinic().contact_email}</option>
+                                    </select>
+                                    <FieldError error=settings_error field="contact_priority"/>
+                                    <label for="protocol_edit_hours">{t.clinic().protocol_edit}</label>
+                                    <input id="protocol_edit_hours" name="protocol_edit_hours" type="number" min="1" max="720"
+                                        required value=s.protocol_edit_hours.to_string() aria-describedby="protocol_edit_hours-error"/>
+                                    <FieldError error=settings_error field="protocol_edit_hours"/>
+                                    <FormError error=settings_error/>
+                                    <button type="submit">{t.clinic().save_settings}</button>
                                 </ActionForm>
                             </section>
                         }.into_any(),

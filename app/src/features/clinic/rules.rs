@@ -83,6 +83,7 @@ pub enum DetailsProblem {
     TooLong(usize),
     Phone,
     Choice,
+    Range,
 }
 
 /// The details as typed, checked: trimmed name and address (required, bounded), a phone the
@@ -182,6 +183,46 @@ pub struct BranchRecord {
     pub in_use: bool,
 }
 
+/// The clinic's settings the head sets on the clinic's page.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct ClinicSettings {
+    /// How long an attach code works, in hours.
+    pub attach_code_ttl_hours: i64,
+    /// Where an attach code goes first: "phone" (SMS to a mobile number) or "email".
+    pub contact_priority: String,
+    /// How long a protocol can be corrected after it was written, in hours.
+    pub protocol_edit_hours: i64,
+}
+
+/// The hours a setting takes: an hour to a month.
+pub const SETTING_HOURS: std::ops::RangeInclusive<i64> = 1..=720;
+
+/// The settings as typed, checked: hours within `SETTING_HOURS`, a known contact.
+pub fn check_settings(
+    attach_code_ttl_hours: &str,
+    contact_priority: &str,
+    protocol_edit_hours: &str,
+) -> Result<ClinicSettings, Vec<(&'static str, DetailsProblem)>> {
+    let mut problems = Vec::new();
+    let mut hours = |field: &'static str, typed: &str| {
+        let h = typed.trim().parse::<i64>().ok().filter(|h| SETTING_HOURS.contains(h));
+        if h.is_none() {
+            problems.push((field, DetailsProblem::Range));
+        }
+        h.unwrap_or_default()
+    };
+    let attach_code_ttl_hours = hours("attach_code_ttl_hours", attach_code_ttl_hours);
+    let protocol_edit_hours = hours("protocol_edit_hours", protocol_edit_hours);
+    if !matches!(contact_priority, "phone" | "email") {
+        problems.push(("contact_priority", DetailsProblem::Choice));
+    }
+    if problems.is_empty() {
+        Ok(ClinicSettings { attach_code_ttl_hours, contact_priority: contact_priority.into(), protocol_edit_hours })
+    } else {
+        Err(problems)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -262,5 +303,20 @@ mod tests {
                 ("phone", DetailsProblem::Phone)
             ]
         );
+    }
+
+    #[test]
+    fn settings_take_an_hour_to_a_month_and_a_known_contact() {
+        let s = check_settings("72", "email", " 24 ").unwrap();
+        assert_eq!((s.attach_code_ttl_hours, s.contact_priority.as_str(), s.protocol_edit_hours), (72, "email", 24));
+        assert_eq!(
+            check_settings("0", "fax", "721").unwrap_err(),
+            [
+                ("attach_code_ttl_hours", DetailsProblem::Range),
+                ("protocol_edit_hours", DetailsProblem::Range),
+                ("contact_priority", DetailsProblem::Choice),
+            ]
+        );
+        assert!(check_settings("720", "phone", "1").is_ok());
     }
 }

@@ -1,6 +1,6 @@
 //! What clinic administration needs from storage.
 
-use super::rules::{BranchInput, BranchRecord, ClinicDetails};
+use super::rules::{BranchInput, BranchRecord, ClinicDetails, ClinicSettings};
 use crate::kernel::account::Roles;
 use crate::kernel::email::Email;
 use crate::kernel::person::FullName;
@@ -95,6 +95,15 @@ pub enum BranchDelete {
     Missing,
 }
 
+/// The clinic's settings as stored: None where the head has not set one (the installation's
+/// default applies).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct StoredSettings {
+    pub attach_code_ttl_hours: Option<i64>,
+    pub contact_priority: Option<String>,
+    pub protocol_edit_hours: i64,
+}
+
 #[async_trait]
 pub trait ClinicAdminStore: Send + Sync {
     /// Creates the clinic's head in one transaction: the staff member with the head's role, an
@@ -170,4 +179,10 @@ pub trait ClinicAdminStore: Send + Sync {
     /// Deactivates (no new schedule days there) or reactivates a branch, journalled; false when
     /// there is no such branch.
     async fn set_branch_active(&self, id: i64, active: bool, actor: &Actor, now: i64) -> StoreResult<bool>;
+
+    /// The clinic's settings; None before the clinic's row exists.
+    async fn clinic_settings(&self) -> StoreResult<Option<StoredSettings>>;
+
+    /// Sets the clinic's settings, journalled; false when the clinic has no row.
+    async fn set_clinic_settings(&self, settings: &ClinicSettings, audit: AuditEntry) -> StoreResult<bool>;
 }

@@ -45,6 +45,14 @@ pub struct ClinicTexts {
     pub branch_off: &'static str,
     pub activate: &'static str,
     pub no_branches: &'static str,
+    pub settings_title: &'static str,
+    pub attach_code_ttl: &'static str,
+    pub contact_priority: &'static str,
+    pub contact_phone: &'static str,
+    pub contact_email: &'static str,
+    pub protocol_edit: &'static str,
+    pub save_settings: &'static str,
+    pub saved: &'static str,
 }
 
 pub static RU: ClinicTexts = ClinicTexts {
@@ -97,6 +105,14 @@ pub static RU: ClinicTexts = ClinicTexts {
     branch_off: "Отключён: новые дни расписания в нём не назначаются",
     activate: "Включить",
     no_branches: "Филиалов пока нет. Добавьте первый — без него не составить расписание.",
+    settings_title: "Настройки",
+    attach_code_ttl: "Срок действия кода привязки, часов (1–720)",
+    contact_priority: "Куда сначала отправлять код привязки",
+    contact_phone: "SMS на мобильный телефон",
+    contact_email: "Электронная почта",
+    protocol_edit: "Сколько часов можно исправлять протокол (1–720)",
+    save_settings: "Сохранить настройки",
+    saved: "Сохранено.",
 };
 
 pub static EN: ClinicTexts = ClinicTexts {
@@ -147,6 +163,14 @@ pub static EN: ClinicTexts = ClinicTexts {
     branch_off: "Deactivated: no new schedule days go there",
     activate: "Activate",
     no_branches: "No branches yet. Add the first: schedules need one.",
+    settings_title: "Settings",
+    attach_code_ttl: "Attach code lifetime, hours (1–720)",
+    contact_priority: "Where an attach code goes first",
+    contact_phone: "SMS to a mobile phone",
+    contact_email: "E-mail",
+    protocol_edit: "Hours a protocol can be corrected (1–720)",
+    save_settings: "Save settings",
+    saved: "Saved.",
 };
 
 impl crate::i18n::Texts {

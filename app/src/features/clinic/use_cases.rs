@@ -2,8 +2,8 @@
 //! where an invited staff member sets a password.
 
 use super::rules::{
-    check_branch, check_details, parse_full_name, roles_ticked, BranchRecord, ClinicDetails, DetailsProblem,
-    INVITE_TTL_SECS,
+    check_branch, check_details, check_settings, parse_full_name, roles_ticked, BranchRecord, ClinicDetails,
+    ClinicSettings, DetailsProblem, INVITE_TTL_SECS,
 };
 use super::store::{BranchDelete, HeadOutcome, InviteOutcome, LiveInvite, NewHead, NewStaff, StaffChange, StaffRecord};
 use crate::features::onboarding::rules::{check_password, PasswordProblem, PASSWORD_MAX_CHARS};
@@ -151,6 +151,7 @@ fn invalid(problems: Vec<(&'static str, DetailsProblem)>) -> AppError {
                     DetailsProblem::TooLong(n) => Problem::TooLong(n),
                     DetailsProblem::Phone => Problem::Phone,
                     DetailsProblem::Choice => Problem::Choice,
+                    DetailsProblem::Range => Problem::Range,
                 },
             })
             .collect(),
@@ -326,6 +327,43 @@ pub async fn set_branch_active(
 ) -> Result<(), AppError> {
     let actor = Actor::staff(session, peer);
     if state.store.set_branch_active(id, active, &actor, state.now()).await? {
+        Ok(())
+    } else {
+        Err(AppError::NotFound)
+    }
+}
+
+/// The clinic's settings in effect: the head's, else the installation's defaults
+/// (KABINET_ATTACH_CODE_TTL_HOURS, KABINET_CONTACT_PRIORITY; the protocol window's 24 hours).
+pub async fn settings(state: &AppState) -> Result<ClinicSettings, AppError> {
+    let stored = state
+        .store
+        .clinic_settings()
+        .await?
+        .unwrap_or(super::store::StoredSettings { protocol_edit_hours: 24, ..Default::default() });
+    let default_priority = match state.config.contact_priority {
+        crate::platform::state::ContactPriority::Phone => "phone",
+        crate::platform::state::ContactPriority::Email => "email",
+    };
+    Ok(ClinicSettings {
+        attach_code_ttl_hours: stored.attach_code_ttl_hours.unwrap_or(state.config.attach_code_ttl_secs / 3600),
+        contact_priority: stored.contact_priority.unwrap_or_else(|| default_priority.into()),
+        protocol_edit_hours: stored.protocol_edit_hours,
+    })
+}
+
+/// Checks and sets the clinic's settings (the head), journalled.
+pub async fn save_settings(
+    state: &AppState,
+    session: &SessionRecord,
+    peer: IpAddr,
+    attach_code_ttl_hours: &str,
+    contact_priority: &str,
+    protocol_edit_hours: &str,
+) -> Result<(), AppError> {
+    let settings = check_settings(attach_code_ttl_hours, contact_priority, protocol_edit_hours).map_err(invalid)?;
+    let audit = AuditEntry::by(&Actor::staff(session, peer), state.now(), "clinic.settings").object("clinic");
+    if state.store.set_clinic_settings(&settings, audit).await? {
         Ok(())
     } else {
         Err(AppError::NotFound)

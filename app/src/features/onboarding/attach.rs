@@ -83,9 +83,12 @@ pub async fn issue(
         .card_contacts(recipient_card)
         .await?
         .ok_or_else(|| AppError::field("guardian_card", crate::kernel::error::Problem::Required))?;
-    let (channel, to) = pick_contact(&contacts, state.config.contact_priority).ok_or(AppError::NoContact)?;
+    // The head's settings, else the installation's defaults.
+    let settings = crate::features::clinic::use_cases::settings(state).await?;
+    let priority = if settings.contact_priority == "email" { ContactPriority::Email } else { ContactPriority::Phone };
+    let (channel, to) = pick_contact(&contacts, priority).ok_or(AppError::NoContact)?;
     let code = generate();
-    let hours = state.config.attach_code_ttl_secs / 3600;
+    let hours = settings.attach_code_ttl_hours;
     let t = Lang::Ru.texts();
     // The code is a secret: once sent, the outbox keeps the message without it.
     let shown = crate::kernel::outbox::secret(&grouped(&code));
@@ -105,7 +108,7 @@ pub async fn issue(
             channel,
             message: NewMail { recipient: to.clone(), subject, body },
             now,
-            expires_at: now + state.config.attach_code_ttl_secs,
+            expires_at: now + hours * 3600,
             audit: AuditEntry::by(&Actor::staff(session, peer), now, "card.attach_code")
                 .card(card_id)
                 .object(channel.as_str()),

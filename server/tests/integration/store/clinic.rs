@@ -2,7 +2,7 @@
 //! the e-mail has an account; the one-time invitation, spent once, not after it expired.
 
 use super::{account, journal_lines, mail, rows, scalar, seeded, NOW};
-use app::features::clinic::rules::{parse_full_name, BranchInput, ClinicDetails};
+use app::features::clinic::rules::{parse_full_name, BranchInput, ClinicDetails, ClinicSettings};
 use app::features::clinic::store::*;
 use app::kernel::account::{Role, Roles};
 use app::kernel::email::Email;
@@ -85,6 +85,23 @@ pub async fn story(url: &str) {
     assert_eq!(store.clinic_details().await.unwrap(), Some(set.clone()));
     assert_eq!(store.clinic().await.unwrap().unwrap().name, "Клиника «Здоровье»");
     assert_eq!(journal_lines(url, "clinic.details").await, 1);
+
+    // The clinic's settings: the installation's defaults until the head sets them.
+    let stored = store.clinic_settings().await.unwrap().expect("the clinic's row");
+    assert_eq!(
+        (stored.attach_code_ttl_hours, stored.contact_priority.as_deref(), stored.protocol_edit_hours),
+        (None, None, 24)
+    );
+    let settings =
+        ClinicSettings { attach_code_ttl_hours: 2, contact_priority: "email".into(), protocol_edit_hours: 48 };
+    assert!(store.set_clinic_settings(&settings, AuditEntry::by(&head_at_work, NOW, "clinic.settings")).await.unwrap());
+    let stored = store.clinic_settings().await.unwrap().unwrap();
+    assert_eq!(
+        (stored.attach_code_ttl_hours, stored.contact_priority.as_deref(), stored.protocol_edit_hours),
+        (Some(2), Some("email"), 48)
+    );
+    assert_eq!(store.document_settings().await.unwrap().protocol_edit_hours, 48, "the documents read the same window");
+    assert_eq!(journal_lines(url, "clinic.settings").await, 1);
 
     // Staff the head invites: one transaction each; the list shows roles and state.
     let nurse = |email: &str, token: &str| NewStaff {
