@@ -155,7 +155,8 @@ async fn the_heads_settings_decide_an_attach_codes_lifetime_and_first_contact() 
     let latest = || async {
         (
             app.scalar(
-                "SELECT CASE WHEN channel = 'email' THEN 1 ELSE 0 END FROM attach_code ORDER BY id DESC LIMIT 1",
+                "SELECT COUNT(*) FROM (SELECT channel FROM attach_code ORDER BY id DESC LIMIT 1) latest
+                 WHERE channel = 'email'",
             )
             .await,
             app.scalar("SELECT expires_at - created_at FROM attach_code ORDER BY id DESC LIMIT 1").await,
