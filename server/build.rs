@@ -6,7 +6,10 @@ use std::fmt::Write as _;
 use std::path::Path;
 
 fn list(backend: &str) -> Vec<(u32, String, String)> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("migrations").join(backend);
+    // Read when the script runs, not when it was compiled: checkouts sharing one target
+    // directory share this script's binary, and a compiled-in path would name another checkout.
+    let manifest = std::env::var("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR");
+    let dir = Path::new(&manifest).join("migrations").join(backend);
     println!("cargo:rerun-if-changed={}", dir.display());
     let mut found = Vec::new();
     for entry in std::fs::read_dir(&dir).unwrap_or_else(|e| panic!("{}: {e}", dir.display())) {
