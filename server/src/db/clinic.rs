@@ -43,6 +43,12 @@ async fn account_with_invite(
         .await
         .and_then(|r| r.try_get("id"))
         .map_err(db_err)?;
+    insert_invite(tx, account_id, token_hash, expires_at, now).await?;
+    Ok(account_id)
+}
+
+/// A one-time invitation link for the account (its token's hash).
+async fn insert_invite(tx: &mut Tx, account_id: i64, token_hash: &str, expires_at: i64, now: i64) -> StoreResult<()> {
     query("INSERT INTO staff_invite (token_hash, account_id, created_at, expires_at) VALUES ($1, $2, $3, $4)")
         .bind(token_hash)
         .bind(account_id)
@@ -51,7 +57,7 @@ async fn account_with_invite(
         .execute(&mut *tx)
         .await
         .map_err(db_err)?;
-    Ok(account_id)
+    Ok(())
 }
 
 async fn email_taken(tx: &mut Tx, email: &str) -> StoreResult<bool> {
@@ -349,14 +355,7 @@ impl ClinicAdminStore for SqlStore {
             .execute(&mut tx)
             .await
             .map_err(db_err)?;
-        query("INSERT INTO staff_invite (token_hash, account_id, created_at, expires_at) VALUES ($1, $2, $3, $4)")
-            .bind(token_hash)
-            .bind(account_id)
-            .bind(now)
-            .bind(expires_at)
-            .execute(&mut tx)
-            .await
-            .map_err(db_err)?;
+        insert_invite(&mut tx, account_id, token_hash, expires_at, now).await?;
         enqueue_in(&mut tx, Channel::Email, &mail, now).await?;
         audit_in(&mut tx, &AuditEntry::by(actor, now, "staff.invite_renewed").object(format!("account:{account_id}")))
             .await?;

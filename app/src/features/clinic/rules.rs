@@ -86,14 +86,15 @@ pub enum DetailsProblem {
     Range,
 }
 
-/// The details as typed, checked: trimmed name and address (required, bounded), a phone the
-/// portal can read (Russian or international; kept as typed), and one of `TIME_ZONES`.
-pub fn check_details(
+/// A place's name, address and phone as typed (the clinic's, a branch's): trimmed; name and
+/// address required and bounded; the phone readable (Russian or international, kept as typed)
+/// and required when `phone_required`. Returns them with the problems found, field by field.
+fn check_place(
     name: &str,
     address: &str,
     phone: &str,
-    utc_offset: &str,
-) -> Result<ClinicDetails, Vec<(&'static str, DetailsProblem)>> {
+    phone_required: bool,
+) -> (String, String, String, Vec<(&'static str, DetailsProblem)>) {
     let mut problems = Vec::new();
     let mut text = |field: &'static str, value: &str, max: usize| {
         let v = value.trim();
@@ -108,10 +109,24 @@ pub fn check_details(
     let address = text("address", address, CLINIC_ADDRESS_MAX_CHARS);
     let phone = phone.trim().to_string();
     if phone.is_empty() {
-        problems.push(("phone", DetailsProblem::Required));
+        if phone_required {
+            problems.push(("phone", DetailsProblem::Required));
+        }
     } else if crate::kernel::person::PhoneNumber::parse(&phone).is_err() {
         problems.push(("phone", DetailsProblem::Phone));
     }
+    (name, address, phone, problems)
+}
+
+/// The details as typed, checked: trimmed name and address (required, bounded), a phone the
+/// portal can read (Russian or international; kept as typed), and one of `TIME_ZONES`.
+pub fn check_details(
+    name: &str,
+    address: &str,
+    phone: &str,
+    utc_offset: &str,
+) -> Result<ClinicDetails, Vec<(&'static str, DetailsProblem)>> {
+    let (name, address, phone, mut problems) = check_place(name, address, phone, true);
     let offset = utc_offset.trim().parse::<i32>().ok().filter(|o| TIME_ZONES.iter().any(|z| z.0 == *o));
     if offset.is_none() {
         problems.push(("utc_offset", DetailsProblem::Choice));
@@ -140,22 +155,7 @@ pub fn check_branch(
     address: &str,
     phone: &str,
 ) -> Result<BranchInput, Vec<(&'static str, DetailsProblem)>> {
-    let mut problems = Vec::new();
-    let mut text = |field: &'static str, value: &str, max: usize| {
-        let v = value.trim();
-        if v.is_empty() {
-            problems.push((field, DetailsProblem::Required));
-        } else if v.chars().count() > max || v.chars().any(char::is_control) {
-            problems.push((field, DetailsProblem::TooLong(max)));
-        }
-        v.to_string()
-    };
-    let name = text("name", name, CLINIC_NAME_MAX_CHARS);
-    let address = text("address", address, CLINIC_ADDRESS_MAX_CHARS);
-    let phone = phone.trim().to_string();
-    if !phone.is_empty() && crate::kernel::person::PhoneNumber::parse(&phone).is_err() {
-        problems.push(("phone", DetailsProblem::Phone));
-    }
+    let (name, address, phone, problems) = check_place(name, address, phone, false);
     if problems.is_empty() {
         Ok(BranchInput { name, address, phone })
     } else {

@@ -1,5 +1,6 @@
-//! Clinic administration's use cases: the first head on the command line, and the welcome page
-//! where an invited staff member sets a password.
+//! Clinic administration's use cases: the first head on the command line, the welcome page
+//! where an invited staff member sets a password, the clinic's details and settings, the staff
+//! (invitations, roles, deactivation) and the branches.
 
 use super::rules::{
     check_branch, check_details, check_settings, parse_full_name, roles_ticked, BranchRecord, ClinicDetails,
