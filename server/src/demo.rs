@@ -2,6 +2,7 @@
 //! user. Names and services are realistic; e-mails are under the reserved `.example` domain.
 
 use app::features::booking::rules::VisitMode;
+use app::features::prices::rules::Funding;
 use app::features::record::document_rules::Category;
 use app::features::record::rules::RecordKind;
 use app::kernel::account::Role;
@@ -192,9 +193,9 @@ pub fn seed() -> Seed {
             },
         ],
         plans: vec![
-            SeedPlan { key: "base".into(), name: "Базовый прайс".into(), visible_in_cabinet: true },
-            SeedPlan { key: "dms".into(), name: "ДМС".into(), visible_in_cabinet: true },
-            SeedPlan { key: "corporate".into(), name: "Корпоративный".into(), visible_in_cabinet: false },
+            SeedPlan { key: "base".into(), name: "Базовый прайс".into(), funding: Funding::Paid, visible_in_cabinet: true },
+            SeedPlan { key: "dms".into(), name: "ДМС".into(), funding: Funding::Dms, visible_in_cabinet: true },
+            SeedPlan { key: "corporate".into(), name: "Корпоративный".into(), funding: Funding::Paid, visible_in_cabinet: false },
         ],
         sections: vec![
             SeedSection {

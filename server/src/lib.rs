@@ -1,6 +1,7 @@
 //! The Kabinet server: configuration, storage, middleware and the process around the Leptos
 //! app. `build()` returns a bound, ready-to-run `Application`; tests start it on port 0.
 
+pub mod backup;
 pub mod config;
 pub mod convert;
 pub mod db;
@@ -12,6 +13,7 @@ pub mod mail;
 mod middleware;
 mod routes;
 pub mod secret_key;
+pub mod spreadsheet;
 
 use anyhow::Context;
 use app::app::{shell, App, Assets};

@@ -3,7 +3,7 @@
 
 use app::features::clinic::use_cases::{create_head, HeadRefusal};
 use clap::{Parser, Subcommand};
-use kabinet_server::{build, config::Settings, db, demo, mail, now};
+use kabinet_server::{backup, build, config::Settings, db, demo, mail, now};
 use tracing_subscriber::EnvFilter;
 
 #[derive(Parser)]
@@ -33,6 +33,21 @@ enum Command {
         email: String,
         /// "Surname Name Patronymic" (the patronymic may be left out), e.g. "Соколова Анна Сергеевна".
         name: String,
+    },
+    /// Write a consistent copy of the database (SQLite; for PostgreSQL it says how to use
+    /// pg_dump) and the files folder into DIR, a new or empty folder. Safe while the portal runs.
+    Backup {
+        /// The folder to write the backup into.
+        dir: std::path::PathBuf,
+        /// Add the secret key file (otherwise kept apart, as README "Secret key" advises).
+        #[arg(long)]
+        with_key: bool,
+    },
+    /// Restore a backup from DIR onto an empty installation (no clinic in the database, no
+    /// files), then bring the database up to this version.
+    Restore {
+        /// The folder `kabinet backup` wrote.
+        dir: std::path::PathBuf,
     },
 }
 
@@ -110,8 +125,46 @@ async fn run(command: Command, settings: Settings) -> anyhow::Result<()> {
                 }
             }
         }
+        Command::Backup { dir, with_key } => match backup::backup(&settings, &dir, with_key).await {
+            Ok(report) => {
+                println!("Backup written to {}:", dir.display());
+                print_report(&report);
+            }
+            Err(e) => refuse("backup", &e),
+        },
+        Command::Restore { dir } => match backup::restore(&settings, &dir).await {
+            Ok(report) => {
+                println!("Restored from {}:", dir.display());
+                print_report(&report);
+            }
+            Err(e) => refuse("restore", &e),
+        },
     }
     Ok(())
+}
+
+fn print_report(report: &backup::Report) {
+    if let Some(db) = &report.database {
+        println!("  database  {}", db.display());
+    }
+    println!("  files     {} ({} bytes)", report.files, report.bytes);
+    match (&report.key_apart, report.key) {
+        (_, true) => println!("  key file  secret.key (keep this backup as safe as the server)"),
+        (Some(key), false) => {
+            println!("  key file  not included: keep {} apart, and with it (README \"Secret key\")", key.display())
+        }
+        (None, false) => println!("  key       from KABINET_SECRET_KEY: keep it apart, and with it"),
+    }
+    if let Some(advice) = &report.postgres_advice {
+        println!("The database is on PostgreSQL: run");
+        println!("  {advice}");
+    }
+}
+
+/// A refusal or failure: one sentence on stderr, exit 1, no backtrace.
+fn refuse(command: &str, e: &anyhow::Error) -> ! {
+    eprintln!("kabinet {command}: {e:#}");
+    std::process::exit(1);
 }
 
 fn init_logging() {

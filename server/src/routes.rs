@@ -15,6 +15,7 @@ use tower_http::services::{ServeDir, ServeFile};
 use tower_http::set_header::SetResponseHeaderLayer;
 
 mod files;
+mod prices;
 
 pub fn router(site_root: &Path, context: impl Fn() + Clone + Send + Sync + 'static) -> Router<ServerState> {
     // Registered server functions have routes of their own (leptos_routes_with_context adds
@@ -26,6 +27,7 @@ pub fn router(site_root: &Path, context: impl Fn() + Clone + Send + Sync + 'stat
     Router::new()
         .route("/rpc/{*name}", rpc)
         .merge(files::router())
+        .merge(prices::router())
         .route("/lang", post(set_language))
         .route("/healthz", get(|| async { "ok" }))
         .route("/readyz", get(ready))

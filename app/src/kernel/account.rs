@@ -45,6 +45,11 @@ impl Roles {
         self.has(Role::Editor) || self.has(Role::Head)
     }
     /// The front desk's work: cards, consents, invitations.
+    /// The price list and its tariff plans: the editors (who keep the clinic's texts) and the head.
+    pub fn can_manage_prices(&self) -> bool {
+        self.has(Role::Editor) || self.has(Role::Head)
+    }
+
     pub fn can_manage_cards(&self) -> bool {
         self.has(Role::Registrar) || self.has(Role::Head)
     }

@@ -40,6 +40,10 @@ pub enum Problem {
     OwnConsentAge,
     /// Not "Surname Name [Patronymic]" in letters.
     FullName,
+    /// Not a table the portal reads (CSV, XLSX, XLS).
+    Spreadsheet,
+    /// A table of more rows than an import takes.
+    TooManyRows(usize),
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -140,6 +144,9 @@ pub enum AppError {
     /// The browser could not reach the server or read its answer.
     #[error("server unavailable")]
     Unavailable,
+    /// A price-list import whose file or column mapping still has errors.
+    #[error("import has errors")]
+    ImportHasErrors,
 }
 
 impl AppError {
@@ -161,6 +168,7 @@ impl AppError {
             AppError::SecondFactorRequired => 403,
             AppError::AttachCodeInvalid | AppError::NoContact | AppError::LinkInvalid => 422,
             AppError::LastHead | AppError::BranchInUse => 409,
+            AppError::ImportHasErrors => 422,
             AppError::SlotTaken { .. } => 409,
             AppError::BookingLimit { .. } | AppError::CancellationClosed => 422,
             AppError::CannotSend { .. } | AppError::EditWindowClosed { .. } | AppError::BirthDateWrong => 422,
@@ -194,6 +202,7 @@ impl AppError {
             AppError::LinkInvalid => t.clinic().err_link_invalid.into(),
             AppError::LastHead => t.clinic().err_last_head.into(),
             AppError::BranchInUse => t.clinic().err_branch_in_use.into(),
+            AppError::ImportHasErrors => t.prices().err_import_has_errors.into(),
             AppError::NoContact => t.err_no_contact.into(),
             AppError::SlotTaken { nearest } => {
                 let times: Vec<String> = nearest
@@ -268,6 +277,8 @@ impl AppError {
             Problem::TooManyFiles(n) => (t.problem_too_many_files)(n),
             Problem::OwnConsentAge => t.problem_own_consent_age.into(),
             Problem::FullName => t.clinic().problem_full_name.into(),
+            Problem::Spreadsheet => t.prices().problem_spreadsheet.into(),
+            Problem::TooManyRows(n) => (t.prices().problem_too_many_rows)(n),
         })
     }
 }

@@ -58,6 +58,8 @@ pub struct AuditEntry {
     pub action: String,
     pub object: Option<String>,
     pub origin: String,
+    /// What changed, "before → after", for administrative changes the admin journal shows.
+    pub detail: Option<String>,
 }
 
 impl AuditEntry {
@@ -71,6 +73,7 @@ impl AuditEntry {
             action: action.into(),
             object: None,
             origin: actor.origin.clone(),
+            detail: None,
         }
     }
 
@@ -82,6 +85,11 @@ impl AuditEntry {
     /// What it was done to ("record:12", "upload:3", "file:7"...).
     pub fn object(self, object: impl Into<String>) -> Self {
         AuditEntry { object: Some(object.into()), ..self }
+    }
+
+    /// What changed ("72 ч → 2 ч"; "добавлено 12, изменено 3").
+    pub fn detail(self, detail: impl Into<String>) -> Self {
+        AuditEntry { detail: Some(detail.into()), ..self }
     }
 }
 

@@ -254,6 +254,7 @@ pub struct SeedNews {
 pub struct SeedPlan {
     pub key: String,
     pub name: String,
+    pub funding: crate::features::prices::rules::Funding,
     pub visible_in_cabinet: bool,
 }
 
@@ -279,6 +280,7 @@ pub trait Store:
     + AuditStore
     + crate::features::news::store::NewsStore
     + crate::features::prices::store::PricesStore
+    + crate::features::prices::store::PriceAdminStore
     + OutboxStore
     + SeedStore
     + crate::features::onboarding::store::OnboardingStore

@@ -16,7 +16,7 @@ impl AuditStore for SqlStore {
 
     async fn audit_for_card(&self, card_id: i64) -> StoreResult<Vec<AuditEntry>> {
         query(
-            "SELECT at, actor_account_id, actor_role, card_id, action, object, origin
+            "SELECT at, actor_account_id, actor_role, card_id, action, object, origin, detail
              FROM audit_log WHERE card_id = $1 ORDER BY at DESC, id DESC",
         )
         .bind(card_id)
@@ -33,6 +33,7 @@ impl AuditStore for SqlStore {
                 action: r.try_get("action").map_err(db_err)?,
                 object: r.try_get("object").map_err(db_err)?,
                 origin: r.try_get("origin").map_err(db_err)?,
+                detail: r.try_get("detail").map_err(db_err)?,
             })
         })
         .collect()

@@ -15,8 +15,8 @@ pub(super) async fn audit_in(tx: &mut Tx, e: &AuditEntry) -> StoreResult<()> {
 /// The journal's one INSERT: the role goes in by its stored name.
 pub(super) async fn insert_audit<'c>(on: impl On<'c>, e: &AuditEntry) -> StoreResult<()> {
     query(
-        "INSERT INTO audit_log (at, actor_account_id, actor_role, card_id, action, object, origin)
-         VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        "INSERT INTO audit_log (at, actor_account_id, actor_role, card_id, action, object, origin, detail)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
     )
     .bind(e.at)
     .bind(e.actor_account_id)
@@ -25,6 +25,7 @@ pub(super) async fn insert_audit<'c>(on: impl On<'c>, e: &AuditEntry) -> StoreRe
     .bind(&e.action)
     .bind(&e.object)
     .bind(&e.origin)
+    .bind(&e.detail)
     .execute(on)
     .await
     .map_err(db_err)?;

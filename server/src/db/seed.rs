@@ -169,8 +169,9 @@ impl SeedStore for SqlStore {
         }
         for (i, p) in seed.plans.iter().enumerate() {
             let id: i64 =
-                query("INSERT INTO tariff_plan (name, visible_in_cabinet, position) VALUES ($1, $2, $3) RETURNING id")
+                query("INSERT INTO tariff_plan (name, funding, visible_in_cabinet, position) VALUES ($1, $2, $3, $4) RETURNING id")
                     .bind(&p.name)
+                    .bind(p.funding.as_str())
                     .bind(p.visible_in_cabinet)
                     .bind(i as i64)
                     .fetch_one(&mut tx)

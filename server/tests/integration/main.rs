@@ -3,6 +3,7 @@
 
 mod access;
 mod attach;
+mod backup_restore;
 mod booking;
 mod branches;
 mod clinic_from_nothing;
@@ -13,6 +14,7 @@ mod load;
 mod newcomer;
 mod onboarding;
 mod outbox;
+mod price_import;
 mod record;
 mod second_factor;
 mod staff_team;

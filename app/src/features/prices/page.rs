@@ -7,7 +7,7 @@
 //! second time as the island's props.
 
 use crate::features::prices::api::get_price_list;
-use crate::features::prices::rules::{PriceList, PriceQuery};
+use crate::features::prices::rules::{Kopecks, PriceList, PriceQuery};
 use crate::i18n::use_texts;
 use crate::platform::ui::errors::{ErrorPanel, Loading};
 use crate::platform::ui::title::Title;
@@ -65,7 +65,7 @@ fn PriceListView(list: PriceList, q: String) -> impl IntoView {
                                     <tr hidden=!shown>
                                         <td class="code" data-label=p.price_code>{i.code}</td>
                                         <td data-label=p.price_service>{i.service}</td>
-                                        <td class="num" data-label=p.price_price>{i.price.format_rub()}</td>
+                                        <td class="num" data-label=p.price_price>{i.price.map(Kopecks::format_rub)}</td>
                                     </tr>
                                 }).collect_view()}
                             </tbody>

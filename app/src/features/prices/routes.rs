@@ -8,6 +8,8 @@ use leptos_router::{path, MatchNestedRoutes, SsrMode};
 pub fn PricesRoutes() -> impl MatchNestedRoutes + Clone {
     view! {
         <Route path=path!("prices") view=super::page::PricesPage ssr=SsrMode::Async/>
+        <Route path=path!("staff/prices") view=super::admin_page::PriceAdminPage ssr=SsrMode::Async/>
+        <Route path=path!("staff/prices/import/:id") view=super::import_page::PriceImportPage ssr=SsrMode::Async/>
     }
     .into_inner()
 }

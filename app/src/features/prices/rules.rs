@@ -56,11 +56,61 @@ pub struct TariffPlan {
     pub name: String,
 }
 
+/// Who pays under a tariff plan: the state's insurance (ОМС), a voluntary insurer (ДМС) or the
+/// patient.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Funding {
+    Oms,
+    Dms,
+    Paid,
+}
+
+impl Funding {
+    pub const ALL: [Funding; 3] = [Funding::Oms, Funding::Dms, Funding::Paid];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Funding::Oms => "oms",
+            Funding::Dms => "dms",
+            Funding::Paid => "paid",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Funding> {
+        Funding::ALL.into_iter().find(|f| f.as_str() == s)
+    }
+}
+
+/// A tariff plan as the price-list administration sees it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PlanRecord {
+    pub id: i64,
+    pub name: String,
+    pub funding: Funding,
+    /// Whether the cabinet's Prices tab offers it.
+    pub visible: bool,
+    /// How many services have a price under it.
+    pub priced: i64,
+}
+
+/// A plan's name as staff type it: one line, 1–100 characters.
+#[allow(clippy::result_unit_err)]
+pub fn check_plan_name(name: &str) -> Result<String, ()> {
+    let name = name.trim();
+    let n = name.chars().count();
+    if n == 0 || n > 100 || name.chars().any(char::is_control) {
+        return Err(());
+    }
+    Ok(name.to_string())
+}
+
+/// One service on the Prices tab; `price` is empty when the service has no price under the
+/// chosen plan (the seed lists such services with an empty price).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PriceItem {
     pub code: String,
     pub service: String,
-    pub price: Kopecks,
+    pub price: Option<Kopecks>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -126,7 +176,7 @@ mod tests {
     }
 
     fn item(code: &str, service: &str) -> PriceItem {
-        PriceItem { code: code.into(), service: service.into(), price: Kopecks(150_000) }
+        PriceItem { code: code.into(), service: service.into(), price: Some(Kopecks(150_000)) }
     }
 
     #[test]

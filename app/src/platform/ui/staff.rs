@@ -98,6 +98,12 @@ pub fn StaffHomePage() -> impl IntoView {
                     <p><a href="/staff/news">{t.manage_news}</a></p>
                 </section>
             })}
+            {me.roles.can_manage_prices().then(|| view! {
+                <section class="panel">
+                    <h2>{t.prices().admin_title}</h2>
+                    <p><a href="/staff/prices">{t.prices().admin_title}</a></p>
+                </section>
+            })}
         }/>
     }
 }
