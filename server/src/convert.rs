@@ -282,7 +282,30 @@ impl Converter {
         Ok(kind)
     }
 
+    /// A portrait: an image (JPEG, PNG, HEIC, WEBP) as a WEBP `width` pixels wide, proportions
+    /// kept, without metadata, moved to `target`.
+    pub async fn portrait(&self, input: &Path, media: MediaType, width: u32, target: &Path) -> Result<(), String> {
+        if !matches!(media, MediaType::Jpeg | MediaType::Png | MediaType::Heic | MediaType::Webp) {
+            return Err("not a photo".into());
+        }
+        let dir = self.work_dir()?;
+        let named = dir.0.join(format!("photo.{}", media.extension()));
+        tokio::fs::copy(input, &named).await.map_err(|e| format!("copy: {e}"))?;
+        let result = self.webp_sized(&dir.0, &named, media, Some(width)).await?;
+        tokio::fs::rename(&result, target).await.map_err(|e| format!("keep: {e}"))
+    }
+
     async fn webp(&self, dir: &Path, input: &Path, media: MediaType) -> Result<PathBuf, String> {
+        self.webp_sized(dir, input, media, None).await
+    }
+
+    async fn webp_sized(
+        &self,
+        dir: &Path,
+        input: &Path,
+        media: MediaType,
+        width: Option<u32>,
+    ) -> Result<PathBuf, String> {
         let out = dir.join("out.webp");
         let source = if media == MediaType::Heic {
             let png = dir.join("decoded.png");
@@ -299,6 +322,9 @@ impl Converter {
             input.to_path_buf()
         };
         let mut cmd = if media == MediaType::Gif { Command::new("gif2webp") } else { Command::new("cwebp") };
+        if let Some(w) = width {
+            cmd.arg("-resize").arg(w.to_string()).arg("0");
+        }
         cmd.current_dir(dir)
             .arg("-quiet")
             .arg("-metadata")

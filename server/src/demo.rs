@@ -72,7 +72,12 @@ pub fn seed() -> Seed {
     Seed {
         // The demo's staff accounts have no second factor; the head may require it again.
         relax_staff_totp: true,
-        clinic: Some(Clinic { name: "Клиника «Северная звезда»".into(), utc_offset_minutes: 180 }),
+        clinic: Some(Clinic {
+            name: "Клиника «Северная звезда»".into(),
+            utc_offset_minutes: 180,
+            address: "Москва, Ленинский проспект, 42".into(),
+            phone: "+7 495 123-45-67".into(),
+        }),
         branches: vec![
             SeedBranch { key: "lenin".into(), name: "Филиал на Ленинском".into(), address: "Москва, Ленинский проспект, 45".into() },
             SeedBranch { key: "sad".into(), name: "Филиал на Садовой".into(), address: "Москва, ул. Садовая-Кудринская, 12".into() },

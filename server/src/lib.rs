@@ -91,7 +91,11 @@ pub async fn build_with_store(settings: Settings, store: Arc<dyn Store>, clock: 
     // process; a second call (another app in the same test binary) is harmless.
     let _ = any_spawner::Executor::init_tokio();
     let clinic = match store.clinic_details().await? {
-        Some(c) => app::platform::state::LiveClinic::new(c.utc_offset_minutes, c.is_set()),
+        Some(c) => {
+            let live = app::platform::state::LiveClinic::new(c.utc_offset_minutes, c.is_set());
+            live.set_card(c.card());
+            live
+        }
         None => app::platform::state::LiveClinic::new(settings.utc_offset_minutes, false),
     };
     let mail = match &settings.smtp_url {

@@ -14,6 +14,7 @@ use std::path::Path;
 use tower_http::services::{ServeDir, ServeFile};
 use tower_http::set_header::SetResponseHeaderLayer;
 
+mod doctors;
 mod files;
 mod prices;
 
@@ -28,6 +29,7 @@ pub fn router(site_root: &Path, context: impl Fn() + Clone + Send + Sync + 'stat
         .route("/rpc/{*name}", rpc)
         .merge(files::router())
         .merge(prices::router())
+        .merge(doctors::router())
         .route("/lang", post(set_language))
         .route("/healthz", get(|| async { "ok" }))
         .route("/readyz", get(ready))

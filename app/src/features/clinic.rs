@@ -8,6 +8,11 @@
 pub mod api;
 pub mod branches_page;
 pub mod details_page;
+pub mod doctor_rules;
+#[cfg(feature = "ssr")]
+pub mod doctor_use_cases;
+pub mod doctors_page;
+pub mod journal_page;
 pub mod routes;
 pub mod rules;
 #[cfg(feature = "ssr")]

@@ -139,6 +139,16 @@ pub struct Me {
     /// Own profile first, then wards in guardianship that is valid today.
     pub profiles: Vec<Profile>,
     pub active_card_id: Option<i64>,
+    /// The clinic, as the foot of every page names it (none until the head sets its details).
+    pub clinic: Option<ClinicCard>,
+}
+
+/// The clinic's name, address and phone, as patients see them.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ClinicCard {
+    pub name: String,
+    pub address: String,
+    pub phone: String,
 }
 
 impl Me {

@@ -44,6 +44,8 @@ pub enum Problem {
     Spreadsheet,
     /// A table of more rows than an import takes.
     TooManyRows(usize),
+    /// A list's entry that is there already.
+    Taken,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -144,6 +146,9 @@ pub enum AppError {
     /// The browser could not reach the server or read its answer.
     #[error("server unavailable")]
     Unavailable,
+    /// A doctor whom schedules, appointments, records or an account refer to.
+    #[error("doctor in use")]
+    DoctorInUse,
     /// A price-list import whose file or column mapping still has errors.
     #[error("import has errors")]
     ImportHasErrors,
@@ -167,7 +172,7 @@ impl AppError {
             AppError::SecondStepExpired => 401,
             AppError::SecondFactorRequired => 403,
             AppError::AttachCodeInvalid | AppError::NoContact | AppError::LinkInvalid => 422,
-            AppError::LastHead | AppError::BranchInUse => 409,
+            AppError::LastHead | AppError::BranchInUse | AppError::DoctorInUse => 409,
             AppError::ImportHasErrors => 422,
             AppError::SlotTaken { .. } => 409,
             AppError::BookingLimit { .. } | AppError::CancellationClosed => 422,
@@ -202,6 +207,7 @@ impl AppError {
             AppError::LinkInvalid => t.clinic().err_link_invalid.into(),
             AppError::LastHead => t.clinic().err_last_head.into(),
             AppError::BranchInUse => t.clinic().err_branch_in_use.into(),
+            AppError::DoctorInUse => t.clinic().err_doctor_in_use.into(),
             AppError::ImportHasErrors => t.prices().err_import_has_errors.into(),
             AppError::NoContact => t.err_no_contact.into(),
             AppError::SlotTaken { nearest } => {
@@ -279,6 +285,7 @@ impl AppError {
             Problem::FullName => t.clinic().problem_full_name.into(),
             Problem::Spreadsheet => t.prices().problem_spreadsheet.into(),
             Problem::TooManyRows(n) => (t.prices().problem_too_many_rows)(n),
+            Problem::Taken => t.clinic().problem_taken.into(),
         })
     }
 }

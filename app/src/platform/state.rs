@@ -36,27 +36,47 @@ pub enum ContactPriority {
     Email,
 }
 
-/// What the portal keeps in memory of the clinic's details: its offset from UTC in minutes and
-/// whether the head has set the details yet. The head may change them (the clinic's details
-/// page), so every clone reads the one current value. (Another replica reads the change at
-/// its next start.)
+/// What the portal keeps in memory of the clinic's details: its offset from UTC in minutes,
+/// whether the head has set the details yet, and the name, address and phone patients see at
+/// the foot of every page. The head may change them (the clinic's details page), so every
+/// clone reads the one current value. (Another replica reads the change at its next start.)
 #[derive(Clone, Debug)]
-pub struct LiveClinic(Arc<(AtomicI32, AtomicBool)>);
+pub struct LiveClinic(Arc<LiveInner>);
+
+#[derive(Debug)]
+struct LiveInner {
+    offset: AtomicI32,
+    set: AtomicBool,
+    card: std::sync::RwLock<Option<crate::kernel::account::ClinicCard>>,
+}
 
 impl LiveClinic {
     pub fn new(utc_offset_minutes: i32, details_set: bool) -> Self {
-        LiveClinic(Arc::new((AtomicI32::new(utc_offset_minutes), AtomicBool::new(details_set))))
+        LiveClinic(Arc::new(LiveInner {
+            offset: AtomicI32::new(utc_offset_minutes),
+            set: AtomicBool::new(details_set),
+            card: std::sync::RwLock::new(None),
+        }))
     }
     pub fn utc_offset(&self) -> i32 {
-        self.0 .0.load(Ordering::Relaxed)
+        self.0.offset.load(Ordering::Relaxed)
     }
     /// The head has set the clinic's details (until then, the head is led to them).
     pub fn details_set(&self) -> bool {
-        self.0 .1.load(Ordering::Relaxed)
+        self.0.set.load(Ordering::Relaxed)
     }
     pub fn update(&self, utc_offset_minutes: i32, details_set: bool) {
-        self.0 .0.store(utc_offset_minutes, Ordering::Relaxed);
-        self.0 .1.store(details_set, Ordering::Relaxed);
+        self.0.offset.store(utc_offset_minutes, Ordering::Relaxed);
+        self.0.set.store(details_set, Ordering::Relaxed);
+    }
+    /// The clinic's name, address and phone as patients see them (none until set).
+    pub fn card(&self) -> Option<crate::kernel::account::ClinicCard> {
+        self.0.card.read().ok().and_then(|c| c.clone())
+    }
+    pub fn set_card(&self, card: Option<crate::kernel::account::ClinicCard>) {
+        if let Ok(mut c) = self.0.card.write() {
+            *c = card;
+        }
     }
 }
 

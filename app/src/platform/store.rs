@@ -24,6 +24,8 @@ pub type StoreResult<T> = Result<T, StoreError>;
 pub struct Clinic {
     pub name: String,
     pub utc_offset_minutes: i32,
+    pub address: String,
+    pub phone: String,
 }
 
 /// An account's password hash, for sign-in only. Never serialised, never printed.

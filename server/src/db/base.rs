@@ -180,7 +180,7 @@ impl Store for SqlStore {
     }
 
     async fn clinic(&self) -> StoreResult<Option<Clinic>> {
-        let row = query("SELECT name, utc_offset_minutes FROM clinic WHERE id = 1")
+        let row = query("SELECT name, utc_offset_minutes, address, phone FROM clinic WHERE id = 1")
             .fetch_optional(&self.db)
             .await
             .map_err(db_err)?;
@@ -188,6 +188,8 @@ impl Store for SqlStore {
             Ok(Clinic {
                 name: r.try_get("name")?,
                 utc_offset_minutes: r.try_get::<i64, _>("utc_offset_minutes")? as i32,
+                address: r.try_get("address")?,
+                phone: r.try_get("phone")?,
             })
         })
         .transpose()

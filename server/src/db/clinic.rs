@@ -1,10 +1,13 @@
-//! `ClinicAdminStore`: the clinic's first head and staff invitations.
+//! `ClinicAdminStore`: the clinic's first head and staff invitations, its details, settings,
+//! branches, and the admin journal's reading.
 
 use super::base::*;
 use super::sql::{query, Tx};
 use super::SqlStore;
 use crate::db::db_err;
-use app::features::clinic::rules::{BranchInput, BranchRecord, ClinicDetails, ClinicSettings};
+use app::features::clinic::rules::{
+    BranchInput, BranchRecord, ClinicDetails, ClinicSettings, JournalLine, JournalPage, JournalQuery, JOURNAL_PAGE_SIZE,
+};
 use app::features::clinic::store::*;
 use app::kernel::account::{Role, Roles};
 use app::platform::audit::Actor;
@@ -367,6 +370,7 @@ impl ClinicAdminStore for SqlStore {
         let rows = query(
             "SELECT b.id, b.name, b.address, b.phone, b.active,
                     CAST(CASE WHEN EXISTS (SELECT 1 FROM staff s WHERE s.branch_id = b.id)
+                           OR EXISTS (SELECT 1 FROM doctor_branch x WHERE x.branch_id = b.id)
                            OR EXISTS (SELECT 1 FROM schedule_day d WHERE d.branch_id = b.id)
                            OR EXISTS (SELECT 1 FROM appointment a WHERE a.branch_id = b.id)
                          THEN 1 ELSE 0 END AS BIGINT) AS in_use
@@ -425,6 +429,7 @@ impl ClinicAdminStore for SqlStore {
         let mut tx = self.db.begin_write().await.map_err(db_err)?;
         let in_use = query(
             "SELECT 1 AS x FROM staff WHERE branch_id = $1
+             UNION ALL SELECT 1 FROM doctor_branch WHERE branch_id = $1
              UNION ALL SELECT 1 FROM schedule_day WHERE branch_id = $1
              UNION ALL SELECT 1 FROM appointment WHERE branch_id = $1",
         )
@@ -468,6 +473,151 @@ impl ClinicAdminStore for SqlStore {
         .map_err(db_err)
     }
 
+    async fn specialties(&self) -> StoreResult<Vec<app::features::clinic::doctor_rules::SpecialtyRecord>> {
+        doctors::specialties(&self.db).await
+    }
+
+    async fn add_specialty(&self, name: &str, actor: &Actor, now: i64) -> StoreResult<bool> {
+        let mut tx = self.db.begin_write().await.map_err(db_err)?;
+        let added = query("INSERT INTO specialty (name) VALUES ($1) ON CONFLICT (name) DO NOTHING")
+            .bind(name)
+            .execute(&mut tx)
+            .await
+            .map_err(db_err)?
+            .rows_affected()
+            == 1;
+        if added {
+            let entry = AuditEntry::by(actor, now, "specialty.add").object("specialty").detail(format!("— → {name}"));
+            audit_in(&mut tx, &entry).await?;
+            tx.commit().await.map_err(db_err)?;
+        }
+        Ok(added)
+    }
+
+    async fn set_specialty_active(&self, id: i64, active: bool, actor: &Actor, now: i64) -> StoreResult<bool> {
+        let change = query("UPDATE specialty SET active = $2 WHERE id = $1").bind(id).bind(active);
+        let action = if active { "specialty.activate" } else { "specialty.deactivate" };
+        Ok(write_audited(&self.db, change, &AuditEntry::by(actor, now, action).object(format!("specialty:{id}")))
+            .await?
+            == 1)
+    }
+
+    async fn doctor_list(&self) -> StoreResult<Vec<app::features::clinic::doctor_rules::DoctorRecord>> {
+        let list = doctors::doctors(&self.db, None).await?;
+        doctors::with_branches(&self.db, list).await
+    }
+
+    async fn save_doctor(
+        &self,
+        id: Option<i64>,
+        doctor: &app::features::clinic::doctor_rules::DoctorInput,
+        actor: &Actor,
+        now: i64,
+    ) -> StoreResult<Option<i64>> {
+        doctors::save(&self.db, id, doctor, actor, now).await
+    }
+
+    async fn set_doctor_photo(
+        &self,
+        id: i64,
+        photo: &str,
+        actor: &Actor,
+        now: i64,
+    ) -> StoreResult<Option<Option<String>>> {
+        doctors::set_photo(&self.db, id, photo, actor, now).await
+    }
+
+    async fn doctor_photo(&self, id: i64) -> StoreResult<Option<String>> {
+        Ok(query("SELECT photo FROM staff WHERE id = $1")
+            .bind(id)
+            .fetch_optional(&self.db)
+            .await
+            .map_err(db_err)?
+            .map(|r| r.try_get::<Option<String>, _>("photo"))
+            .transpose()
+            .map_err(db_err)?
+            .flatten())
+    }
+
+    async fn delete_doctor(&self, id: i64, actor: &Actor, now: i64) -> StoreResult<BranchDelete> {
+        doctors::delete(&self.db, id, actor, now).await
+    }
+
+    async fn journal(&self, q: &JournalQuery) -> StoreResult<JournalPage> {
+        // Only the conditions asked for, numbered in order: the same text on both backends.
+        let mut conditions = Vec::new();
+        let mut n = 0;
+        let mut next = || {
+            n += 1;
+            format!("${n}")
+        };
+        if q.group.is_some() {
+            conditions.push(format!("l.action LIKE {}", next()));
+        }
+        if q.staff_id.is_some() {
+            conditions.push(format!("a.staff_id = {}", next()));
+        }
+        if q.from.is_some() {
+            conditions.push(format!("l.at >= {}", next()));
+        }
+        if q.to.is_some() {
+            conditions.push(format!("l.at < {}", next()));
+        }
+        let filter = if conditions.is_empty() { String::new() } else { format!("WHERE {}", conditions.join(" AND ")) };
+        let bind = |sql| {
+            let mut query = query(sql);
+            if let Some(g) = &q.group {
+                query = query.bind(format!("{g}.%"));
+            }
+            if let Some(id) = q.staff_id {
+                query = query.bind(id);
+            }
+            if let Some(from) = q.from {
+                query = query.bind(from);
+            }
+            if let Some(to) = q.to {
+                query = query.bind(to);
+            }
+            query
+        };
+        let from = "FROM audit_log l LEFT JOIN account a ON a.id = l.actor_account_id
+             LEFT JOIN staff s ON s.id = a.staff_id LEFT JOIN patient_card c ON c.id = a.card_id";
+        let total_sql = format!("SELECT COUNT(*) AS n {from} {filter}");
+        let total: i64 = bind(&total_sql).fetch_one(&self.db).await.and_then(|r| r.try_get("n")).map_err(db_err)?;
+        let page_sql = format!(
+            "SELECT l.at, l.actor_role, l.action, l.object, l.detail, l.origin,
+                    s.surname AS s_surname, s.name AS s_name, s.patronymic AS s_patronymic,
+                    c.surname AS c_surname, c.name AS c_name, c.patronymic AS c_patronymic
+             {from} {filter} ORDER BY l.at DESC, l.id DESC LIMIT {} OFFSET {}",
+            JOURNAL_PAGE_SIZE,
+            (q.page.max(1) - 1) * JOURNAL_PAGE_SIZE
+        );
+        let rows = bind(&page_sql).fetch_all(&self.db).await.map_err(db_err)?;
+        let who = |r: &super::sql::Row, p: &str| -> StoreResult<Option<String>> {
+            let surname: Option<String> = r.try_get(format!("{p}_surname")).map_err(db_err)?;
+            let Some(surname) = surname else { return Ok(None) };
+            let name: Option<String> = r.try_get(format!("{p}_name")).map_err(db_err)?;
+            let patronymic: Option<String> = r.try_get(format!("{p}_patronymic")).map_err(db_err)?;
+            let parts = [Some(surname), name, patronymic];
+            Ok(Some(parts.into_iter().flatten().filter(|x| !x.is_empty()).collect::<Vec<_>>().join(" ")))
+        };
+        let lines = rows
+            .iter()
+            .map(|r| {
+                Ok(JournalLine {
+                    at: r.try_get("at").map_err(db_err)?,
+                    who: who(r, "s")?.or(who(r, "c")?),
+                    role: r.try_get("actor_role").map_err(db_err)?,
+                    action: r.try_get("action").map_err(db_err)?,
+                    object: r.try_get("object").map_err(db_err)?,
+                    detail: r.try_get("detail").map_err(db_err)?,
+                    origin: r.try_get("origin").map_err(db_err)?,
+                })
+            })
+            .collect::<StoreResult<Vec<_>>>()?;
+        Ok(JournalPage { lines, total })
+    }
+
     async fn set_clinic_settings(&self, s: &ClinicSettings, audit: AuditEntry) -> StoreResult<bool> {
         let change = query(
             "UPDATE clinic SET attach_code_ttl_hours = $1, contact_priority = $2, protocol_edit_hours = $3 WHERE id = 1",
@@ -476,5 +626,266 @@ impl ClinicAdminStore for SqlStore {
         .bind(&s.contact_priority)
         .bind(s.protocol_edit_hours);
         Ok(write_audited(&self.db, change, &audit).await? == 1)
+    }
+}
+
+/// The doctors' reads and writes (`ClinicAdminStore`'s doctor methods call these).
+pub(super) mod doctors {
+    use super::*;
+    use app::features::clinic::doctor_rules::{DoctorInput, DoctorRecord, SpecialtyRecord};
+
+    pub async fn specialties(db: &super::super::sql::Db) -> StoreResult<Vec<SpecialtyRecord>> {
+        query(
+            "SELECT p.id, p.name, p.active,
+                    (SELECT COUNT(*) FROM staff s WHERE s.specialty = p.name) AS doctors
+             FROM specialty p ORDER BY p.name",
+        )
+        .fetch_all(db)
+        .await
+        .map_err(db_err)?
+        .iter()
+        .map(|r| {
+            Ok(SpecialtyRecord {
+                id: r.try_get("id").map_err(db_err)?,
+                name: r.try_get("name").map_err(db_err)?,
+                active: r.try_get("active").map_err(db_err)?,
+                doctors: r.try_get("doctors").map_err(db_err)?,
+            })
+        })
+        .collect()
+    }
+
+    const DOCTOR_COLUMNS: &str =
+        "SELECT s.id, s.surname, s.name, s.patronymic, s.specialty, s.degree, s.online_booking,
+            CAST(CASE WHEN s.photo IS NULL THEN 0 ELSE 1 END AS BIGINT) AS has_photo,
+            CAST(CASE WHEN EXISTS (SELECT 1 FROM account a WHERE a.staff_id = s.id) THEN 1 ELSE 0 END AS BIGINT)
+                AS has_account,
+            CAST(CASE WHEN EXISTS (SELECT 1 FROM account a WHERE a.staff_id = s.id)
+                   OR EXISTS (SELECT 1 FROM schedule_day d WHERE d.staff_id = s.id)
+                   OR EXISTS (SELECT 1 FROM appointment p WHERE p.staff_id = s.id)
+                   OR EXISTS (SELECT 1 FROM doctor_service l WHERE l.staff_id = s.id)
+                   OR EXISTS (SELECT 1 FROM waitlist w WHERE w.staff_id = s.id)
+                   OR EXISTS (SELECT 1 FROM medical_record m WHERE m.staff_id = s.id)
+                 THEN 1 ELSE 0 END AS BIGINT) AS in_use
+         FROM staff s JOIN staff_role r ON r.staff_id = s.id AND r.role = 'clinician'";
+
+    pub async fn doctors<'c>(on: impl super::super::sql::On<'c>, id: Option<i64>) -> StoreResult<Vec<DoctorRecord>> {
+        let sql = match id {
+            Some(_) => format!("{DOCTOR_COLUMNS} WHERE s.id = $1"),
+            None => format!("{DOCTOR_COLUMNS} ORDER BY s.surname, s.name, s.id"),
+        };
+        let mut q = query(&sql);
+        if let Some(id) = id {
+            q = q.bind(id);
+        }
+        let rows = q.fetch_all(on).await.map_err(db_err)?;
+        let mut out = Vec::with_capacity(rows.len());
+        for r in &rows {
+            out.push(DoctorRecord {
+                id: r.try_get("id").map_err(db_err)?,
+                surname: r.try_get("surname").map_err(db_err)?,
+                name: r.try_get("name").map_err(db_err)?,
+                patronymic: r.try_get("patronymic").map_err(db_err)?,
+                specialty: r.try_get("specialty").map_err(db_err)?,
+                degree: r.try_get::<Option<String>, _>("degree").map_err(db_err)?.unwrap_or_default(),
+                branches: Vec::new(),
+                online: r.try_get("online_booking").map_err(db_err)?,
+                has_photo: r.try_get::<i64, _>("has_photo").map_err(db_err)? == 1,
+                has_account: r.try_get::<i64, _>("has_account").map_err(db_err)? == 1,
+                in_use: r.try_get::<i64, _>("in_use").map_err(db_err)? == 1,
+            });
+        }
+        Ok(out)
+    }
+
+    pub async fn with_branches(
+        db: &super::super::sql::Db,
+        mut list: Vec<DoctorRecord>,
+    ) -> StoreResult<Vec<DoctorRecord>> {
+        let rows = query("SELECT staff_id, branch_id FROM doctor_branch ORDER BY branch_id")
+            .fetch_all(db)
+            .await
+            .map_err(db_err)?;
+        for r in &rows {
+            let (staff, branch): (i64, i64) =
+                (r.try_get("staff_id").map_err(db_err)?, r.try_get("branch_id").map_err(db_err)?);
+            if let Some(d) = list.iter_mut().find(|d| d.id == staff) {
+                d.branches.push(branch);
+            }
+        }
+        Ok(list)
+    }
+
+    fn describe(d: &DoctorRecord) -> [(&'static str, String); 5] {
+        let branches: Vec<String> = d.branches.iter().map(|b| b.to_string()).collect();
+        [
+            ("name", d.full_name()),
+            ("specialty", d.specialty.clone().unwrap_or_default()),
+            ("degree", d.degree.clone()),
+            ("branches", branches.join(",")),
+            ("online", d.online.to_string()),
+        ]
+    }
+
+    pub async fn save(
+        db: &super::super::sql::Db,
+        id: Option<i64>,
+        d: &DoctorInput,
+        actor: &Actor,
+        now: i64,
+    ) -> StoreResult<Option<i64>> {
+        let mut tx = db.begin_write().await.map_err(db_err)?;
+        let before = match id {
+            Some(id) => {
+                let mut found = doctors(&mut tx, Some(id)).await?;
+                let Some(mut doctor) = found.pop() else { return Ok(None) };
+                for r in query("SELECT branch_id FROM doctor_branch WHERE staff_id = $1 ORDER BY branch_id")
+                    .bind(id)
+                    .fetch_all(&mut tx)
+                    .await
+                    .map_err(db_err)?
+                {
+                    doctor.branches.push(r.try_get("branch_id").map_err(db_err)?);
+                }
+                Some(doctor)
+            }
+            None => None,
+        };
+        let first_branch = d.branches.first().copied();
+        let id = match id {
+            Some(id) => {
+                query(
+                    "UPDATE staff SET surname = $2, name = $3, patronymic = $4, specialty = $5, degree = $6,
+                         online_booking = $7, branch_id = $8 WHERE id = $1",
+                )
+                .bind(id)
+                .bind(&d.name.surname)
+                .bind(&d.name.name)
+                .bind(d.name.patronymic.clone().unwrap_or_default())
+                .bind(&d.specialty)
+                .bind(Some(d.degree.clone()).filter(|x| !x.is_empty()))
+                .bind(d.online)
+                .bind(first_branch)
+                .execute(&mut tx)
+                .await
+                .map_err(db_err)?;
+                query("DELETE FROM doctor_branch WHERE staff_id = $1")
+                    .bind(id)
+                    .execute(&mut tx)
+                    .await
+                    .map_err(db_err)?;
+                id
+            }
+            None => {
+                let id: i64 = query(
+                    "INSERT INTO staff (surname, name, patronymic, specialty, degree, online_booking, branch_id)
+                     VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+                )
+                .bind(&d.name.surname)
+                .bind(&d.name.name)
+                .bind(d.name.patronymic.clone().unwrap_or_default())
+                .bind(&d.specialty)
+                .bind(Some(d.degree.clone()).filter(|x| !x.is_empty()))
+                .bind(d.online)
+                .bind(first_branch)
+                .fetch_one(&mut tx)
+                .await
+                .and_then(|r| r.try_get("id"))
+                .map_err(db_err)?;
+                query("INSERT INTO staff_role (staff_id, role) VALUES ($1, 'clinician')")
+                    .bind(id)
+                    .execute(&mut tx)
+                    .await
+                    .map_err(db_err)?;
+                id
+            }
+        };
+        for b in &d.branches {
+            query("INSERT INTO doctor_branch (staff_id, branch_id) VALUES ($1, $2)")
+                .bind(id)
+                .bind(*b)
+                .execute(&mut tx)
+                .await
+                .map_err(db_err)?;
+        }
+        let mut sorted = d.branches.clone();
+        sorted.sort_unstable();
+        let after = DoctorRecord {
+            id,
+            surname: d.name.surname.clone(),
+            name: d.name.name.clone(),
+            patronymic: d.name.patronymic.clone().unwrap_or_default(),
+            specialty: Some(d.specialty.clone()),
+            degree: d.degree.clone(),
+            branches: sorted,
+            online: d.online,
+            has_photo: false,
+            has_account: false,
+            in_use: false,
+        };
+        let fields: Vec<(&str, String, String)> = match &before {
+            Some(b) => describe(b).into_iter().zip(describe(&after)).map(|((n, x), (_, y))| (n, x, y)).collect(),
+            None => describe(&after).into_iter().map(|(n, y)| (n, String::new(), y)).collect(),
+        };
+        let mut entry = AuditEntry::by(actor, now, "doctor.save").object(format!("staff:{id}"));
+        if let Some(detail) = app::features::clinic::rules::changes(&fields) {
+            entry = entry.detail(detail);
+        }
+        audit_in(&mut tx, &entry).await?;
+        tx.commit().await.map_err(db_err)?;
+        Ok(Some(id))
+    }
+
+    pub async fn set_photo(
+        db: &super::super::sql::Db,
+        id: i64,
+        photo: &str,
+        actor: &Actor,
+        now: i64,
+    ) -> StoreResult<Option<Option<String>>> {
+        let mut tx = db.begin_write().await.map_err(db_err)?;
+        let Some(row) = query(
+            "SELECT s.photo FROM staff s JOIN staff_role r ON r.staff_id = s.id AND r.role = 'clinician' WHERE s.id = $1",
+        )
+        .bind(id)
+        .fetch_optional(&mut tx)
+        .await
+        .map_err(db_err)?
+        else {
+            return Ok(None);
+        };
+        let old: Option<String> = row.try_get("photo").map_err(db_err)?;
+        query("UPDATE staff SET photo = $2 WHERE id = $1")
+            .bind(id)
+            .bind(photo)
+            .execute(&mut tx)
+            .await
+            .map_err(db_err)?;
+        audit_in(&mut tx, &AuditEntry::by(actor, now, "doctor.photo").object(format!("staff:{id}"))).await?;
+        tx.commit().await.map_err(db_err)?;
+        Ok(Some(old))
+    }
+
+    pub async fn delete(db: &super::super::sql::Db, id: i64, actor: &Actor, now: i64) -> StoreResult<BranchDelete> {
+        let mut tx = db.begin_write().await.map_err(db_err)?;
+        let Some(doctor) = doctors(&mut tx, Some(id)).await?.pop() else { return Ok(BranchDelete::Missing) };
+        if doctor.in_use {
+            return Ok(BranchDelete::InUse);
+        }
+        for sql in [
+            "DELETE FROM doctor_branch WHERE staff_id = $1",
+            "DELETE FROM staff_role WHERE staff_id = $1",
+            "DELETE FROM staff WHERE id = $1",
+        ] {
+            query(sql).bind(id).execute(&mut tx).await.map_err(db_err)?;
+        }
+        let entry = AuditEntry::by(actor, now, "doctor.delete").object(format!("staff:{id}")).detail(format!(
+            "{} ({}) → —",
+            doctor.full_name(),
+            doctor.specialty.unwrap_or_default()
+        ));
+        audit_in(&mut tx, &entry).await?;
+        tx.commit().await.map_err(db_err)?;
+        Ok(BranchDelete::Deleted)
     }
 }

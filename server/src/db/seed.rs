@@ -18,13 +18,18 @@ impl SeedStore for SqlStore {
         }
         let now = time::OffsetDateTime::now_utc().unix_timestamp();
         if let Some(c) = &seed.clinic {
-            query("INSERT INTO clinic (id, name, utc_offset_minutes, staff_totp_required) VALUES (1, $1, $2, $3)")
-                .bind(&c.name)
-                .bind(c.utc_offset_minutes as i64)
-                .bind(!seed.relax_staff_totp)
-                .execute(&mut tx)
-                .await
-                .map_err(db_err)?;
+            query(
+                "INSERT INTO clinic (id, name, utc_offset_minutes, staff_totp_required, address, phone)
+                 VALUES (1, $1, $2, $3, $4, $5)",
+            )
+            .bind(&c.name)
+            .bind(c.utc_offset_minutes as i64)
+            .bind(!seed.relax_staff_totp)
+            .bind(&c.address)
+            .bind(&c.phone)
+            .execute(&mut tx)
+            .await
+            .map_err(db_err)?;
         }
         let mut ids: HashMap<String, i64> = HashMap::new();
         for b in &seed.branches {
@@ -59,6 +64,21 @@ impl SeedStore for SqlStore {
                 query("INSERT INTO staff_role (staff_id, role) VALUES ($1, $2)")
                     .bind(id)
                     .bind(role.as_str())
+                    .execute(&mut tx)
+                    .await
+                    .map_err(db_err)?;
+            }
+            if let Some(specialty) = s.specialty.as_deref().filter(|x| !x.is_empty()) {
+                query("INSERT INTO specialty (name) VALUES ($1) ON CONFLICT (name) DO NOTHING")
+                    .bind(specialty)
+                    .execute(&mut tx)
+                    .await
+                    .map_err(db_err)?;
+            }
+            if let Some(branch) = branch {
+                query("INSERT INTO doctor_branch (staff_id, branch_id) VALUES ($1, $2)")
+                    .bind(id)
+                    .bind(branch)
                     .execute(&mut tx)
                     .await
                     .map_err(db_err)?;

@@ -91,7 +91,8 @@ fn answer(result: Result<i64, AppError>, json: bool, page: &str, typed: &str) ->
 /// Back to `page` with the error under `key` in the query, as a plain form post's answer.
 pub(super) fn redirect_with_error(page: &str, key: &str, e: &AppError) -> Response {
     let body = serde_json::to_string(e).unwrap_or_default();
-    redirect(&format!("{page}?{key}={}", percent(&body)))
+    let join = if page.contains('?') { '&' } else { '?' };
+    redirect(&format!("{page}{join}{key}={}", percent(&body)))
 }
 
 fn redirect(to: &str) -> Response {

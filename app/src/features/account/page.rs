@@ -15,7 +15,7 @@ use crate::platform::ui::title::Title;
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
-fn role_label(t: &Texts, role: ActorRole) -> &'static str {
+pub(crate) fn role_label(t: &Texts, role: ActorRole) -> &'static str {
     match role {
         ActorRole::Patient => t.account().role_patient,
         ActorRole::Guardian => t.account().role_guardian,
@@ -29,7 +29,7 @@ fn role_label(t: &Texts, role: ActorRole) -> &'static str {
     }
 }
 
-fn action_label(t: &Texts, action: &str) -> String {
+pub(crate) fn action_label(t: &Texts, action: &str) -> String {
     match action {
         "card.open" => t.account().act_card_open,
         "card.create" => t.account().act_card_create,

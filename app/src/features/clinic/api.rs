@@ -301,3 +301,79 @@ pub async fn save_clinic_settings(
         .await,
     )
 }
+
+/// The admin journal (the head): who did what, before → after, when, from where; filtered by
+/// group of actions, staff member and the clinic's days, a page at a time.
+#[server(prefix = "/rpc", endpoint = "admin_journal")]
+pub async fn get_journal(
+    group: String,
+    person: String,
+    from: String,
+    to: String,
+    page: String,
+) -> Result<super::rules::JournalPage, AppError> {
+    with_error_status(
+        async {
+            require_head()?;
+            use_cases::journal(&use_state()?, &group, &person, &from, &to, &page).await
+        }
+        .await,
+    )
+}
+
+/// The doctors, the specialties and the branches (the head, the front desk).
+#[server(prefix = "/rpc", endpoint = "doctors_admin")]
+pub async fn get_doctors_admin() -> Result<super::doctor_rules::DoctorsAdmin, AppError> {
+    with_error_status(
+        async {
+            require_branch_keeper()?;
+            super::doctor_use_cases::admin(&use_state()?).await
+        }
+        .await,
+    )
+}
+
+/// Deletes a doctor nothing refers to.
+#[server(prefix = "/rpc", endpoint = "delete_doctor")]
+pub async fn delete_doctor(id: i64) -> Result<(), AppError> {
+    with_error_status(
+        async {
+            let session = require_branch_keeper()?;
+            let peer = auth::request_context()?.peer;
+            super::doctor_use_cases::delete_doctor(&use_state()?, &session, peer, id).await?;
+            leptos_axum::redirect("/staff/doctors");
+            Ok(())
+        }
+        .await,
+    )
+}
+
+/// Adds a specialty to the reference list.
+#[server(prefix = "/rpc", endpoint = "add_specialty")]
+pub async fn add_specialty(specialty_name: String) -> Result<(), AppError> {
+    with_error_status(
+        async {
+            let session = require_branch_keeper()?;
+            let peer = auth::request_context()?.peer;
+            super::doctor_use_cases::add_specialty(&use_state()?, &session, peer, &specialty_name).await?;
+            leptos_axum::redirect("/staff/doctors");
+            Ok(())
+        }
+        .await,
+    )
+}
+
+/// Stops offering a specialty (`active` absent), or offers it again.
+#[server(prefix = "/rpc", endpoint = "set_specialty_active")]
+pub async fn set_specialty_active(id: i64, active: Option<String>) -> Result<(), AppError> {
+    with_error_status(
+        async {
+            let session = require_branch_keeper()?;
+            let peer = auth::request_context()?.peer;
+            super::doctor_use_cases::set_specialty_active(&use_state()?, &session, peer, id, active.is_some()).await?;
+            leptos_axum::redirect("/staff/doctors");
+            Ok(())
+        }
+        .await,
+    )
+}

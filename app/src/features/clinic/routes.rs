@@ -20,6 +20,8 @@ pub fn ClinicStaffRoutes() -> impl MatchNestedRoutes + Clone {
         <Route path=path!("staff/clinic") view=super::details_page::ClinicDetailsPage ssr=SsrMode::Async/>
         <Route path=path!("staff/team") view=super::team_page::TeamPage ssr=SsrMode::Async/>
         <Route path=path!("staff/branches") view=super::branches_page::BranchesPage ssr=SsrMode::Async/>
+        <Route path=path!("staff/doctors") view=super::doctors_page::DoctorsPage ssr=SsrMode::Async/>
+        <Route path=path!("staff/journal") view=super::journal_page::JournalPage ssr=SsrMode::Async/>
     }
     .into_inner()
 }

@@ -43,6 +43,15 @@ impl ClinicDetails {
     pub fn is_set(&self) -> bool {
         !self.name.trim().is_empty()
     }
+
+    /// What patients see at the foot of every page, once set.
+    pub fn card(&self) -> Option<crate::kernel::account::ClinicCard> {
+        self.is_set().then(|| crate::kernel::account::ClinicCard {
+            name: self.name.clone(),
+            address: self.address.clone(),
+            phone: self.phone.clone(),
+        })
+    }
 }
 
 /// The longest clinic name and address taken.
@@ -84,6 +93,8 @@ pub enum DetailsProblem {
     Phone,
     Choice,
     Range,
+    /// Not "Surname Name [Patronymic]".
+    FullName,
 }
 
 /// A place's name, address and phone as typed (the clinic's, a branch's): trimmed; name and
@@ -318,5 +329,126 @@ mod tests {
             ]
         );
         assert!(check_settings("720", "phone", "1").is_ok());
+    }
+}
+
+/// Journal lines per page of the admin journal.
+pub const JOURNAL_PAGE_SIZE: i64 = 50;
+
+/// The journal's groups of actions, by the part of the action's name before the dot: what the
+/// head filters by. Administrative changes first.
+pub const JOURNAL_GROUPS: [&str; 14] = [
+    "clinic",
+    "staff",
+    "branch",
+    "doctor",
+    "specialty",
+    "prices",
+    "booking",
+    "account",
+    "session",
+    "card",
+    "appointment",
+    "record",
+    "document",
+    "waitlist",
+];
+
+/// What the head asks the journal for.
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct JournalQuery {
+    /// One of `JOURNAL_GROUPS`, or every action.
+    pub group: Option<String>,
+    /// Done by this staff member.
+    pub staff_id: Option<i64>,
+    /// From this instant (inclusive) …
+    pub from: Option<i64>,
+    /// … to this one (exclusive).
+    pub to: Option<i64>,
+    /// From 1.
+    pub page: i64,
+}
+
+impl JournalQuery {
+    /// The query from the page's address: unknown groups, unreadable people, dates and pages are
+    /// dropped rather than refused (a filter form cannot hold a wrong value; a typed address
+    /// can); dates are the clinic's days (`offset_minutes` from UTC), `to` inclusive.
+    pub fn from_form(group: &str, person: &str, from: &str, to: &str, page: &str, offset_minutes: i32) -> Self {
+        let day_start = |s: &str| {
+            let format = time::macros::format_description!("[year]-[month]-[day]");
+            let date = time::Date::parse(s.trim(), &format).ok()?;
+            let offset = time::UtcOffset::from_whole_seconds(offset_minutes * 60).ok()?;
+            Some(date.midnight().assume_offset(offset).unix_timestamp())
+        };
+        JournalQuery {
+            group: JOURNAL_GROUPS.iter().find(|g| **g == group).map(|g| g.to_string()),
+            staff_id: person.parse().ok(),
+            from: day_start(from),
+            to: day_start(to).map(|t| t + 86_400),
+            page: page.parse::<i64>().ok().filter(|p| *p >= 1).unwrap_or(1),
+        }
+    }
+}
+
+/// One line of the admin journal.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct JournalLine {
+    pub at: i64,
+    /// The person, when the journal names an account (staff by name, patients by their card's).
+    pub who: Option<String>,
+    /// The role they acted in (the journal's `actor_role`).
+    pub role: String,
+    pub action: String,
+    pub object: Option<String>,
+    pub detail: Option<String>,
+    pub origin: String,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct JournalPage {
+    pub lines: Vec<JournalLine>,
+    pub total: i64,
+}
+
+/// "field: before → after; …" for the fields that changed, or none when nothing did.
+pub fn changes(fields: &[(&str, String, String)]) -> Option<String> {
+    let changed: Vec<String> = fields
+        .iter()
+        .filter(|(_, before, after)| before != after)
+        .map(|(name, before, after)| {
+            let shown = |v: &str| if v.is_empty() { "—".to_string() } else { v.to_string() };
+            format!("{name}: {} → {}", shown(before), shown(after))
+        })
+        .collect();
+    (!changed.is_empty()).then(|| changed.join("; "))
+}
+
+#[cfg(test)]
+mod journal_tests {
+    use super::*;
+
+    #[test]
+    fn a_change_names_only_the_fields_that_changed() {
+        let fields = [
+            ("name", "Клиника".to_string(), "Клиника «Здоровье»".to_string()),
+            ("phone", String::new(), "+7 3822 12-34-56".to_string()),
+            ("address", "Томск".to_string(), "Томск".to_string()),
+        ];
+        assert_eq!(
+            changes(&fields).as_deref(),
+            Some("name: Клиника → Клиника «Здоровье»; phone: — → +7 3822 12-34-56")
+        );
+        assert_eq!(changes(&fields[2..]), None);
+    }
+
+    #[test]
+    fn the_journal_filter_reads_the_clinic_s_days_and_drops_what_it_cannot_read() {
+        let q = JournalQuery::from_form("prices", "12", "2026-12-01", "2026-12-01", "3", 180);
+        // Midnight in Moscow is 21:00 UTC the day before; `to` covers the whole day.
+        assert_eq!(q.from, Some(1_796_072_400));
+        assert_eq!(q.to, Some(1_796_072_400 + 86_400));
+        assert_eq!((q.group.as_deref(), q.staff_id, q.page), (Some("prices"), Some(12), 3));
+        let q = JournalQuery::from_form("drop table", "x", "1.12.2026", "", "-1", 180);
+        assert_eq!(q, JournalQuery { page: 1, ..JournalQuery::default() });
     }
 }

@@ -88,6 +88,7 @@ pub enum StaffChange {
     Missing,
 }
 
+/// What deleting a branch or a doctor came to: one with history is refused.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum BranchDelete {
     Deleted,
@@ -185,4 +186,36 @@ pub trait ClinicAdminStore: Send + Sync {
 
     /// Sets the clinic's settings, journalled; false when the clinic has no row.
     async fn set_clinic_settings(&self, settings: &ClinicSettings, audit: AuditEntry) -> StoreResult<bool>;
+    /// The reference list of specialties, with how many doctors have each.
+    async fn specialties(&self) -> StoreResult<Vec<super::doctor_rules::SpecialtyRecord>>;
+    /// Adds a specialty; false when the list has it already.
+    async fn add_specialty(&self, name: &str, actor: &Actor, now: i64) -> StoreResult<bool>;
+    /// Offers a specialty for new choices again, or stops offering it; false when unknown.
+    async fn set_specialty_active(&self, id: i64, active: bool, actor: &Actor, now: i64) -> StoreResult<bool>;
+    /// Every doctor (staff with the clinician's role).
+    async fn doctor_list(&self) -> StoreResult<Vec<super::doctor_rules::DoctorRecord>>;
+    /// Adds a doctor (`id` None: a staff member with the clinician's role, no account yet) or
+    /// changes one, journalled with what changed; None when `id` is not a doctor.
+    async fn save_doctor(
+        &self,
+        id: Option<i64>,
+        doctor: &super::doctor_rules::DoctorInput,
+        actor: &Actor,
+        now: i64,
+    ) -> StoreResult<Option<i64>>;
+    /// Sets the doctor's portrait (a path under the files folder); the previous one's path, or
+    /// None when `id` is not a doctor.
+    async fn set_doctor_photo(
+        &self,
+        id: i64,
+        photo: &str,
+        actor: &Actor,
+        now: i64,
+    ) -> StoreResult<Option<Option<String>>>;
+    /// The doctor's portrait's path, when they have one.
+    async fn doctor_photo(&self, id: i64) -> StoreResult<Option<String>>;
+    /// Deletes a doctor nothing refers to (no account, schedule, appointment, record, link).
+    async fn delete_doctor(&self, id: i64, actor: &Actor, now: i64) -> StoreResult<BranchDelete>;
+    /// The journal, newest first, filtered as the head asks; a page of `JOURNAL_PAGE_SIZE`.
+    async fn journal(&self, query: &super::rules::JournalQuery) -> StoreResult<super::rules::JournalPage>;
 }

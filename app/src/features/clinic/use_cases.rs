@@ -3,8 +3,8 @@
 //! (invitations, roles, deactivation) and the branches.
 
 use super::rules::{
-    check_branch, check_details, check_settings, parse_full_name, roles_ticked, BranchRecord, ClinicDetails,
-    ClinicSettings, DetailsProblem, INVITE_TTL_SECS,
+    changes, check_branch, check_details, check_settings, parse_full_name, roles_ticked, BranchRecord, ClinicDetails,
+    ClinicSettings, DetailsProblem, JournalPage, JournalQuery, INVITE_TTL_SECS,
 };
 use super::store::{BranchDelete, HeadOutcome, InviteOutcome, LiveInvite, NewHead, NewStaff, StaffChange, StaffRecord};
 use crate::features::onboarding::rules::{check_password, PasswordProblem, PASSWORD_MAX_CHARS};
@@ -141,7 +141,7 @@ pub async fn details(state: &AppState) -> Result<ClinicDetails, AppError> {
 }
 
 /// The details' problems, field by field, as the forms show them.
-fn invalid(problems: Vec<(&'static str, DetailsProblem)>) -> AppError {
+pub(super) fn invalid(problems: Vec<(&'static str, DetailsProblem)>) -> AppError {
     AppError::Validation(
         problems
             .into_iter()
@@ -153,6 +153,7 @@ fn invalid(problems: Vec<(&'static str, DetailsProblem)>) -> AppError {
                     DetailsProblem::Phone => Problem::Phone,
                     DetailsProblem::Choice => Problem::Choice,
                     DetailsProblem::Range => Problem::Range,
+                    DetailsProblem::FullName => Problem::FullName,
                 },
             })
             .collect(),
@@ -175,12 +176,35 @@ pub async fn save_details(
     form: DetailsForm,
 ) -> Result<(), AppError> {
     let details = check_details(&form.name, &form.address, &form.phone, &form.utc_offset).map_err(invalid)?;
-    let audit = AuditEntry::by(&Actor::staff(session, peer), state.now(), "clinic.details").object("clinic");
+    let before = self::details(state).await?;
+    let mut audit = AuditEntry::by(&Actor::staff(session, peer), state.now(), "clinic.details").object("clinic");
+    if let Some(detail) = changes(&[
+        ("name", before.name, details.name.clone()),
+        ("address", before.address, details.address.clone()),
+        ("phone", before.phone, details.phone.clone()),
+        ("utc_offset_minutes", before.utc_offset_minutes.to_string(), details.utc_offset_minutes.to_string()),
+    ]) {
+        audit = audit.detail(detail);
+    }
     if !state.store.set_clinic_details(&details, audit).await? {
         return Err(AppError::NotFound);
     }
     state.config.clinic.update(details.utc_offset_minutes, details.is_set());
+    state.config.clinic.set_card(details.card());
     Ok(())
+}
+
+/// The admin journal (the head), filtered; dates are the clinic's days.
+pub async fn journal(
+    state: &AppState,
+    group: &str,
+    person: &str,
+    from: &str,
+    to: &str,
+    page: &str,
+) -> Result<JournalPage, AppError> {
+    let query = JournalQuery::from_form(group, person, from, to, page, state.utc_offset());
+    Ok(state.store.journal(&query).await?)
 }
 
 /// The clinic's staff, for the head's list.
@@ -363,7 +387,15 @@ pub async fn save_settings(
     protocol_edit_hours: &str,
 ) -> Result<(), AppError> {
     let settings = check_settings(attach_code_ttl_hours, contact_priority, protocol_edit_hours).map_err(invalid)?;
-    let audit = AuditEntry::by(&Actor::staff(session, peer), state.now(), "clinic.settings").object("clinic");
+    let before = self::settings(state).await?;
+    let mut audit = AuditEntry::by(&Actor::staff(session, peer), state.now(), "clinic.settings").object("clinic");
+    if let Some(detail) = changes(&[
+        ("attach_code_ttl_hours", before.attach_code_ttl_hours.to_string(), settings.attach_code_ttl_hours.to_string()),
+        ("contact_priority", before.contact_priority, settings.contact_priority.clone()),
+        ("protocol_edit_hours", before.protocol_edit_hours.to_string(), settings.protocol_edit_hours.to_string()),
+    ]) {
+        audit = audit.detail(detail);
+    }
     if state.store.set_clinic_settings(&settings, audit).await? {
         Ok(())
     } else {

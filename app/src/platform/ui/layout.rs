@@ -37,6 +37,24 @@ pub fn CabinetLayout() -> impl IntoView {
         <main id="main" class="page">
             <Outlet/>
         </main>
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                me_res.await.ok().flatten().and_then(|me| me.clinic).map(|c| view! { <ClinicFooter c/> })
+            })}
+        </Suspense>
+    }
+}
+
+/// The clinic's name, address and phone (a link that dials) at the foot of every page.
+#[component]
+fn ClinicFooter(c: crate::kernel::account::ClinicCard) -> impl IntoView {
+    let tel: String = c.phone.chars().filter(|ch| ch.is_ascii_digit() || *ch == '+').collect();
+    view! {
+        <footer class="clinic-card">
+            <strong>{c.name}</strong>
+            {(!c.address.is_empty()).then(|| view! { <span>{c.address}</span> })}
+            {(!c.phone.is_empty()).then(|| view! { <a href=format!("tel:{tel}")>{c.phone}</a> })}
+        </footer>
     }
 }
 

@@ -74,6 +74,7 @@ pub fn StaffHomePage() -> impl IntoView {
                     <ul class="links">
                         <li><a href="/staff/clinic">{t.clinic().details_title}</a></li>
                         <li><a href="/staff/team">{t.clinic().team_title}</a></li>
+                        <li><a href="/staff/journal">{t.clinic().journal_title}</a></li>
                     </ul>
                 </section>
                 <section class="panel">
@@ -89,6 +90,7 @@ pub fn StaffHomePage() -> impl IntoView {
                         <li><a href="/staff/schedule">{t.nav_schedule}</a></li>
                         <li><a href="/staff/booking">{t.nav_booking_settings}</a></li>
                         <li><a href="/staff/branches">{t.clinic().branches_title}</a></li>
+                        <li><a href="/staff/doctors">{t.clinic().doctors_title}</a></li>
                     </ul>
                 </section>
             })}

@@ -36,11 +36,21 @@ pub async fn story(url: &str) {
     assert!(store.load_seed(&demo_seed()).await.unwrap(), "first load fills the database");
     assert!(!store.load_seed(&demo_seed()).await.unwrap(), "a second load changes nothing");
     let mut other = demo_seed();
-    other.clinic = Some(Clinic { name: "Другая клиника".into(), utc_offset_minutes: 0 });
+    other.clinic = Some(Clinic {
+        name: "Другая клиника".into(),
+        utc_offset_minutes: 0,
+        address: String::new(),
+        phone: String::new(),
+    });
     assert!(!store.load_seed(&other).await.unwrap(), "nor does another seed");
     assert_eq!(
         store.clinic().await.unwrap(),
-        Some(Clinic { name: "Клиника «Северная звезда»".into(), utc_offset_minutes: 180 })
+        Some(Clinic {
+            name: "Клиника «Северная звезда»".into(),
+            utc_offset_minutes: 180,
+            address: "Москва, Ленинский проспект, 42".into(),
+            phone: "+7 495 123-45-67".into(),
+        })
     );
 
     // What the seed holds reads back through the stores.
