@@ -95,6 +95,7 @@ fn main() -> anyhow::Result<()> {
                     online_discount_percent: 0,
                     max_future_per_doctor: 50,
                     cancel_close_minutes: 120,
+                    horizon_days: app::features::booking::rules::BOOKING_HORIZON_DAYS,
                 },
                 audit(),
             )

@@ -46,7 +46,7 @@ fn link_record(r: &Row) -> StoreResult<ServiceLinkRecord> {
 impl ScheduleStore for SqlStore {
     async fn booking_settings(&self) -> StoreResult<BookingSettingsRecord> {
         let r = query(
-            "SELECT online_discount_percent, max_future_per_doctor, cancel_close_minutes
+            "SELECT online_discount_percent, max_future_per_doctor, cancel_close_minutes, booking_horizon_days
              FROM clinic WHERE id = 1",
         )
         .fetch_optional(&self.db)
@@ -57,6 +57,7 @@ impl ScheduleStore for SqlStore {
                 online_discount_percent: 0,
                 max_future_per_doctor: 2,
                 cancel_close_minutes: 120,
+                horizon_days: app::features::booking::rules::BOOKING_HORIZON_DAYS,
             });
         };
         let percent: i64 = r.try_get("online_discount_percent").map_err(db_err)?;
@@ -64,6 +65,7 @@ impl ScheduleStore for SqlStore {
             online_discount_percent: percent.clamp(0, 100) as u8,
             max_future_per_doctor: r.try_get("max_future_per_doctor").map_err(db_err)?,
             cancel_close_minutes: r.try_get("cancel_close_minutes").map_err(db_err)?,
+            horizon_days: r.try_get("booking_horizon_days").map_err(db_err)?,
         })
     }
 
@@ -71,11 +73,12 @@ impl ScheduleStore for SqlStore {
         let mut tx = self.db.begin().await.map_err(db_err)?;
         query(
             "UPDATE clinic SET online_discount_percent = $1, max_future_per_doctor = $2,
-                 cancel_close_minutes = $3 WHERE id = 1",
+                 cancel_close_minutes = $3, booking_horizon_days = $4 WHERE id = 1",
         )
         .bind(i64::from(s.online_discount_percent))
         .bind(s.max_future_per_doctor)
         .bind(s.cancel_close_minutes)
+        .bind(s.horizon_days)
         .execute(&mut tx)
         .await
         .map_err(db_err)?;

@@ -90,7 +90,12 @@ async fn patients_get_forbidden_on_staff_pages_and_functions() {
         ("booking_admin", vec![]),
         (
             "save_booking_settings",
-            vec![("online_discount_percent", "0"), ("max_future_per_doctor", "9"), ("cancel_close_hours", "0")],
+            vec![
+                ("online_discount_percent", "0"),
+                ("max_future_per_doctor", "9"),
+                ("cancel_close_hours", "0"),
+                ("horizon_days", "21"),
+            ],
         ),
         ("set_doctor_booking", vec![("doctor", "1"), ("online", "on"), ("degree", "")]),
         ("delete_service_link", vec![("doctor", "1"), ("service", "1")]),

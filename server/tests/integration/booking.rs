@@ -244,7 +244,12 @@ async fn the_clinics_limit_and_cancellation_window_hold() {
         .rpc(
             &head,
             "save_booking_settings",
-            &[("online_discount_percent", "120"), ("max_future_per_doctor", "3"), ("cancel_close_hours", "2")],
+            &[
+                ("online_discount_percent", "120"),
+                ("max_future_per_doctor", "3"),
+                ("cancel_close_hours", "2"),
+                ("horizon_days", "21"),
+            ],
         )
         .await;
     assert_eq!(error_of(res).await, AppError::field("online_discount_percent", Problem::Range));
@@ -253,7 +258,12 @@ async fn the_clinics_limit_and_cancellation_window_hold() {
         .rpc(
             &head,
             "save_booking_settings",
-            &[("online_discount_percent", "5"), ("max_future_per_doctor", "3"), ("cancel_close_hours", "24")],
+            &[
+                ("online_discount_percent", "5"),
+                ("max_future_per_doctor", "3"),
+                ("cancel_close_hours", "24"),
+                ("horizon_days", "21"),
+            ],
         )
         .await;
     assert_eq!(res.status(), 200);
@@ -505,4 +515,39 @@ async fn a_patient_joins_a_waitlist_and_the_desk_sees_and_closes_it() {
     let res = app.rpc(&desk, "close_waitlist", &[("id", &id), ("doctor", &p.doctor), ("day", &p.day)]).await;
     assert_eq!(res.status(), 200);
     assert!(mine(&app, &patient).await.waitlist.is_empty());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_clinic_sets_how_far_ahead_the_cabinet_offers_times() {
+    let app = spawn_app().await;
+    let patient = app.signed_in("patient@kabinet.example").await;
+    let head = app.signed_in("head@kabinet.example").await;
+    // Three weeks by default: a time a week ahead is offered.
+    let far = pick(&app, &patient, "Кардиолог", Some("B01.015.001"), 7).await;
+    let settings = |horizon: &'static str| {
+        [
+            ("online_discount_percent", "0"),
+            ("max_future_per_doctor", "2"),
+            ("cancel_close_hours", "2"),
+            ("horizon_days", horizon),
+        ]
+    };
+    let res = app.rpc(&head, "save_booking_settings", &settings("0")).await;
+    assert_eq!(error_of(res).await, AppError::field("horizon_days", Problem::Range));
+    assert_eq!(app.rpc(&head, "save_booking_settings", &settings("3")).await.status(), 200);
+    assert_eq!(
+        app.scalar(
+            "SELECT COUNT(*) FROM audit_log WHERE action = 'booking.settings' AND detail LIKE '%horizon_days: 21 → 3%'"
+        )
+        .await,
+        1
+    );
+    // Now the cabinet offers three days, and the far time is refused with nearer ones.
+    let view = view(&app, &patient, &far.doctor, &far.service, "").await;
+    let today = app::kernel::time_fmt::local_date(app.clock.now(), 180);
+    assert!(!view.days.is_empty() && view.days.iter().all(|d| (d.day - today).whole_days() <= 3), "{:?}", view.days);
+    let AppError::SlotTaken { nearest } = error_of(book(&app, &patient, &far, &far.times[0]).await).await else {
+        panic!("refused")
+    };
+    assert!(nearest.iter().all(|s| s.day <= today + time::Duration::days(3)));
 }

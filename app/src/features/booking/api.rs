@@ -145,12 +145,18 @@ pub async fn save_booking_settings(
     online_discount_percent: String,
     max_future_per_doctor: String,
     cancel_close_hours: String,
+    horizon_days: String,
 ) -> Result<(), AppError> {
     with_error_status(
         async {
             let session = auth::require_staff(|r| r.can_manage_booking())?;
             let peer = auth::request_context()?.peer;
-            let form = use_cases::SettingsForm { online_discount_percent, max_future_per_doctor, cancel_close_hours };
+            let form = use_cases::SettingsForm {
+                online_discount_percent,
+                max_future_per_doctor,
+                cancel_close_hours,
+                horizon_days,
+            };
             use_cases::save_settings(&use_state()?, &session, peer, form).await?;
             leptos_axum::redirect("/staff/booking?saved=1");
             Ok(())

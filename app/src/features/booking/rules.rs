@@ -232,7 +232,10 @@ pub fn nearest_free<D: Copy + Ord>(free: &[(D, i64, u16)], wanted_at: i64, n: us
 }
 
 /// How many days ahead the cabinet offers times.
+/// The online booking horizon until the clinic sets its own (`clinic.booking_horizon_days`).
 pub const BOOKING_HORIZON_DAYS: i64 = 21;
+/// The horizons a clinic may set, in days.
+pub const BOOKING_HORIZON_RANGE: std::ops::RangeInclusive<i64> = 1..=180;
 /// A cancellation reason's longest form.
 pub const REASON_MAX: usize = 300;
 

@@ -17,6 +17,8 @@ pub struct BookingSettingsRecord {
     pub max_future_per_doctor: i64,
     /// Patients may cancel or move an appointment until this many minutes before it.
     pub cancel_close_minutes: i64,
+    /// How many days ahead the cabinet offers times.
+    pub horizon_days: i64,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -95,9 +95,13 @@ fn free_of_day(state: &AppState, d: &ScheduleDayRecord, taken: &[(Date, u16)]) -
 }
 
 /// The doctor's schedule and free times from today to the booking horizon.
-async fn free_days(state: &AppState, staff_id: i64) -> Result<Vec<(ScheduleDayRecord, Vec<u16>)>, AppError> {
+async fn free_days(
+    state: &AppState,
+    staff_id: i64,
+    horizon_days: i64,
+) -> Result<Vec<(ScheduleDayRecord, Vec<u16>)>, AppError> {
     let from = today(state);
-    let to = from + Duration::days(BOOKING_HORIZON_DAYS);
+    let to = from + Duration::days(horizon_days);
     let days = state.store.schedule(staff_id, from, to).await?;
     let taken = state.store.taken_times(staff_id, from, to).await?;
     Ok(days
@@ -110,8 +114,14 @@ async fn free_days(state: &AppState, staff_id: i64) -> Result<Vec<(ScheduleDayRe
 }
 
 /// The free times nearest to (day, minute), for the "just taken" answer.
-async fn nearest(state: &AppState, staff_id: i64, day: Date, minute: u16) -> Result<Vec<SlotRef>, AppError> {
-    Ok(nearest_of(state, &free_days(state, staff_id).await?, day, minute))
+async fn nearest(
+    state: &AppState,
+    staff_id: i64,
+    day: Date,
+    minute: u16,
+    horizon_days: i64,
+) -> Result<Vec<SlotRef>, AppError> {
+    Ok(nearest_of(state, &free_days(state, staff_id, horizon_days).await?, day, minute))
 }
 
 /// The free times among `days` nearest to (day, minute).

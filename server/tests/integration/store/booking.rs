@@ -32,10 +32,19 @@ pub async fn story(url: &str) {
     let settings = store.booking_settings().await.unwrap();
     assert_eq!(
         settings,
-        BookingSettingsRecord { online_discount_percent: 5, max_future_per_doctor: 2, cancel_close_minutes: 120 }
+        BookingSettingsRecord {
+            online_discount_percent: 5,
+            max_future_per_doctor: 2,
+            cancel_close_minutes: 120,
+            horizon_days: 21,
+        }
     );
-    let changed =
-        BookingSettingsRecord { online_discount_percent: 12, max_future_per_doctor: 3, cancel_close_minutes: 45 };
+    let changed = BookingSettingsRecord {
+        online_discount_percent: 12,
+        max_future_per_doctor: 3,
+        cancel_close_minutes: 45,
+        horizon_days: 30,
+    };
     store.save_booking_settings(changed, audit("booking.settings")).await.unwrap();
     assert_eq!(store.booking_settings().await.unwrap(), changed);
     assert_eq!(journal_lines(url, "booking.settings").await, 1);

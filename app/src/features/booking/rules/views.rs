@@ -102,6 +102,7 @@ pub struct BookingSettings {
     pub online_discount_percent: u8,
     pub max_future_per_doctor: i64,
     pub cancel_close_minutes: i64,
+    pub horizon_days: i64,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

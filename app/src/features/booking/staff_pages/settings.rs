@@ -59,6 +59,10 @@ fn BookingAdminView(
                 <input id="cancel_close_hours" name="cancel_close_hours" type="number" min="0" max="168" required
                     value=(s.cancel_close_minutes / 60).to_string() aria-describedby="cancel_close_hours-error"/>
                 <FieldError error field="cancel_close_hours"/>
+                <label for="horizon_days">{t.booking().horizon_days}</label>
+                <input id="horizon_days" name="horizon_days" type="number" min="1" max="180" required
+                    value=s.horizon_days.to_string() aria-describedby="horizon_days-error"/>
+                <FieldError error field="horizon_days"/>
                 <FormError error/>
                 <button type="submit" class="primary">{t.save_setting}</button>
             </ActionForm>

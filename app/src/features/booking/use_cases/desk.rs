@@ -33,6 +33,7 @@ pub async fn admin(state: &AppState) -> Result<BookingAdmin, AppError> {
             online_discount_percent: s.online_discount_percent,
             max_future_per_doctor: s.max_future_per_doctor,
             cancel_close_minutes: s.cancel_close_minutes,
+            horizon_days: s.horizon_days,
         },
         doctors,
         services: state.store.services().await?,
@@ -56,6 +57,7 @@ pub struct SettingsForm {
     pub online_discount_percent: String,
     pub max_future_per_doctor: String,
     pub cancel_close_hours: String,
+    pub horizon_days: String,
 }
 
 pub async fn save_settings(
@@ -67,12 +69,24 @@ pub async fn save_settings(
     let percent = number_in("online_discount_percent", &f.online_discount_percent, 0, 100)?;
     let max = number_in("max_future_per_doctor", &f.max_future_per_doctor, 1, 50)?;
     let hours = number_in("cancel_close_hours", &f.cancel_close_hours, 0, 168)?;
+    let horizon =
+        number_in("horizon_days", &f.horizon_days, *BOOKING_HORIZON_RANGE.start(), *BOOKING_HORIZON_RANGE.end())?;
     let settings = BookingSettingsRecord {
         online_discount_percent: percent as u8,
         max_future_per_doctor: max,
         cancel_close_minutes: hours * 60,
+        horizon_days: horizon,
     };
-    let audit = AuditEntry::by(&Actor::staff(session, peer), state.now(), "booking.settings").object("clinic");
+    let before = state.store.booking_settings().await?;
+    let mut audit = AuditEntry::by(&Actor::staff(session, peer), state.now(), "booking.settings").object("clinic");
+    if let Some(detail) = crate::features::clinic::rules::changes(&[
+        ("online_discount_percent", before.online_discount_percent.to_string(), percent.to_string()),
+        ("max_future_per_doctor", before.max_future_per_doctor.to_string(), max.to_string()),
+        ("cancel_close_minutes", before.cancel_close_minutes.to_string(), (hours * 60).to_string()),
+        ("horizon_days", before.horizon_days.to_string(), horizon.to_string()),
+    ]) {
+        audit = audit.detail(detail);
+    }
     Ok(state.store.save_booking_settings(settings, audit).await?)
 }
 

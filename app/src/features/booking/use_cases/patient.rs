@@ -55,7 +55,7 @@ pub async fn view(state: &AppState, session: &SessionRecord, q: BookingQuery) ->
     if view.needs_service {
         return Ok(view);
     }
-    let days = free_days(state, doctor.id).await?;
+    let days = free_days(state, doctor.id, settings.horizon_days).await?;
     view.days = days.iter().map(|(d, free)| DayOption { day: d.day, free: free.len() }).collect();
     let wanted = q.day.as_deref().and_then(parse_iso_date);
     let chosen = wanted
@@ -84,6 +84,7 @@ struct Resolved {
     price: Option<i64>,
     /// The doctor's days and free times as read, when the day is within the booking horizon.
     days: Option<Vec<(ScheduleDayRecord, Vec<u16>)>>,
+    horizon_days: i64,
 }
 
 impl Resolved {
@@ -98,7 +99,7 @@ impl Resolved {
                 }
                 Ok(nearest_of(state, &days, day, minute))
             }
-            None => nearest(state, doctor, day, minute).await,
+            None => nearest(state, doctor, day, minute, self.horizon_days).await,
         }
     }
 }
@@ -122,12 +123,12 @@ async fn resolve(
         None => return Err(AppError::field("service", Problem::Required)),
     };
     // The cabinet offers the booking horizon; the desk may book any scheduled day.
-    let in_horizon = day >= today(state) && day <= today(state) + Duration::days(BOOKING_HORIZON_DAYS);
+    let in_horizon = day >= today(state) && day <= today(state) + Duration::days(settings.horizon_days);
     let in_reach = !cabinet || in_horizon;
     let (d, days) = if in_horizon {
         // One read of the horizon serves the check and, when the time is gone, the nearest
         // free ones (most refusals in a rush for the same times end here).
-        let days = free_days(state, req.doctor).await?;
+        let days = free_days(state, req.doctor, settings.horizon_days).await?;
         match days.iter().find(|(d, free)| d.day == day && free.contains(&minute)) {
             Some((d, _)) => (d.clone(), Some(days)),
             None => return Err(AppError::SlotTaken { nearest: nearest_of(state, &days, day, minute) }),
@@ -137,7 +138,11 @@ async fn resolve(
         let taken = state.store.taken_times(req.doctor, day, day).await?;
         match schedule.filter(|d| in_reach && free_of_day(state, d, &taken).contains(&minute)) {
             Some(d) => (d, None),
-            None => return Err(AppError::SlotTaken { nearest: nearest(state, req.doctor, day, minute).await? }),
+            None => {
+                return Err(AppError::SlotTaken {
+                    nearest: nearest(state, req.doctor, day, minute, settings.horizon_days).await?,
+                })
+            }
         }
     };
     let place = SlotPlace {
@@ -152,7 +157,14 @@ async fn resolve(
         let q = quote(&pricing(l), settings.online_discount_percent);
         q.online_price.or(q.price).map(|k| k.0)
     });
-    Ok(Resolved { place, mode, service_id: link.map(|l| l.service_id), price, days })
+    Ok(Resolved {
+        place,
+        mode,
+        service_id: link.map(|l| l.service_id),
+        price,
+        days,
+        horizon_days: settings.horizon_days,
+    })
 }
 
 /// An unguessable meeting room id: 128 random bits, hex.
