@@ -752,23 +752,10 @@ pub(super) mod doctors {
             None => None,
         };
         let first_branch = d.branches.first().copied();
+        // A new doctor is a bare staff row with the clinician's role; then one UPDATE writes the
+        // details, for a new doctor and a changed one alike.
         let id = match id {
             Some(id) => {
-                query(
-                    "UPDATE staff SET surname = $2, name = $3, patronymic = $4, specialty = $5, degree = $6,
-                         online_booking = $7, branch_id = $8 WHERE id = $1",
-                )
-                .bind(id)
-                .bind(&d.name.surname)
-                .bind(&d.name.name)
-                .bind(d.name.patronymic.clone().unwrap_or_default())
-                .bind(&d.specialty)
-                .bind(Some(d.degree.clone()).filter(|x| !x.is_empty()))
-                .bind(d.online)
-                .bind(first_branch)
-                .execute(&mut tx)
-                .await
-                .map_err(db_err)?;
                 query("DELETE FROM doctor_branch WHERE staff_id = $1")
                     .bind(id)
                     .execute(&mut tx)
@@ -777,21 +764,11 @@ pub(super) mod doctors {
                 id
             }
             None => {
-                let id: i64 = query(
-                    "INSERT INTO staff (surname, name, patronymic, specialty, degree, online_booking, branch_id)
-                     VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
-                )
-                .bind(&d.name.surname)
-                .bind(&d.name.name)
-                .bind(d.name.patronymic.clone().unwrap_or_default())
-                .bind(&d.specialty)
-                .bind(Some(d.degree.clone()).filter(|x| !x.is_empty()))
-                .bind(d.online)
-                .bind(first_branch)
-                .fetch_one(&mut tx)
-                .await
-                .and_then(|r| r.try_get("id"))
-                .map_err(db_err)?;
+                let id: i64 = query("INSERT INTO staff (surname, name) VALUES ('', '') RETURNING id")
+                    .fetch_one(&mut tx)
+                    .await
+                    .and_then(|r| r.try_get("id"))
+                    .map_err(db_err)?;
                 query("INSERT INTO staff_role (staff_id, role) VALUES ($1, 'clinician')")
                     .bind(id)
                     .execute(&mut tx)
@@ -800,6 +777,21 @@ pub(super) mod doctors {
                 id
             }
         };
+        query(
+            "UPDATE staff SET surname = $2, name = $3, patronymic = $4, specialty = $5, degree = $6,
+                 online_booking = $7, branch_id = $8 WHERE id = $1",
+        )
+        .bind(id)
+        .bind(&d.name.surname)
+        .bind(&d.name.name)
+        .bind(d.name.patronymic.clone().unwrap_or_default())
+        .bind(&d.specialty)
+        .bind(Some(d.degree.clone()).filter(|x| !x.is_empty()))
+        .bind(d.online)
+        .bind(first_branch)
+        .execute(&mut tx)
+        .await
+        .map_err(db_err)?;
         for b in &d.branches {
             query("INSERT INTO doctor_branch (staff_id, branch_id) VALUES ($1, $2)")
                 .bind(id)

@@ -4,7 +4,6 @@
 
 pub use super::doctor_rules::DoctorForm;
 use super::doctor_rules::{check_doctor, check_specialty, DoctorsAdmin};
-use super::store::BranchDelete;
 use super::use_cases::invalid;
 use crate::kernel::error::AppError;
 use crate::platform::audit::Actor;
@@ -67,11 +66,7 @@ pub async fn set_photo(
 }
 
 pub async fn delete_doctor(state: &AppState, session: &SessionRecord, peer: IpAddr, id: i64) -> Result<(), AppError> {
-    match state.store.delete_doctor(id, &Actor::staff(session, peer), state.now()).await? {
-        BranchDelete::Deleted => Ok(()),
-        BranchDelete::InUse => Err(AppError::DoctorInUse),
-        BranchDelete::Missing => Err(AppError::NotFound),
-    }
+    state.store.delete_doctor(id, &Actor::staff(session, peer), state.now()).await?.into_result(AppError::DoctorInUse)
 }
 
 pub async fn add_specialty(

@@ -96,6 +96,17 @@ pub enum BranchDelete {
     Missing,
 }
 
+impl BranchDelete {
+    /// Done, or refused with `in_use` (the reason for this kind of thing) or as missing.
+    pub fn into_result(self, in_use: crate::kernel::error::AppError) -> Result<(), crate::kernel::error::AppError> {
+        match self {
+            BranchDelete::Deleted => Ok(()),
+            BranchDelete::InUse => Err(in_use),
+            BranchDelete::Missing => Err(crate::kernel::error::AppError::NotFound),
+        }
+    }
+}
+
 /// The clinic's settings as stored: None where the head has not set one (the installation's
 /// default applies).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]

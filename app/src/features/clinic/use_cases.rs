@@ -6,7 +6,7 @@ use super::rules::{
     changes, check_branch, check_details, check_settings, parse_full_name, roles_ticked, BranchRecord, ClinicDetails,
     ClinicSettings, DetailsProblem, JournalPage, JournalQuery, INVITE_TTL_SECS,
 };
-use super::store::{BranchDelete, HeadOutcome, InviteOutcome, LiveInvite, NewHead, NewStaff, StaffChange, StaffRecord};
+use super::store::{HeadOutcome, InviteOutcome, LiveInvite, NewHead, NewStaff, StaffChange, StaffRecord};
 use crate::features::onboarding::rules::{check_password, PasswordProblem, PASSWORD_MAX_CHARS};
 use crate::features::onboarding::use_cases::{CODE_LOCKOUT_SECS, CODE_TRIES_PER_ADDRESS};
 use crate::i18n::Lang;
@@ -335,11 +335,7 @@ pub async fn save_branch(
 
 /// Deletes a branch nothing refers to; one with history is refused with the reason.
 pub async fn delete_branch(state: &AppState, session: &SessionRecord, peer: IpAddr, id: i64) -> Result<(), AppError> {
-    match state.store.delete_branch(id, &Actor::staff(session, peer), state.now()).await? {
-        BranchDelete::Deleted => Ok(()),
-        BranchDelete::InUse => Err(AppError::BranchInUse),
-        BranchDelete::Missing => Err(AppError::NotFound),
-    }
+    state.store.delete_branch(id, &Actor::staff(session, peer), state.now()).await?.into_result(AppError::BranchInUse)
 }
 
 /// Deactivates or reactivates a branch.
