@@ -10,4 +10,5 @@ pub mod media;
 pub mod outbox;
 pub mod paths;
 pub mod person;
+pub mod tabs;
 pub mod time_fmt;

@@ -85,9 +85,14 @@ test('a patient books a visit and an online consultation, cancels one and moves 
   const video = consultItem.getByRole('link', { name: 'Подключиться к видеоконсультации' });
   await expect(video).toHaveAttribute('href', /^https:\/\/meet\.jit\.si\/[0-9a-f]{32}$/);
 
-  // Cancel the visit, with a reason.
-  const reason = `Не смогу прийти (${info.project.name})`;
-  await visitItem.getByLabel('Причина отмены').fill(reason);
+  // Cancel the visit, with a reason from the clinic's list and words after it; without a
+  // choice the browser asks for one.
+  await visitItem.getByRole('button', { name: 'Отменить запись' }).click();
+  await expect(page).not.toHaveURL(/cancelled=/);
+  const words = `в командировке (${info.project.name})`;
+  const reason = `Изменились планы: ${words}`;
+  await visitItem.getByLabel('Причина отмены').selectOption({ label: 'Изменились планы' });
+  await visitItem.getByLabel('Подробнее (для другой причины — обязательно)').fill(words);
   await visitItem.getByRole('button', { name: 'Отменить запись' }).click();
   await expect(page).toHaveURL(/\/appointments\?cancelled=\d+/);
   await ready(page, info);

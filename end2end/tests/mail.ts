@@ -23,16 +23,23 @@ function parse(raw: string): Mail {
   return { to, body };
 }
 
-export function mailbox(): Mail[] {
-  const dir = join(process.env.E2E_MAILDIR ?? '/tmp/kabinet-e2e-mail-3100', 'new');
+/** What the SMTP server kept in `maildir` (by default the shared e2e server's). */
+export function mailbox(maildir = process.env.E2E_MAILDIR ?? '/tmp/kabinet-e2e-mail-3100'): Mail[] {
+  const dir = join(maildir, 'new');
   return readdirSync(dir).map((f) => parse(readFileSync(join(dir, f), 'latin1')));
 }
 
 /** Waits for the `nth` (1-based) message to `to` whose body matches `pattern`. */
-export async function waitForMail(to: string, pattern: RegExp, nth = 1, timeoutMs = 20_000): Promise<Mail> {
+export async function waitForMail(
+  to: string,
+  pattern: RegExp,
+  nth = 1,
+  timeoutMs = 20_000,
+  maildir?: string,
+): Promise<Mail> {
   const until = Date.now() + timeoutMs;
   for (;;) {
-    const found = mailbox().filter((m) => m.to.includes(to) && pattern.test(m.body));
+    const found = mailbox(maildir).filter((m) => m.to.includes(to) && pattern.test(m.body));
     if (found.length >= nth) return found[nth - 1];
     if (Date.now() > until) throw new Error(`no mail #${nth} to ${to} matching ${pattern}`);
     await new Promise((r) => setTimeout(r, 250));

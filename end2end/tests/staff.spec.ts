@@ -7,7 +7,7 @@ test('the head invites a staff member, who sets a password by the e-mailed link'
   await signIn(page, info, 'head@kabinet.example');
   await goto(page, info, '/staff/team');
   await expect(page.getByRole('heading', { name: 'Сотрудники', level: 1 })).toBeVisible();
-  await page.getByLabel('Электронная почта').fill(email);
+  await page.getByLabel('Электронная почта', { exact: true }).fill(email);
   await page.getByLabel('Фамилия Имя Отчество').fill('Белова Ирина Павловна');
   const invite = page.getByRole('group', { name: 'Роли' }).last();
   await invite.getByLabel('Регистратор').check();

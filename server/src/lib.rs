@@ -98,6 +98,9 @@ pub async fn build_with_store(settings: Settings, store: Arc<dyn Store>, clock: 
         }
         None => app::platform::state::LiveClinic::new(settings.utc_offset_minutes, false),
     };
+    if let Some(s) = store.clinic_settings().await? {
+        clinic.set_hidden_tabs(app::kernel::tabs::HiddenTabs::parse(&s.hidden_tabs));
+    }
     let mail = match &settings.smtp_url {
         Some(url) => {
             let mailer: Arc<dyn mail::MailTransport> = Arc::new(mail::SmtpMailer::new(url, &settings.mail_from)?);

@@ -141,6 +141,8 @@ pub struct Me {
     pub active_card_id: Option<i64>,
     /// The clinic, as the foot of every page names it (none until the head sets its details).
     pub clinic: Option<ClinicCard>,
+    /// The cabinet's tabs the clinic hides: the navigation leaves them out.
+    pub hidden_tabs: crate::kernel::tabs::HiddenTabs,
 }
 
 /// The clinic's name, address and phone, as patients see them.

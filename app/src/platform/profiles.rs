@@ -35,7 +35,14 @@ pub async fn me(state: &AppState, session: &SessionRecord) -> Result<Me, AppErro
         .active_card_id
         .filter(|id| profiles.iter().any(|p| p.card_id == *id))
         .or_else(|| profiles.first().map(|p| p.card_id));
-    Ok(Me { display_name, roles: session.roles.clone(), profiles, active_card_id, clinic: state.config.clinic.card() })
+    Ok(Me {
+        display_name,
+        roles: session.roles.clone(),
+        profiles,
+        active_card_id,
+        clinic: state.config.clinic.card(),
+        hidden_tabs: state.config.clinic.hidden_tabs(),
+    })
 }
 
 /// Switches the session to `card_id` if it is one of the caller's profiles. Unknown and

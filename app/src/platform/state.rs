@@ -48,6 +48,7 @@ struct LiveInner {
     offset: AtomicI32,
     set: AtomicBool,
     card: std::sync::RwLock<Option<crate::kernel::account::ClinicCard>>,
+    hidden_tabs: std::sync::atomic::AtomicU8,
 }
 
 impl LiveClinic {
@@ -56,6 +57,7 @@ impl LiveClinic {
             offset: AtomicI32::new(utc_offset_minutes),
             set: AtomicBool::new(details_set),
             card: std::sync::RwLock::new(None),
+            hidden_tabs: std::sync::atomic::AtomicU8::new(0),
         }))
     }
     pub fn utc_offset(&self) -> i32 {
@@ -72,6 +74,13 @@ impl LiveClinic {
     /// The clinic's name, address and phone as patients see them (none until set).
     pub fn card(&self) -> Option<crate::kernel::account::ClinicCard> {
         self.0.card.read().ok().and_then(|c| c.clone())
+    }
+    /// The cabinet's tabs the clinic hides.
+    pub fn hidden_tabs(&self) -> crate::kernel::tabs::HiddenTabs {
+        crate::kernel::tabs::HiddenTabs::from_bits(self.0.hidden_tabs.load(Ordering::Relaxed))
+    }
+    pub fn set_hidden_tabs(&self, hidden: crate::kernel::tabs::HiddenTabs) {
+        self.0.hidden_tabs.store(hidden.bits(), Ordering::Relaxed);
     }
     pub fn set_card(&self, card: Option<crate::kernel::account::ClinicCard>) {
         if let Ok(mut c) = self.0.card.write() {

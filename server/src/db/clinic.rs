@@ -63,6 +63,11 @@ async fn insert_invite(tx: &mut Tx, account_id: i64, token_hash: &str, expires_a
     Ok(())
 }
 
+/// Roles as the journal names them: "clinician+registrar".
+fn role_list(roles: &Roles) -> String {
+    roles.0.iter().map(|r| r.as_str()).collect::<Vec<_>>().join("+")
+}
+
 async fn email_taken(tx: &mut Tx, email: &str) -> StoreResult<bool> {
     Ok(query("SELECT id FROM account WHERE email = $1")
         .bind(email)
@@ -280,10 +285,40 @@ impl ClinicAdminStore for SqlStore {
         let account_id =
             account_with_invite(&mut tx, n.email.as_str(), staff_id, &n.token_hash, n.expires_at, n.now).await?;
         enqueue_in(&mut tx, Channel::Email, &n.mail, n.now).await?;
-        audit_in(&mut tx, &AuditEntry::by(actor, n.now, "staff.invited").object(format!("account:{account_id}")))
-            .await?;
+        let line = AuditEntry::by(actor, n.now, "staff.invited")
+            .object(format!("account:{account_id}"))
+            .detail(format!("{} <{}>: {}", n.name.full(), n.email.as_str(), role_list(&n.roles)));
+        audit_in(&mut tx, &line).await?;
         tx.commit().await.map_err(db_err)?;
         Ok(InviteOutcome::Invited { staff_id })
+    }
+
+    async fn invite_doctor(&self, n: DoctorInvite, actor: &Actor) -> StoreResult<InviteOutcome> {
+        let mut tx = self.db.begin_write().await.map_err(db_err)?;
+        if email_taken(&mut tx, n.email.as_str()).await? {
+            return Ok(InviteOutcome::EmailTaken);
+        }
+        let profile = query(
+            "SELECT s.id FROM staff s
+             WHERE s.id = $1 AND NOT EXISTS (SELECT 1 FROM account a WHERE a.staff_id = s.id)",
+        )
+        .bind(n.staff_id)
+        .fetch_optional(&mut tx)
+        .await
+        .map_err(db_err)?;
+        if profile.is_none() {
+            return Ok(InviteOutcome::NoProfile);
+        }
+        set_roles_in(&mut tx, n.staff_id, &n.roles).await?;
+        let account_id =
+            account_with_invite(&mut tx, n.email.as_str(), n.staff_id, &n.token_hash, n.expires_at, n.now).await?;
+        enqueue_in(&mut tx, Channel::Email, &n.mail, n.now).await?;
+        let line = AuditEntry::by(actor, n.now, "staff.invited")
+            .object(format!("account:{account_id}"))
+            .detail(format!("{} <{}>: {} (staff:{})", n.name, n.email.as_str(), role_list(&n.roles), n.staff_id));
+        audit_in(&mut tx, &line).await?;
+        tx.commit().await.map_err(db_err)?;
+        Ok(InviteOutcome::Invited { staff_id: n.staff_id })
     }
 
     async fn set_staff_roles(&self, staff_id: i64, roles: &Roles, actor: &Actor, now: i64) -> StoreResult<StaffChange> {
@@ -395,7 +430,27 @@ impl ClinicAdminStore for SqlStore {
     }
 
     async fn save_branch(&self, id: Option<i64>, b: &BranchInput, actor: &Actor, now: i64) -> StoreResult<Option<i64>> {
-        let mut tx = self.db.begin().await.map_err(db_err)?;
+        let mut tx = self.db.begin_write().await.map_err(db_err)?;
+        // What it was, for the journal's before → after.
+        let before = match id {
+            None => [String::new(), String::new(), String::new()],
+            Some(id) => {
+                let row = query("SELECT name, address, phone FROM branch WHERE id = $1")
+                    .bind(id)
+                    .fetch_optional(&mut tx)
+                    .await
+                    .map_err(db_err)?;
+                let Some(r) = row else { return Ok(None) };
+                let field = |c: &str| r.try_get::<String, _>(c).map_err(db_err);
+                [field("name")?, field("address")?, field("phone")?]
+            }
+        };
+        let [name, address, phone] = before;
+        let detail = app::features::clinic::rules::changes(&[
+            ("name", name, b.name.clone()),
+            ("address", address, b.address.clone()),
+            ("phone", phone, b.phone.clone()),
+        ]);
         let id = match id {
             None => query("INSERT INTO branch (name, address, phone) VALUES ($1, $2, $3) RETURNING id")
                 .bind(&b.name)
@@ -420,7 +475,11 @@ impl ClinicAdminStore for SqlStore {
                 id
             }
         };
-        audit_in(&mut tx, &AuditEntry::by(actor, now, "branch.save").object(format!("branch:{id}"))).await?;
+        let mut line = AuditEntry::by(actor, now, "branch.save").object(format!("branch:{id}"));
+        if let Some(detail) = detail {
+            line = line.detail(detail);
+        }
+        audit_in(&mut tx, &line).await?;
         tx.commit().await.map_err(db_err)?;
         Ok(Some(id))
     }
@@ -458,15 +517,18 @@ impl ClinicAdminStore for SqlStore {
     }
 
     async fn clinic_settings(&self) -> StoreResult<Option<StoredSettings>> {
-        let row = query("SELECT attach_code_ttl_hours, contact_priority, protocol_edit_hours FROM clinic WHERE id = 1")
-            .fetch_optional(&self.db)
-            .await
-            .map_err(db_err)?;
+        let row = query(
+            "SELECT attach_code_ttl_hours, contact_priority, protocol_edit_hours, hidden_tabs FROM clinic WHERE id = 1",
+        )
+        .fetch_optional(&self.db)
+        .await
+        .map_err(db_err)?;
         row.map(|r| {
             Ok(StoredSettings {
                 attach_code_ttl_hours: r.try_get("attach_code_ttl_hours")?,
                 contact_priority: r.try_get("contact_priority")?,
                 protocol_edit_hours: r.try_get("protocol_edit_hours")?,
+                hidden_tabs: r.try_get("hidden_tabs")?,
             })
         })
         .transpose()
@@ -620,11 +682,14 @@ impl ClinicAdminStore for SqlStore {
 
     async fn set_clinic_settings(&self, s: &ClinicSettings, audit: AuditEntry) -> StoreResult<bool> {
         let change = query(
-            "UPDATE clinic SET attach_code_ttl_hours = $1, contact_priority = $2, protocol_edit_hours = $3 WHERE id = 1",
+            "UPDATE clinic SET attach_code_ttl_hours = $1, contact_priority = $2, protocol_edit_hours = $3,
+                    hidden_tabs = $4
+             WHERE id = 1",
         )
         .bind(s.attach_code_ttl_hours)
         .bind(&s.contact_priority)
-        .bind(s.protocol_edit_hours);
+        .bind(s.protocol_edit_hours)
+        .bind(s.hidden_tabs.to_stored());
         Ok(write_audited(&self.db, change, &audit).await? == 1)
     }
 }

@@ -5,8 +5,8 @@ use super::base::*;
 use super::sql::{query, Tx};
 use super::SqlStore;
 use crate::db::db_err;
-use app::features::prices::import_rules::{compare, CurrentService, ImportRow};
-use app::features::prices::rules::{Funding, Kopecks, PlanRecord, PriceItem, PriceSection, TariffPlan};
+use app::features::prices::import_rules::{compare, CurrentService, ImportRow, Summary};
+use app::features::prices::rules::{Funding, Kopecks, PlanRecord, PriceItem, PriceSection, SectionSummary, TariffPlan};
 use app::features::prices::store::*;
 use app::platform::audit::Actor;
 use app::platform::store::*;
@@ -28,15 +28,41 @@ impl PricesStore for SqlStore {
             .map_err(db_err)
     }
 
-    async fn price_list(&self, plan_id: i64) -> StoreResult<Vec<PriceSection>> {
+    async fn price_sections(&self) -> StoreResult<Vec<SectionSummary>> {
+        query(
+            "SELECT s.id, s.name, COUNT(v.id) AS services
+             FROM price_section s
+             JOIN price_service v ON v.section_id = s.id
+             GROUP BY s.id, s.name, s.position
+             ORDER BY s.position, s.id",
+        )
+        .fetch_all(&self.db)
+        .await
+        .and_then(|rows| {
+            rows.iter()
+                .map(|r| {
+                    Ok(SectionSummary {
+                        id: r.try_get("id")?,
+                        name: r.try_get("name")?,
+                        services: r.try_get("services")?,
+                    })
+                })
+                .collect()
+        })
+        .map_err(db_err)
+    }
+
+    async fn price_list(&self, plan_id: i64, section: Option<i64>) -> StoreResult<Vec<PriceSection>> {
         let rows = query(
             "SELECT s.id AS section_id, s.name AS section, v.code, v.name AS service, p.kopecks
              FROM price_service v
              JOIN price_section s ON s.id = v.section_id
              LEFT JOIN price p ON p.service_id = v.id AND p.plan_id = $1
+             WHERE $2 IS NULL OR s.id = $2
              ORDER BY s.position, s.id, v.position, v.id",
         )
         .bind(plan_id)
+        .bind(section)
         .fetch_all(&self.db)
         .await
         .map_err(db_err)?;
@@ -52,7 +78,7 @@ impl PricesStore for SqlStore {
                 Some((id, s)) if *id == section_id => s.items.push(item),
                 _ => sections.push((
                     section_id,
-                    PriceSection { name: r.try_get("section").map_err(db_err)?, items: vec![item] },
+                    PriceSection { id: section_id, name: r.try_get("section").map_err(db_err)?, items: vec![item] },
                 )),
             }
         }
@@ -140,6 +166,63 @@ const PLAN_COLUMNS: &str = "SELECT t.id, t.name, t.funding, t.visible_in_cabinet
 
 fn describe(p: &PlanRecord) -> String {
     format!("{} ({}, {})", p.name, p.funding.as_str(), if p.visible { "shown" } else { "hidden" })
+}
+
+/// Writes the rows of a price list that are new or changed against the list in force (services
+/// by their external code, sections by name, the prices under `plans` in `rows`' price order),
+/// in multi-row statements; what changed. The import's «Применить» and the demo clinic's seed
+/// both write their price lists through here.
+pub(super) async fn write_price_rows(tx: &mut Tx, rows: &[ImportRow], plans: &[i64]) -> StoreResult<Summary> {
+    let current = current_services_on(&mut *tx).await?;
+    let (summary, write) = compare(&current, rows, plans);
+    let mut sections: HashMap<String, i64> = HashMap::new();
+    for r in query("SELECT id, name FROM price_section").fetch_all(&mut *tx).await.map_err(db_err)? {
+        sections.entry(r.try_get("name").map_err(db_err)?).or_insert(r.try_get("id").map_err(db_err)?);
+    }
+    let mut service_ids: HashMap<String, i64> = HashMap::new();
+    for chunk in write.chunks(CHUNK) {
+        let mut section_of = Vec::with_capacity(chunk.len());
+        for &i in chunk {
+            section_of.push(section_id(&mut *tx, &mut sections, &rows[i].section).await?);
+        }
+        let sql = format!(
+            "INSERT INTO price_service (section_id, code, name, position) VALUES {}
+             ON CONFLICT (code) DO UPDATE
+             SET section_id = excluded.section_id, name = excluded.name, position = excluded.position
+             RETURNING id, code",
+            placeholders(chunk.len(), 4)
+        );
+        let mut q = query(&sql);
+        for (&i, section) in chunk.iter().zip(&section_of) {
+            q = q.bind(*section).bind(&rows[i].code).bind(&rows[i].name).bind(rows[i].line as i64);
+        }
+        for r in q.fetch_all(&mut *tx).await.map_err(db_err)? {
+            service_ids.insert(r.try_get("code").map_err(db_err)?, r.try_get("id").map_err(db_err)?);
+        }
+    }
+    let ids: Vec<i64> = write.iter().filter_map(|&i| service_ids.get(&rows[i].code).copied()).collect();
+    for (slot, plan) in plans.iter().enumerate() {
+        for chunk in ids.chunks(CHUNK) {
+            let list: Vec<String> = (0..chunk.len()).map(|k| format!("${}", k + 2)).collect();
+            let sql = format!("DELETE FROM price WHERE plan_id = $1 AND service_id IN ({})", list.join(", "));
+            chunk.iter().fold(query(&sql).bind(*plan), |q, id| q.bind(*id)).execute(&mut *tx).await.map_err(db_err)?;
+        }
+        let priced: Vec<(i64, i64)> = write
+            .iter()
+            .filter_map(|&i| Some((*service_ids.get(&rows[i].code)?, rows[i].prices.get(slot).copied().flatten()?.0)))
+            .collect();
+        for chunk in priced.chunks(CHUNK) {
+            let sql =
+                format!("INSERT INTO price (service_id, plan_id, kopecks) VALUES {}", placeholders(chunk.len(), 3));
+            chunk
+                .iter()
+                .fold(query(&sql), |q, (service, kopecks)| q.bind(*service).bind(*plan).bind(*kopecks))
+                .execute(&mut *tx)
+                .await
+                .map_err(db_err)?;
+        }
+    }
+    Ok(summary)
 }
 
 #[async_trait]
@@ -275,62 +358,7 @@ impl PriceAdminStore for SqlStore {
                 .map_err(db_err)?;
             return Ok(if exists.is_some() { ApplyOutcome::AlreadyApplied } else { ApplyOutcome::Missing });
         }
-        let current = current_services_on(&mut tx).await?;
-        let (summary, write) = compare(&current, rows, plans);
-        let mut sections: HashMap<String, i64> = HashMap::new();
-        for r in query("SELECT id, name FROM price_section").fetch_all(&mut tx).await.map_err(db_err)? {
-            sections.entry(r.try_get("name").map_err(db_err)?).or_insert(r.try_get("id").map_err(db_err)?);
-        }
-        let mut service_ids: HashMap<String, i64> = HashMap::new();
-        for chunk in write.chunks(CHUNK) {
-            let mut section_of = Vec::with_capacity(chunk.len());
-            for &i in chunk {
-                section_of.push(section_id(&mut tx, &mut sections, &rows[i].section).await?);
-            }
-            let sql = format!(
-                "INSERT INTO price_service (section_id, code, name, position) VALUES {}
-                 ON CONFLICT (code) DO UPDATE
-                 SET section_id = excluded.section_id, name = excluded.name, position = excluded.position
-                 RETURNING id, code",
-                placeholders(chunk.len(), 4)
-            );
-            let mut q = query(&sql);
-            for (&i, section) in chunk.iter().zip(&section_of) {
-                q = q.bind(*section).bind(&rows[i].code).bind(&rows[i].name).bind(rows[i].line as i64);
-            }
-            for r in q.fetch_all(&mut tx).await.map_err(db_err)? {
-                service_ids.insert(r.try_get("code").map_err(db_err)?, r.try_get("id").map_err(db_err)?);
-            }
-        }
-        let ids: Vec<i64> = write.iter().filter_map(|&i| service_ids.get(&rows[i].code).copied()).collect();
-        for (slot, plan) in plans.iter().enumerate() {
-            for chunk in ids.chunks(CHUNK) {
-                let list: Vec<String> = (0..chunk.len()).map(|k| format!("${}", k + 2)).collect();
-                let sql = format!("DELETE FROM price WHERE plan_id = $1 AND service_id IN ({})", list.join(", "));
-                chunk
-                    .iter()
-                    .fold(query(&sql).bind(*plan), |q, id| q.bind(*id))
-                    .execute(&mut tx)
-                    .await
-                    .map_err(db_err)?;
-            }
-            let priced: Vec<(i64, i64)> = write
-                .iter()
-                .filter_map(|&i| {
-                    Some((*service_ids.get(&rows[i].code)?, rows[i].prices.get(slot).copied().flatten()?.0))
-                })
-                .collect();
-            for chunk in priced.chunks(CHUNK) {
-                let sql =
-                    format!("INSERT INTO price (service_id, plan_id, kopecks) VALUES {}", placeholders(chunk.len(), 3));
-                chunk
-                    .iter()
-                    .fold(query(&sql), |q, (service, kopecks)| q.bind(*service).bind(*plan).bind(*kopecks))
-                    .execute(&mut tx)
-                    .await
-                    .map_err(db_err)?;
-            }
-        }
+        let summary = write_price_rows(&mut tx, rows, plans).await?;
         let detail = format!(
             "added {}, changed {}, unchanged {}, new sections {}",
             summary.added, summary.changed, summary.unchanged, summary.new_sections

@@ -4,7 +4,7 @@ use super::base::*;
 use super::sql::{query, Row};
 use super::SqlStore;
 use crate::db::{db_err, format_date, parse_date};
-use app::features::booking::rules::VisitMode;
+use app::features::booking::rules::{CancelReason, VisitMode};
 use app::features::booking::store::*;
 use app::platform::store::{AuditEntry, StoreError, StoreResult};
 use async_trait::async_trait;
@@ -205,6 +205,43 @@ impl ScheduleStore for SqlStore {
             .map(|r| Ok((r.try_get("id")?, r.try_get("name")?)))
             .collect::<Result<_, sqlx::Error>>()
             .map_err(db_err)
+    }
+
+    async fn cancel_reasons(&self) -> StoreResult<Vec<CancelReason>> {
+        let rows = query("SELECT id, name, active FROM cancel_reason ORDER BY id").fetch_all(&self.db).await;
+        rows.and_then(|rows| {
+            rows.iter()
+                .map(|r| {
+                    Ok(CancelReason { id: r.try_get("id")?, name: r.try_get("name")?, active: r.try_get("active")? })
+                })
+                .collect()
+        })
+        .map_err(db_err)
+    }
+
+    async fn add_cancel_reason(&self, name: &str, actor: &Actor, now: i64) -> StoreResult<bool> {
+        let mut tx = self.db.begin_write().await.map_err(db_err)?;
+        let added = query("INSERT INTO cancel_reason (name) VALUES ($1) ON CONFLICT (name) DO NOTHING")
+            .bind(name)
+            .execute(&mut tx)
+            .await
+            .map_err(db_err)?
+            .rows_affected()
+            == 1;
+        if added {
+            let entry =
+                AuditEntry::by(actor, now, "cancel_reason.add").object("cancel_reason").detail(format!("— → {name}"));
+            audit_in(&mut tx, &entry).await?;
+            tx.commit().await.map_err(db_err)?;
+        }
+        Ok(added)
+    }
+
+    async fn set_cancel_reason_active(&self, id: i64, active: bool, actor: &Actor, now: i64) -> StoreResult<bool> {
+        let change = query("UPDATE cancel_reason SET active = $2 WHERE id = $1").bind(id).bind(active);
+        let action = if active { "cancel_reason.activate" } else { "cancel_reason.deactivate" };
+        let entry = AuditEntry::by(actor, now, action).object(format!("cancel_reason:{id}"));
+        Ok(write_audited(&self.db, change, &entry).await? == 1)
     }
 
     async fn schedule(&self, staff_id: i64, from: Date, to: Date) -> StoreResult<Vec<ScheduleDayRecord>> {

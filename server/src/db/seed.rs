@@ -4,6 +4,8 @@ use super::base::*;
 use super::sql::query;
 use super::SqlStore;
 use crate::db::{db_err, format_date};
+use app::features::prices::import_rules::ImportRow;
+use app::features::prices::rules::Kopecks;
 use app::platform::store::*;
 use async_trait::async_trait;
 use std::collections::HashMap;
@@ -200,37 +202,30 @@ impl SeedStore for SqlStore {
                     .map_err(db_err)?;
             ids.insert(format!("plan:{}", p.key), id);
         }
-        for (i, s) in seed.sections.iter().enumerate() {
-            let section_id: i64 = query("INSERT INTO price_section (name, position) VALUES ($1, $2) RETURNING id")
-                .bind(&s.name)
-                .bind(i as i64)
-                .fetch_one(&mut tx)
-                .await
-                .and_then(|r| r.try_get("id"))
-                .map_err(db_err)?;
-            for (j, service) in s.services.iter().enumerate() {
-                let service_id: i64 = query(
-                    "INSERT INTO price_service (section_id, code, name, position) VALUES ($1, $2, $3, $4) RETURNING id",
-                )
-                .bind(section_id)
-                .bind(&service.code)
-                .bind(&service.name)
-                .bind(j as i64)
-                .fetch_one(&mut tx)
-                .await
-                .and_then(|r| r.try_get("id"))
-                .map_err(db_err)?;
-                for (plan, kopecks) in &service.prices {
-                    query("INSERT INTO price (service_id, plan_id, kopecks) VALUES ($1, $2, $3)")
-                        .bind(service_id)
-                        .bind(id_of(&ids, format!("plan:{plan}"))?)
-                        .bind(*kopecks)
-                        .execute(&mut tx)
-                        .await
-                        .map_err(db_err)?;
-                }
-                ids.insert(format!("service:{}", service.code), service_id);
-            }
+        // The price list goes in as an import's rows, through the same writer as «Применить».
+        let plan_ids =
+            seed.plans.iter().map(|p| id_of(&ids, format!("plan:{}", p.key))).collect::<StoreResult<Vec<_>>>()?;
+        let rows: Vec<ImportRow> = seed
+            .sections
+            .iter()
+            .flat_map(|s| s.services.iter().map(move |service| (s, service)))
+            .enumerate()
+            .map(|(line, (s, service))| ImportRow {
+                line: line + 1,
+                section: s.name.clone(),
+                code: service.code.clone(),
+                name: service.name.clone(),
+                prices: seed
+                    .plans
+                    .iter()
+                    .map(|p| service.prices.iter().find(|(key, _)| *key == p.key).map(|(_, k)| Kopecks(*k)))
+                    .collect(),
+            })
+            .collect();
+        super::prices::write_price_rows(&mut tx, &rows, &plan_ids).await?;
+        for r in query("SELECT id, code FROM price_service").fetch_all(&mut tx).await.map_err(db_err)? {
+            let code: String = r.try_get("code").map_err(db_err)?;
+            ids.insert(format!("service:{code}"), r.try_get("id").map_err(db_err)?);
         }
         let booking = &seed.booking;
         query("UPDATE clinic SET online_discount_percent = $1 WHERE id = 1")

@@ -105,6 +105,15 @@ pub async fn guard(State(state): State<ServerState>, mut req: Request, next: Nex
     {
         return redirect(SETUP_PAGE);
     }
+    // A page of a tab the clinic hides leads to the first tab still shown.
+    if signed_in && req.method() == axum::http::Method::GET {
+        if let Some(tab) = app::kernel::tabs::CabinetTab::of_path(&path) {
+            let hidden = state.app.config.clinic.hidden_tabs();
+            if hidden.hides(tab) {
+                return redirect(hidden.landing());
+            }
+        }
+    }
     next.run(req).await
 }
 

@@ -4,7 +4,7 @@
 
 use crate::support::{error_of, spawn_app, spawn_app_with_env, TestApp};
 use app::features::booking::rules::{
-    AppointmentHistory, AppointmentStatus, BookingView, DayBook, MyAppointments, VisitMode,
+    AppointmentHistory, AppointmentStatus, BookingAdmin, BookingView, DayBook, MyAppointments, VisitMode,
 };
 use app::kernel::account::{ActorRole, Role};
 use app::kernel::error::{AppError, Problem};
@@ -550,4 +550,96 @@ async fn the_clinic_sets_how_far_ahead_the_cabinet_offers_times() {
         panic!("refused")
     };
     assert!(nearest.iter().all(|s| s.day <= today + time::Duration::days(3)));
+}
+
+async fn admin(app: &TestApp, c: &reqwest::Client) -> BookingAdmin {
+    let res = app.rpc(c, "booking_admin", &[]).await;
+    assert_eq!(res.status(), 200);
+    res.json().await.unwrap()
+}
+
+/// «Причины отмены записи на приём»: the front desk keeps the list (add, hide, offer again,
+/// journalled); the cancellation forms offer it with «Другая причина», whose words are then
+/// required; a reason chosen is what the day book and the patient read.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn cancellation_reasons_come_from_the_clinics_list() {
+    let app = spawn_app().await;
+    let patient = app.signed_in("patient@kabinet.example").await;
+    let desk = app.signed_in("registrar@kabinet.example").await;
+    let names = |a: &BookingAdmin| a.reasons.iter().map(|r| (r.name.clone(), r.active)).collect::<Vec<_>>();
+    assert_eq!(admin(&app, &desk).await.reasons.len(), 4, "the defaults");
+
+    // Added (a second time is refused as taken), then one hidden.
+    let res = app.rpc(&desk, "add_cancel_reason", &[("reason_name", " Болезнь врача ")]).await;
+    assert_eq!(res.status(), 200, "{}", res.text().await.unwrap());
+    let res = app.rpc(&desk, "add_cancel_reason", &[("reason_name", "Болезнь врача")]).await;
+    assert_eq!(error_of(res).await, AppError::field("reason_name", Problem::Taken));
+    let res = app.rpc(&desk, "add_cancel_reason", &[("reason_name", "  ")]).await;
+    assert_eq!(error_of(res).await, AppError::field("reason_name", Problem::Required));
+    let a = admin(&app, &desk).await;
+    let hidden = a.reasons.iter().find(|r| r.name == "Самочувствие улучшилось").unwrap().id.to_string();
+    assert_eq!(app.rpc(&desk, "set_cancel_reason_active", &[("id", &hidden)]).await.status(), 200);
+    assert!(names(&admin(&app, &desk).await).contains(&("Самочувствие улучшилось".into(), false)));
+    assert!(names(&admin(&app, &desk).await).contains(&("Болезнь врача".into(), true)));
+    assert_eq!(
+        app.scalar("SELECT COUNT(*) FROM audit_log WHERE action LIKE 'cancel_reason.%'").await,
+        2,
+        "the addition and the hiding are journalled, the refusals are not"
+    );
+    assert_eq!(
+        error_of(app.rpc(&patient, "add_cancel_reason", &[("reason_name", "x")]).await).await,
+        AppError::Forbidden
+    );
+
+    // The patient's form offers the active reasons and «Другая причина».
+    let p = pick(&app, &patient, "Терапевт", Some("B01.047.001"), 2).await;
+    let id: i64 = book(&app, &patient, &p, &p.times[0]).await.json().await.unwrap();
+    let my = mine(&app, &patient).await;
+    assert!(my.reasons.contains(&"Болезнь врача".to_string()));
+    assert!(!my.reasons.contains(&"Самочувствие улучшилось".to_string()), "a hidden reason is not offered");
+    let page = app.get(&patient, "/appointments").await.text().await.unwrap();
+    assert!(page.contains(r#"<option value="other">Другая причина</option>"#), "{page}");
+    assert!(page.contains("Подробнее (для другой причины — обязательно)"));
+
+    // «Другая причина» without words is refused; a listed reason with words is kept whole.
+    let cancel = |reason: &'static str, text: &'static str| {
+        let patient = &patient;
+        let app = &app;
+        async move {
+            app.rpc(
+                patient,
+                "cancel_appointment",
+                &[("id", &id.to_string()), ("reason", reason), ("reason_text", text)],
+            )
+            .await
+        }
+    };
+    let res = cancel("other", " ").await;
+    assert_eq!(error_of(res).await.field_message("reason", &app::i18n::RU).as_deref(), Some("Заполните это поле."));
+    assert_eq!(live_at(&app, &p, &p.times[0]).await, 1, "nothing cancelled");
+    assert_eq!(cancel("Изменились планы", "уезжаю в командировку").await.status(), 200);
+    let a = app.store.appointment(id).await.unwrap().unwrap();
+    assert_eq!(a.cancel_reason.as_deref(), Some("Изменились планы: уезжаю в командировку"));
+
+    // The desk cancels with a reason from the list too.
+    let id: i64 = book(&app, &patient, &p, &p.times[1]).await.json().await.unwrap();
+    let res = app
+        .rpc(
+            &desk,
+            "set_appointment_status",
+            &[
+                ("id", &id.to_string()),
+                ("status", "cancelled"),
+                ("reason", "Болезнь врача"),
+                ("reason_text", ""),
+                ("doctor", &p.doctor),
+                ("day", &p.day),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), 200, "{}", res.text().await.unwrap());
+    let day: DayBook =
+        app.rpc(&desk, "day_book", &[("doctor", &p.doctor), ("day", &p.day)]).await.json().await.unwrap();
+    assert_eq!(day.appointments.iter().find(|a| a.id == id).unwrap().cancel_reason.as_deref(), Some("Болезнь врача"));
+    assert!(day.reasons.contains(&"Изменились планы".to_string()));
 }

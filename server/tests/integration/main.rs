@@ -6,6 +6,7 @@ mod attach;
 mod backup_restore;
 mod booking;
 mod branches;
+mod cabinet_tabs;
 mod clinic_from_nothing;
 mod doctors;
 mod documents;

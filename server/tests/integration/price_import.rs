@@ -231,3 +231,53 @@ async fn tariff_plans_get_a_funding_source_and_the_cabinet_shows_only_those_chos
         1
     );
 }
+
+/// An MIS's list runs to thousands of services: over `WHOLE_LIST_MAX` the Prices tab shows an
+/// index of sections, one section's rows at a time, and a search over the whole list that shows
+/// the first `MATCHES_SHOWN` matches and counts the rest.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_long_price_list_is_shown_a_section_at_a_time_and_searched_whole() {
+    let app = spawn_app().await;
+    let editor = app.signed_in("editor@kabinet.example").await;
+    let mut csv = String::from("Код внешний;Услуга;Цена\r\n");
+    for (s, section) in ["Лаборатория", "Функциональная диагностика", "Стоматология"].iter().enumerate()
+    {
+        csv.push_str(&format!("{section};;\r\n"));
+        for n in 0..150 {
+            csv.push_str(&format!("L{s}.{n:03};Исследование номер {s}-{n};{}\r\n", 100 + n));
+        }
+    }
+    let id = staged_id(&upload(&app, &editor, "big.csv", csv.into_bytes()).await);
+    let p = preview(&app, &editor, &id, None).await;
+    assert!(p.can_apply, "{:?} {:?}", p.mapping_problems, p.errors);
+    let res = app.rpc(&editor, "apply_price_import", &[("id", &id), ("mapping", &p.mapping_key)]).await;
+    assert_eq!(res.status(), 200, "{}", res.text().await.unwrap());
+
+    let patient = app.signed_in("patient@kabinet.example").await;
+    let rows = |html: &str| html.matches("<tr").count() - html.matches("<thead><tr").count();
+    let index = app.get(&patient, "/prices").await.text().await.unwrap();
+    assert!(index.contains("aria-label=\"Разделы прайс-листа\""), "{index}");
+    assert!(index.contains("Функциональная диагностика (150)"));
+    assert!(index.contains("Терапия ("), "the demo's sections are in the index too");
+    assert!(index.contains("Выберите раздел или найдите услугу по названию или коду."));
+    assert_eq!(rows(&index), 0, "no rows until a section is chosen");
+
+    let section = app.scalar("SELECT id FROM price_section WHERE name = 'Функциональная диагностика'").await;
+    let page = app.get(&patient, &format!("/prices?section={section}")).await.text().await.unwrap();
+    assert_eq!(rows(&page), 150);
+    assert!(page.contains("L1.149") && !page.contains("L0.000"), "only the chosen section");
+    assert!(page.contains("aria-current=\"page\">Функциональная диагностика (150)"));
+
+    // The search runs over every section; 450 match «исследование», 200 are shown.
+    let found = app.get(&patient, "/prices?q=ИССЛЕДОВАНИЕ%20номер").await.text().await.unwrap();
+    assert_eq!(rows(&found), 200);
+    assert!(found.contains("Показаны первые 200 найденных услуг, ещё 250 не показаны. Уточните запрос."));
+    let one = app.get(&patient, "/prices?q=L2.007").await.text().await.unwrap();
+    assert_eq!(rows(&one), 1);
+    assert!(one.contains("Исследование номер 2-7") && one.contains("107\u{A0}₽"));
+    let none = app.get(&patient, "/prices?q=нетакойуслуги").await.text().await.unwrap();
+    assert!(none.contains("Ничего не найдено. Измените запрос."));
+    assert_eq!(rows(&none), 0);
+
+    assert_eq!(app.rpc(&patient, "get_price_list", &[("section", "987654")]).await.status(), 404);
+}

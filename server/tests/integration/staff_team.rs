@@ -144,3 +144,72 @@ async fn the_head_invites_staff_who_set_a_password_and_work_with_their_roles() {
     assert_eq!(error_of(res).await, AppError::LastHead);
     assert_eq!(app.get(&head, "/staff/team").await.status(), 200, "still the head");
 }
+
+/// A doctor the front desk added (a profile with a schedule, without an account) is invited by
+/// e-mail from «Сотрудники»: the account joins that profile, so the doctor signs in to their own
+/// schedule; a profile that has an account, or a taken e-mail, is refused and nothing is made.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_doctor_without_an_account_is_invited_into_their_own_profile() {
+    let app = spawn_app().await;
+    let head = app.signed_in("head@kabinet.example").await;
+    let profile = app
+        .scalar(
+            "SELECT MIN(s.id) FROM staff s JOIN schedule_day d ON d.staff_id = s.id
+             WHERE NOT EXISTS (SELECT 1 FROM account a WHERE a.staff_id = s.id)",
+        )
+        .await;
+    let page = app.get(&head, "/staff/team").await.text().await.unwrap();
+    assert!(page.contains("Без учётной записи") && page.contains("Электронная почта для входа"), "{page}");
+    let staff_before = app.scalar("SELECT COUNT(*) FROM staff").await;
+    let accounts_before = app.scalar("SELECT COUNT(*) FROM account").await;
+
+    let invite = |email: &'static str, id: i64| {
+        let head = &head;
+        let app = &app;
+        async move { app.rpc(head, "invite_doctor", &[("staff_id", &id.to_string()), ("email", email)]).await }
+    };
+    assert_eq!(error_of(invite("not-mail", profile).await).await, AppError::field("email", Problem::Email));
+    assert_eq!(
+        error_of(invite("patient@kabinet.example", profile).await).await,
+        AppError::field("email", Problem::EmailUnavailable)
+    );
+    let with_account = staff_id(&app, "registrar@kabinet.example").await;
+    assert_eq!(error_of(invite("other@clinic.example", with_account).await).await, AppError::NotFound);
+    assert_eq!(app.scalar("SELECT COUNT(*) FROM account").await, accounts_before, "nothing made");
+
+    let res = invite("Orlov@Clinic.example", profile).await;
+    assert_eq!(res.status(), 200, "{}", res.text().await.unwrap());
+    assert_eq!(app.scalar("SELECT COUNT(*) FROM staff").await, staff_before, "no second staff member");
+    assert_eq!(staff_id(&app, "orlov@clinic.example").await, profile, "the account joins the profile");
+    assert_eq!(error_of(invite("again@clinic.example", profile).await).await, AppError::NotFound, "once");
+
+    // The doctor sets a password by the link and is the clinician of that profile.
+    let link = link_to(&app, "orlov@clinic.example").await;
+    let doctor = app.client();
+    let res = doctor
+        .post(format!("{}/rpc/accept_staff_invite", app.base))
+        .header("Origin", &app.base)
+        .header("Accept", "application/json")
+        .form(&[
+            ("token", token_of(&link)),
+            ("password", "the doctor's passphrase"),
+            ("password_again", "the doctor's passphrase"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200, "{}", res.text().await.unwrap());
+    let me: Option<app::kernel::account::Me> = app.rpc(&doctor, "current_user", &[]).await.json().await.unwrap();
+    assert!(me.unwrap().roles.has(app::kernel::account::Role::Clinician));
+    assert_eq!(
+        app.scalar(&format!(
+            "SELECT COUNT(*) FROM audit_log WHERE action = 'staff.invited'
+               AND detail LIKE '% <orlov@clinic.example>: clinician (staff:{profile})'"
+        ))
+        .await,
+        1
+    );
+    let patient = app.signed_in("patient@kabinet.example").await;
+    let res = app.rpc(&patient, "invite_doctor", &[("staff_id", &profile.to_string()), ("email", "x@y.example")]).await;
+    assert_eq!(res.status(), 403);
+}

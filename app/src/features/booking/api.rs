@@ -86,12 +86,13 @@ pub async fn get_my_appointments() -> Result<MyAppointments, AppError> {
 }
 
 #[server(prefix = "/rpc", endpoint = "cancel_appointment")]
-pub async fn cancel_appointment(id: i64, reason: String) -> Result<(), AppError> {
+pub async fn cancel_appointment(id: i64, reason: String, reason_text: Option<String>) -> Result<(), AppError> {
     with_error_status(
         async {
             let session = auth::require_session()?;
             let peer = auth::request_context()?.peer;
-            use_cases::cancel(&use_state()?, &session, peer, id, &reason).await?;
+            let typed = reason_text.unwrap_or_default();
+            use_cases::cancel(&use_state()?, &session, peer, id, &reason, &typed).await?;
             leptos_axum::redirect(&format!("/appointments?cancelled={id}"));
             Ok(())
         }
@@ -173,6 +174,36 @@ pub async fn set_doctor_booking(doctor: i64, online: Option<String>, degree: Str
             let peer = auth::request_context()?.peer;
             use_cases::set_doctor(&use_state()?, &session, peer, doctor, online.is_some(), &degree).await?;
             leptos_axum::redirect(&format!("/staff/booking?saved=1#doctor-{doctor}"));
+            Ok(())
+        }
+        .await,
+    )
+}
+
+/// Adds a reason to «Причины отмены записи на приём».
+#[server(prefix = "/rpc", endpoint = "add_cancel_reason")]
+pub async fn add_cancel_reason(reason_name: String) -> Result<(), AppError> {
+    with_error_status(
+        async {
+            let session = auth::require_staff(|r| r.can_manage_booking())?;
+            let peer = auth::request_context()?.peer;
+            use_cases::add_cancel_reason(&use_state()?, &session, peer, &reason_name).await?;
+            leptos_axum::redirect("/staff/booking?saved=1#reasons");
+            Ok(())
+        }
+        .await,
+    )
+}
+
+/// Stops offering a cancellation reason (`active` absent), or offers it again.
+#[server(prefix = "/rpc", endpoint = "set_cancel_reason_active")]
+pub async fn set_cancel_reason_active(id: i64, active: Option<String>) -> Result<(), AppError> {
+    with_error_status(
+        async {
+            let session = auth::require_staff(|r| r.can_manage_booking())?;
+            let peer = auth::request_context()?.peer;
+            use_cases::set_cancel_reason_active(&use_state()?, &session, peer, id, active.is_some()).await?;
+            leptos_axum::redirect("/staff/booking?saved=1#reasons");
             Ok(())
         }
         .await,
@@ -293,6 +324,7 @@ pub async fn set_appointment_status(
     id: i64,
     status: String,
     reason: String,
+    reason_text: Option<String>,
     doctor: i64,
     day: String,
 ) -> Result<(), AppError> {
@@ -300,7 +332,8 @@ pub async fn set_appointment_status(
         async {
             let session = auth::require_staff(|r| r.can_manage_booking())?;
             let peer = auth::request_context()?.peer;
-            use_cases::set_status(&use_state()?, &session, peer, id, &status, &reason).await?;
+            let typed = reason_text.unwrap_or_default();
+            use_cases::set_status(&use_state()?, &session, peer, id, &status, &reason, &typed).await?;
             leptos_axum::redirect(&day_book_url(doctor, &day));
             Ok(())
         }

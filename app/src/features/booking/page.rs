@@ -7,7 +7,7 @@ use crate::features::booking::api::{
 };
 use crate::features::booking::rules::{
     format_hhmm, AppointmentStatus, AppointmentView, BookingView, DoctorView, Quote, ServiceOffer, VisitMode,
-    REASON_MAX,
+    OTHER_REASON, REASON_MAX,
 };
 use crate::i18n::{clinic_offset, use_lang, use_texts, Texts};
 use crate::kernel::paths::percent_encode;
@@ -340,13 +340,14 @@ pub fn AppointmentsPage() -> impl IntoView {
                     Err(e) => view! { <ErrorPanel error=e/> }.into_any(),
                     Ok(my) => {
                         let close_hours = my.cancel_close_minutes / 60;
+                        let reasons = my.reasons.clone();
                         view! {
                             <p class="lead">{(t.booking().booking_for)(&my.patient_name)}</p>
                             <section aria-labelledby="upcoming-heading">
                                 <h2 id="upcoming-heading">{t.booking().upcoming_title}</h2>
                                 {my.upcoming.is_empty().then(|| view! { <p class="empty">{t.booking().no_appointments}</p> })}
                                 <ul class="appointments" data-testid="upcoming">
-                                    {my.upcoming.into_iter().map(|a| view! { <AppointmentItem a cancel close_hours/> }).collect_view()}
+                                    {my.upcoming.into_iter().map(|a| view! { <AppointmentItem a cancel close_hours reasons=reasons.clone()/> }).collect_view()}
                                 </ul>
                             </section>
                             {(!my.waitlist.is_empty()).then(|| view! {
@@ -367,7 +368,7 @@ pub fn AppointmentsPage() -> impl IntoView {
                                 <h2 id="past-heading">{t.booking().past_title}</h2>
                                 {my.past.is_empty().then(|| view! { <p class="empty">{t.booking().no_appointments}</p> })}
                                 <ul class="appointments" data-testid="past">
-                                    {my.past.into_iter().map(|a| view! { <AppointmentItem a cancel close_hours/> }).collect_view()}
+                                    {my.past.into_iter().map(|a| view! { <AppointmentItem a cancel close_hours reasons=reasons.clone()/> }).collect_view()}
                                 </ul>
                             </section>
                         }.into_any()
@@ -379,7 +380,12 @@ pub fn AppointmentsPage() -> impl IntoView {
 }
 
 #[component]
-fn AppointmentItem(a: AppointmentView, cancel: ServerAction<CancelAppointment>, close_hours: i64) -> impl IntoView {
+fn AppointmentItem(
+    a: AppointmentView,
+    cancel: ServerAction<CancelAppointment>,
+    close_hours: i64,
+    reasons: Vec<String>,
+) -> impl IntoView {
     let t = use_texts();
     let lang = use_lang();
     let offset = clinic_offset();
@@ -410,8 +416,7 @@ fn AppointmentItem(a: AppointmentView, cancel: ServerAction<CancelAppointment>, 
                     <a href=move_href.clone() class="button">{t.booking().reschedule}</a>
                     <ActionForm action=cancel attr:class="stack cancel-form">
                         <input type="hidden" name="id" value=a.id.to_string()/>
-                        <label for=reason_id.clone()>{t.booking().cancel_reason_label}</label>
-                        <input id=reason_id.clone() name="reason" type="text" required maxlength=REASON_MAX.to_string()/>
+                        <ReasonChoice id=reason_id.clone() reasons=reasons.clone() required=true/>
                         <FieldError error field="reason"/>
                         <FormError error/>
                         <button type="submit">{t.booking().cancel_appointment}</button>
@@ -419,5 +424,27 @@ fn AppointmentItem(a: AppointmentView, cancel: ServerAction<CancelAppointment>, 
                 </div>
             })}
         </li>
+    }
+}
+
+/// The cancellation's reason: a choice from «Причины отмены записи на приём» or «Другая
+/// причина», and words (required for «Другая причина», added after a listed reason). For the
+/// patient the choice is `required` (the browser asks, with or without JavaScript); the front
+/// desk's compact form names its fields for screen readers only.
+#[component]
+pub fn ReasonChoice(id: String, reasons: Vec<String>, required: bool) -> impl IntoView {
+    let t = use_texts();
+    let b = t.booking();
+    let text_id = format!("{id}-text");
+    let label_class = if required { "" } else { "visually-hidden" };
+    view! {
+        <label for=id.clone() class=label_class>{b.cancel_reason_label}</label>
+        <select id=id.clone() name="reason" required=required>
+            <option value="" selected=true disabled=required>{if required { b.choose_reason } else { b.reason_if_cancel }}</option>
+            {reasons.into_iter().map(|r| view! { <option value=r.clone()>{r.clone()}</option> }).collect_view()}
+            <option value=OTHER_REASON>{b.other_reason}</option>
+        </select>
+        <label for=text_id.clone() class=label_class>{b.reason_details}</label>
+        <input id=text_id name="reason_text" type="text" maxlength=REASON_MAX.to_string() placeholder=(!required).then_some(b.reason_details)/>
     }
 }

@@ -259,6 +259,45 @@ pub fn typed_text(value: &str, required: bool) -> Result<String, TextProblem> {
     }
 }
 
+/// A reason from «Причины отмены записи на приём», the clinic's reference list.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CancelReason {
+    pub id: i64,
+    pub name: String,
+    /// Offered in the cancellation forms (a hidden one stays in the cancellations that chose it).
+    pub active: bool,
+}
+
+/// The choice «Другая причина»: the reason is then typed in words.
+pub const OTHER_REASON: &str = "other";
+
+/// The reason a cancellation records: a reason offered in the list, with the typed words after
+/// it when there are any; for «Другая причина» (or a client that sends words rather than a
+/// choice) the typed words, which are then required. At most `REASON_MAX` characters.
+pub fn chosen_reason(reasons: &[CancelReason], chosen: &str, typed: &str) -> Result<String, TextProblem> {
+    let chosen = chosen.trim();
+    if let Some(r) = reasons.iter().find(|r| r.active && r.name == chosen) {
+        let more = typed_text(typed, false)?;
+        let reason = if more.is_empty() { r.name.clone() } else { format!("{}: {more}", r.name) };
+        return typed_text(&reason, true);
+    }
+    if chosen.is_empty() || chosen == OTHER_REASON {
+        typed_text(typed, true)
+    } else {
+        typed_text(chosen, true)
+    }
+}
+
+/// A reason's name as the clinic types it: one line, 1–100 characters.
+pub fn check_reason_name(name: &str) -> Result<String, TextProblem> {
+    let name = name.trim();
+    match name.chars().count() {
+        0 => Err(TextProblem::Missing),
+        n if n > 100 || name.chars().any(char::is_control) => Err(TextProblem::TooLong(100)),
+        _ => Ok(name.to_string()),
+    }
+}
+
 /// Monday of `day`'s week.
 pub fn week_start(day: time::Date) -> time::Date {
     day - time::Duration::days(i64::from(day.weekday().number_days_from_monday()))
@@ -414,6 +453,34 @@ mod tests {
         assert_eq!(parse_breaks(" "), Some(vec![]));
         assert_eq!(parse_breaks("14:00-13:00"), None);
         assert_eq!(parse_breaks("lunch"), None);
+    }
+
+    #[test]
+    fn a_cancellation_records_the_reason_chosen_or_the_words_typed() {
+        let reasons = [
+            CancelReason { id: 1, name: "Изменились планы".into(), active: true },
+            CancelReason { id: 2, name: "Старая причина".into(), active: false },
+        ];
+        assert_eq!(chosen_reason(&reasons, "Изменились планы", "  ").as_deref(), Ok("Изменились планы"));
+        assert_eq!(
+            chosen_reason(&reasons, "Изменились планы", "уезжаю").as_deref(),
+            Ok("Изменились планы: уезжаю"),
+            "words typed beside a reason follow it"
+        );
+        assert_eq!(chosen_reason(&reasons, OTHER_REASON, " Заболел ребёнок ").as_deref(), Ok("Заболел ребёнок"));
+        assert_eq!(chosen_reason(&reasons, OTHER_REASON, " "), Err(TextProblem::Missing), "other needs words");
+        assert_eq!(chosen_reason(&reasons, "", ""), Err(TextProblem::Missing));
+        assert_eq!(
+            chosen_reason(&reasons, "Не смогу прийти", "").as_deref(),
+            Ok("Не смогу прийти"),
+            "words sent as the reason (an older form) are taken as typed"
+        );
+        assert_eq!(chosen_reason(&reasons, "Старая причина", "").as_deref(), Ok("Старая причина"));
+        let long = "я".repeat(REASON_MAX);
+        assert_eq!(chosen_reason(&reasons, "Изменились планы", &long), Err(TextProblem::TooLong(REASON_MAX)));
+        assert_eq!(check_reason_name("  Болезнь врача "), Ok("Болезнь врача".into()));
+        assert_eq!(check_reason_name(" "), Err(TextProblem::Missing));
+        assert_eq!(check_reason_name(&"я".repeat(101)), Err(TextProblem::TooLong(100)));
     }
 
     #[test]

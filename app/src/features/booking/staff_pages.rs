@@ -4,14 +4,14 @@
 //! history. Registrars and the head; the server refuses everyone else.
 
 use crate::features::booking::api::{
-    get_appointment_history, get_booking_admin, get_day_book, get_schedule_week, CloseWaitlist, CopyScheduleWeek,
-    DeleteServiceLink, DeskBook, DeskReschedule, SaveBookingSettings, SaveScheduleDay, SaveServiceLink,
-    SetAppointmentStatus, SetDoctorBooking,
+    get_appointment_history, get_booking_admin, get_day_book, get_schedule_week, AddCancelReason, CloseWaitlist,
+    CopyScheduleWeek, DeleteServiceLink, DeskBook, DeskReschedule, SaveBookingSettings, SaveScheduleDay,
+    SaveServiceLink, SetAppointmentStatus, SetCancelReasonActive, SetDoctorBooking,
 };
-use crate::features::booking::page::{mode_label, status_label, QuoteView};
+use crate::features::booking::page::{mode_label, status_label, QuoteView, ReasonChoice};
 use crate::features::booking::rules::{
-    format_hhmm, AppointmentHistory, AppointmentSource, AppointmentStatus, AppointmentView, BookingAdmin, DayBook,
-    DoctorView, ScheduleWeek, StaffDoctorView, VisitMode, REASON_MAX,
+    format_hhmm, AppointmentHistory, AppointmentSource, AppointmentStatus, AppointmentView, BookingAdmin, CancelReason,
+    DayBook, DoctorView, ScheduleWeek, StaffDoctorView, VisitMode,
 };
 use crate::i18n::{clinic_offset, use_lang, use_texts, Texts};
 use crate::kernel::time_fmt::{format_date, format_datetime};

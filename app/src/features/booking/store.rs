@@ -170,6 +170,12 @@ pub trait ScheduleStore: Send + Sync {
     async fn services(&self) -> StoreResult<Vec<(i64, String, String)>>;
     /// The active branches (id, name): where new schedule days may be.
     async fn branches(&self) -> StoreResult<Vec<(i64, String)>>;
+    /// «Причины отмены записи на приём», hidden ones too, in the order they were added.
+    async fn cancel_reasons(&self) -> StoreResult<Vec<super::rules::CancelReason>>;
+    /// Adds a reason, journalled; false when the list has it already.
+    async fn add_cancel_reason(&self, name: &str, actor: &Actor, now: i64) -> StoreResult<bool>;
+    /// Offers a reason again or stops offering it, journalled; false when unknown.
+    async fn set_cancel_reason_active(&self, id: i64, active: bool, actor: &Actor, now: i64) -> StoreResult<bool>;
 
     /// Schedule days of one doctor in `[from, to]`.
     async fn schedule(&self, staff_id: i64, from: Date, to: Date) -> StoreResult<Vec<ScheduleDayRecord>>;

@@ -1,5 +1,7 @@
 //! Clinic administration's server functions. The welcome page's are public: the person is not
 //! signed in yet, and the link's token is what they hold.
+// A server function's arguments are its form's fields: the settings form has eight.
+#![allow(clippy::too_many_arguments)]
 
 use crate::kernel::error::AppError;
 use leptos::prelude::*;
@@ -147,6 +149,21 @@ pub async fn invite_staff(
     )
 }
 
+/// Invites a doctor whose profile has no account yet, by e-mail (the head).
+#[server(prefix = "/rpc", endpoint = "invite_doctor")]
+pub async fn invite_doctor(staff_id: i64, email: String) -> Result<(), AppError> {
+    with_error_status(
+        async {
+            let session = require_head()?;
+            let peer = auth::request_context()?.peer;
+            use_cases::invite_doctor(&use_state()?, &session, peer, staff_id, &email).await?;
+            leptos_axum::redirect("/staff/team?invited=1");
+            Ok(())
+        }
+        .await,
+    )
+}
+
 /// Replaces a staff member's roles (the head).
 #[server(prefix = "/rpc", endpoint = "set_staff_roles")]
 pub async fn set_staff_roles(
@@ -280,12 +297,32 @@ pub async fn save_clinic_settings(
     attach_code_ttl_hours: String,
     contact_priority: String,
     protocol_edit_hours: String,
+    tabs: Option<String>,
+    tab_record: Option<String>,
+    tab_booking: Option<String>,
+    tab_prices: Option<String>,
+    tab_news: Option<String>,
 ) -> Result<(), AppError> {
     with_error_status(
         async {
             let session = require_head()?;
             let peer = auth::request_context()?.peer;
             let state = use_state()?;
+            // With the tabs' boxes (`tabs` says the form has them) a ticked box shows the tab and
+            // the hidden ones are those left unticked; without them the tabs stay as they are.
+            use crate::kernel::tabs::{CabinetTab, HiddenTabs};
+            let hidden = match tabs {
+                Some(_) => {
+                    let shown = [
+                        (CabinetTab::Record, tab_record),
+                        (CabinetTab::Booking, tab_booking),
+                        (CabinetTab::Prices, tab_prices),
+                        (CabinetTab::News, tab_news),
+                    ];
+                    HiddenTabs::of(shown.into_iter().filter(|(_, on)| on.is_none()).map(|(t, _)| t))
+                }
+                None => state.config.clinic.hidden_tabs(),
+            };
             use_cases::save_settings(
                 &state,
                 &session,
@@ -293,6 +330,7 @@ pub async fn save_clinic_settings(
                 &attach_code_ttl_hours,
                 &contact_priority,
                 &protocol_edit_hours,
+                hidden,
             )
             .await?;
             leptos_axum::redirect("/staff/clinic?saved=1");

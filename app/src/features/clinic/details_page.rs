@@ -3,8 +3,10 @@
 
 use crate::features::clinic::api::{get_clinic_details, get_clinic_settings, SaveClinicDetails, SaveClinicSettings};
 use crate::features::clinic::rules::{time_zone_label, TIME_ZONES};
+use crate::i18n::Texts;
 use crate::i18n::{use_lang, use_texts, Lang};
 use crate::kernel::account::{Role, Roles};
+use crate::kernel::tabs::CabinetTab;
 use crate::platform::ui::errors::{last_error, ErrorPanel, FieldError, FormError, Loading};
 use crate::platform::ui::staff::RequireStaff;
 use crate::platform::ui::title::Title;
@@ -87,14 +89,39 @@ pub fn ClinicDetailsPage() -> impl IntoView {
                                     <input id="protocol_edit_hours" name="protocol_edit_hours" type="number" min="1" max="720"
                                         required value=s.protocol_edit_hours.to_string() aria-describedby="protocol_edit_hours-error"/>
                                     <FieldError error=settings_error field="protocol_edit_hours"/>
+                                    <fieldset class="checks">
+                                        <legend>{t.clinic().tabs_legend}</legend>
+                                        <input type="hidden" name="tabs" value="on"/>
+                                        {CabinetTab::ALL.into_iter().map(|tab| view! {
+                                            <label class="check">
+                                                <input type="checkbox" name=format!("tab_{}", tab.key()) value="on" checked=!s.hidden_tabs.hides(tab)/>
+                                                {tab_label(t, tab)}
+                                            </label>
+                                        }).collect_view()}
+                                    </fieldset>
                                     <FormError error=settings_error/>
                                     <button type="submit">{t.clinic().save_settings}</button>
                                 </ActionForm>
+                                <p class="hint">{t.clinic().more_settings}" "
+                                    <a href="/account#second-factor">{t.clinic().staff_second_factor_link}</a>", "
+                                    <a href="/staff/modules">{t.clinic().modules_link}</a>", "
+                                    <a href="/staff/booking">{t.clinic().booking_settings_link}</a>"."
+                                </p>
                             </section>
                         }.into_any(),
                     }
                 })}
             </Suspense>
         }/>
+    }
+}
+
+/// A tab's name as the navigation shows it.
+pub fn tab_label(t: &'static Texts, tab: CabinetTab) -> &'static str {
+    match tab {
+        CabinetTab::Record => t.nav_record,
+        CabinetTab::Booking => t.nav_booking,
+        CabinetTab::Prices => t.nav_prices,
+        CabinetTab::News => t.nav_news,
     }
 }

@@ -25,6 +25,7 @@ fn group_label(t: &Texts, group: &str) -> &'static str {
         "specialty" => c.specialties_title,
         "prices" => t.prices().admin_title,
         "booking" => t.nav_booking_settings,
+        "cancel_reason" => t.booking().reasons_title,
         "account" => c.journal_group_account,
         "session" => c.journal_group_session,
         "card" => t.nav_cards,
@@ -59,6 +60,13 @@ fn action_text(t: &Texts, action: &str) -> String {
         "doctor.photo" => c.journal_doctor_photo,
         "doctor.delete" => c.journal_doctor_deleted,
         "specialty.add" | "specialty.activate" | "specialty.deactivate" => c.journal_specialty,
+        "cancel_reason.add" | "cancel_reason.activate" | "cancel_reason.deactivate" => t.booking().reasons_title,
+        "booking.settings" => t.booking().booking_settings_title,
+        "booking.doctor" => c.journal_booking_doctor,
+        "booking.link" => c.journal_booking_link,
+        "booking.unlink" => c.journal_booking_unlink,
+        "booking.schedule" => c.journal_schedule,
+        "booking.schedule_copy" => c.journal_schedule_copy,
         _ => return action_label(t, action),
     };
     text.to_string()

@@ -3,6 +3,7 @@
 
 use crate::kernel::account::{Role, Roles};
 use crate::kernel::person::FullName;
+use crate::kernel::tabs::HiddenTabs;
 
 /// A staff invitation link works once, for a day.
 pub const INVITE_TTL_SECS: i64 = 24 * 60 * 60;
@@ -203,6 +204,8 @@ pub struct ClinicSettings {
     pub contact_priority: String,
     /// How long a protocol can be corrected after it was written, in hours.
     pub protocol_edit_hours: i64,
+    /// The cabinet's tabs patients do not see.
+    pub hidden_tabs: HiddenTabs,
 }
 
 /// The hours a setting takes: an hour to a month.
@@ -213,6 +216,7 @@ pub fn check_settings(
     attach_code_ttl_hours: &str,
     contact_priority: &str,
     protocol_edit_hours: &str,
+    hidden_tabs: HiddenTabs,
 ) -> Result<ClinicSettings, Vec<(&'static str, DetailsProblem)>> {
     let mut problems = Vec::new();
     let mut hours = |field: &'static str, typed: &str| {
@@ -228,7 +232,12 @@ pub fn check_settings(
         problems.push(("contact_priority", DetailsProblem::Choice));
     }
     if problems.is_empty() {
-        Ok(ClinicSettings { attach_code_ttl_hours, contact_priority: contact_priority.into(), protocol_edit_hours })
+        Ok(ClinicSettings {
+            attach_code_ttl_hours,
+            contact_priority: contact_priority.into(),
+            protocol_edit_hours,
+            hidden_tabs,
+        })
     } else {
         Err(problems)
     }
@@ -318,17 +327,17 @@ mod tests {
 
     #[test]
     fn settings_take_an_hour_to_a_month_and_a_known_contact() {
-        let s = check_settings("72", "email", " 24 ").unwrap();
+        let s = check_settings("72", "email", " 24 ", HiddenTabs::default()).unwrap();
         assert_eq!((s.attach_code_ttl_hours, s.contact_priority.as_str(), s.protocol_edit_hours), (72, "email", 24));
         assert_eq!(
-            check_settings("0", "fax", "721").unwrap_err(),
+            check_settings("0", "fax", "721", HiddenTabs::default()).unwrap_err(),
             [
                 ("attach_code_ttl_hours", DetailsProblem::Range),
                 ("protocol_edit_hours", DetailsProblem::Range),
                 ("contact_priority", DetailsProblem::Choice),
             ]
         );
-        assert!(check_settings("720", "phone", "1").is_ok());
+        assert!(check_settings("720", "phone", "1", HiddenTabs::default()).is_ok());
     }
 }
 
@@ -337,7 +346,7 @@ pub const JOURNAL_PAGE_SIZE: i64 = 50;
 
 /// The journal's groups of actions, by the part of the action's name before the dot: what the
 /// head filters by. Administrative changes first.
-pub const JOURNAL_GROUPS: [&str; 14] = [
+pub const JOURNAL_GROUPS: [&str; 15] = [
     "clinic",
     "staff",
     "branch",
@@ -345,6 +354,7 @@ pub const JOURNAL_GROUPS: [&str; 14] = [
     "specialty",
     "prices",
     "booking",
+    "cancel_reason",
     "account",
     "session",
     "card",

@@ -74,8 +74,26 @@ pub struct NewStaff {
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum InviteOutcome {
-    Invited { staff_id: i64 },
+    Invited {
+        staff_id: i64,
+    },
     EmailTaken,
+    /// The doctor's profile is unknown, or has an account already.
+    NoProfile,
+}
+
+/// A doctor's profile (a staff member without an account) given an account by invitation.
+#[derive(Clone, Debug)]
+pub struct DoctorInvite {
+    pub staff_id: i64,
+    /// The profile's name, for the journal.
+    pub name: String,
+    pub email: Email,
+    pub roles: Roles,
+    pub token_hash: String,
+    pub expires_at: i64,
+    pub now: i64,
+    pub mail: NewMail,
 }
 
 /// How a change to a staff member's roles or account ended.
@@ -114,6 +132,8 @@ pub struct StoredSettings {
     pub attach_code_ttl_hours: Option<i64>,
     pub contact_priority: Option<String>,
     pub protocol_edit_hours: i64,
+    /// `HiddenTabs::to_stored`.
+    pub hidden_tabs: String,
 }
 
 #[async_trait]
@@ -151,6 +171,9 @@ pub trait ClinicAdminStore: Send + Sync {
     /// invitation, its e-mail and a journal line, in one transaction; nothing when the e-mail
     /// has an account.
     async fn invite_staff(&self, staff: NewStaff, actor: &Actor) -> StoreResult<InviteOutcome>;
+    /// As `invite_staff`, for a doctor's profile that has no account yet: the account with the
+    /// one-time link joins the profile (its schedule, services and history stay its own).
+    async fn invite_doctor(&self, invite: DoctorInvite, actor: &Actor) -> StoreResult<InviteOutcome>;
 
     /// Replaces the staff member's roles (journalled). Refused when it would take the head's
     /// role from the last active head.

@@ -1,7 +1,9 @@
 //! «Сотрудники» (the head): the clinic's staff with their roles, state and latest sign-in;
 //! inviting a staff member by e-mail, changing roles, deactivating, sending a new link.
 
-use crate::features::clinic::api::{get_team, DeactivateStaff, InviteStaff, RenewStaffInvite, SetStaffRoles, StaffRow};
+use crate::features::clinic::api::{
+    get_team, DeactivateStaff, InviteDoctor, InviteStaff, RenewStaffInvite, SetStaffRoles, StaffRow,
+};
 use crate::features::clinic::rules::ROLES;
 use crate::i18n::{clinic_offset, use_lang, use_texts, Texts};
 use crate::kernel::account::{Role, Roles};
@@ -40,12 +42,22 @@ pub fn TeamPage() -> impl IntoView {
     let roles = ServerAction::<SetStaffRoles>::new();
     let off = ServerAction::<DeactivateStaff>::new();
     let renew = ServerAction::<RenewStaffInvite>::new();
+    let doctor = ServerAction::<InviteDoctor>::new();
+    let doctor_error = last_error(doctor.value());
     let invite_error = last_error(invite.value());
     let roles_error = last_error(roles.value());
     let off_error = last_error(off.value());
     let renew_error = last_error(renew.value());
     let team = Resource::new(
-        move || (invite.version().get(), roles.version().get(), off.version().get(), renew.version().get()),
+        move || {
+            (
+                invite.version().get(),
+                roles.version().get(),
+                off.version().get(),
+                renew.version().get(),
+                doctor.version().get(),
+            )
+        },
         |_| get_team(),
     );
     let invited = use_query_map().get_untracked().get("invited").is_some();
@@ -57,13 +69,15 @@ pub fn TeamPage() -> impl IntoView {
             <FormError error=roles_error/>
             <FormError error=off_error/>
             <FormError error=renew_error/>
+            <FieldError error=doctor_error field="email"/>
+            <FormError error=doctor_error/>
             <Suspense fallback=Loading>
                 {move || Suspend::new(async move {
                     match team.await {
                         Err(e) => view! { <ErrorPanel error=e/> }.into_any(),
                         Ok(team) => view! {
                             <ul class="team">
-                                {team.into_iter().map(|s| view! { <StaffItem s roles off renew/> }).collect_view()}
+                                {team.into_iter().map(|s| view! { <StaffItem s roles off renew doctor/> }).collect_view()}
                             </ul>
                         }.into_any(),
                     }
@@ -99,6 +113,7 @@ fn StaffItem(
     roles: ServerAction<SetStaffRoles>,
     off: ServerAction<DeactivateStaff>,
     renew: ServerAction<RenewStaffInvite>,
+    doctor: ServerAction<InviteDoctor>,
 ) -> impl IntoView {
     let t = use_texts();
     let lang = use_lang();
@@ -119,6 +134,18 @@ fn StaffItem(
                 <dt>{c.status}</dt><dd>{status}</dd>
                 {s.email.is_some().then(|| view! { <dt>{c.last_sign_in}</dt><dd>{last}</dd> })}
             </dl>
+            {s.email.is_none().then(|| {
+                let field = format!("doctor-email-{id}");
+                view! {
+                    <ActionForm action=doctor attr:class="stack">
+                        <input type="hidden" name="staff_id" value=id.to_string()/>
+                        <p class="hint">{c.no_account_hint}</p>
+                        <label for=field.clone()>{c.doctor_email}</label>
+                        <input id=field name="email" type="email" required autocomplete="off" inputmode="email"/>
+                        <button type="submit" aria-label=format!("{} {}", c.invite_doctor, s.name)>{c.invite_doctor}</button>
+                    </ActionForm>
+                }
+            })}
             <ActionForm action=roles attr:class="stack">
                 <input type="hidden" name="staff_id" value=id.to_string()/>
                 <fieldset>

@@ -6,13 +6,15 @@ use super::rules::{
     changes, check_branch, check_details, check_settings, parse_full_name, roles_ticked, BranchRecord, ClinicDetails,
     ClinicSettings, DetailsProblem, JournalPage, JournalQuery, INVITE_TTL_SECS,
 };
-use super::store::{HeadOutcome, InviteOutcome, LiveInvite, NewHead, NewStaff, StaffChange, StaffRecord};
+use super::store::{DoctorInvite, HeadOutcome, InviteOutcome, LiveInvite, NewHead, NewStaff, StaffChange, StaffRecord};
 use crate::features::onboarding::rules::{check_password, PasswordProblem, PASSWORD_MAX_CHARS};
 use crate::features::onboarding::use_cases::{CODE_LOCKOUT_SECS, CODE_TRIES_PER_ADDRESS};
 use crate::i18n::Lang;
+use crate::kernel::account::Role;
 use crate::kernel::email::Email;
 use crate::kernel::error::{AppError, FieldError, Problem};
 use crate::kernel::outbox::secret;
+use crate::kernel::tabs::HiddenTabs;
 use crate::platform::audit::{Actor, AuditEntry};
 use crate::platform::auth::{check_throttle, hash_password, new_token, open_session, throttle_key, token_hash};
 use crate::platform::state::AppState;
@@ -263,6 +265,44 @@ pub async fn invite(
     match state.store.invite_staff(staff, &Actor::staff(session, peer)).await? {
         InviteOutcome::Invited { staff_id } => Ok(staff_id),
         InviteOutcome::EmailTaken => Err(AppError::field("email", Problem::EmailUnavailable)),
+        InviteOutcome::NoProfile => Err(AppError::NotFound),
+    }
+}
+
+/// Invites a doctor whose profile has no account yet (the head): the account joins the profile,
+/// which keeps its schedule, services and history; the clinician's role is added.
+pub async fn invite_doctor(
+    state: &AppState,
+    session: &SessionRecord,
+    peer: IpAddr,
+    staff_id: i64,
+    email: &str,
+) -> Result<i64, AppError> {
+    let parsed = Email::parse(email).map_err(|_| {
+        AppError::field("email", if email.trim().is_empty() { Problem::Required } else { Problem::Email })
+    })?;
+    let profile = state.store.staff_list().await?.into_iter().find(|s| s.staff_id == staff_id && s.email.is_none());
+    let Some(StaffRecord { name, mut roles, .. }) = profile else { return Err(AppError::NotFound) };
+    if !roles.has(Role::Clinician) {
+        roles.0.push(Role::Clinician);
+    }
+    let token = new_token();
+    let now = state.now();
+    let mail = invite_mail(parsed.as_str(), &name, &welcome_link(&state.config.public_url, &token));
+    let invite = DoctorInvite {
+        staff_id,
+        name: name.clone(),
+        email: parsed,
+        roles,
+        token_hash: token_hash(&token),
+        expires_at: now + INVITE_TTL_SECS,
+        now,
+        mail,
+    };
+    match state.store.invite_doctor(invite, &Actor::staff(session, peer)).await? {
+        InviteOutcome::Invited { staff_id } => Ok(staff_id),
+        InviteOutcome::EmailTaken => Err(AppError::field("email", Problem::EmailUnavailable)),
+        InviteOutcome::NoProfile => Err(AppError::NotFound),
     }
 }
 
@@ -370,6 +410,7 @@ pub async fn settings(state: &AppState) -> Result<ClinicSettings, AppError> {
         attach_code_ttl_hours: stored.attach_code_ttl_hours.unwrap_or(state.config.attach_code_ttl_secs / 3600),
         contact_priority: stored.contact_priority.unwrap_or_else(|| default_priority.into()),
         protocol_edit_hours: stored.protocol_edit_hours,
+        hidden_tabs: HiddenTabs::parse(&stored.hidden_tabs),
     })
 }
 
@@ -381,18 +422,22 @@ pub async fn save_settings(
     attach_code_ttl_hours: &str,
     contact_priority: &str,
     protocol_edit_hours: &str,
+    hidden_tabs: HiddenTabs,
 ) -> Result<(), AppError> {
-    let settings = check_settings(attach_code_ttl_hours, contact_priority, protocol_edit_hours).map_err(invalid)?;
+    let settings =
+        check_settings(attach_code_ttl_hours, contact_priority, protocol_edit_hours, hidden_tabs).map_err(invalid)?;
     let before = self::settings(state).await?;
     let mut audit = AuditEntry::by(&Actor::staff(session, peer), state.now(), "clinic.settings").object("clinic");
     if let Some(detail) = changes(&[
         ("attach_code_ttl_hours", before.attach_code_ttl_hours.to_string(), settings.attach_code_ttl_hours.to_string()),
         ("contact_priority", before.contact_priority, settings.contact_priority.clone()),
         ("protocol_edit_hours", before.protocol_edit_hours.to_string(), settings.protocol_edit_hours.to_string()),
+        ("hidden_tabs", before.hidden_tabs.to_stored(), settings.hidden_tabs.to_stored()),
     ]) {
         audit = audit.detail(detail);
     }
     if state.store.set_clinic_settings(&settings, audit).await? {
+        state.config.clinic.set_hidden_tabs(settings.hidden_tabs);
         Ok(())
     } else {
         Err(AppError::NotFound)

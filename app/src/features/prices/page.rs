@@ -1,13 +1,16 @@
 //! The Prices tab: the price list by section under a tariff plan the clinic shows in the
 //! cabinet, with a search that works as a plain form and, in the browser, filters as you type.
 //!
-//! The server renders every section and row, and hides (`hidden`) those the query `q` does not
-//! match; the one island of this page, around the search field, shows and hides the same rows
-//! as the patient types, by the same rule (`PriceQuery`). The list is sent once, as HTML, not a
-//! second time as the island's props.
+//! A short list (up to `WHOLE_LIST_MAX` services): the server renders every section and row, and
+//! hides (`hidden`) those the query `q` does not match; the one island of this page, around the
+//! search field, shows and hides the same rows as the patient types, by the same rule
+//! (`PriceQuery`). The list is sent once, as HTML, not a second time as the island's props.
+//!
+//! A long list (an MIS's thousands of services): an index of sections, each a link; the chosen
+//! section's rows, or the first `MATCHES_SHOWN` services the search finds across the list.
 
 use crate::features::prices::api::get_price_list;
-use crate::features::prices::rules::{Kopecks, PriceList, PriceQuery};
+use crate::features::prices::rules::{Kopecks, PriceList, PriceQuery, PriceSection, MATCHES_SHOWN};
 use crate::i18n::use_texts;
 use crate::platform::ui::errors::{ErrorPanel, Loading};
 use crate::platform::ui::title::Title;
@@ -23,8 +26,12 @@ const NOTHING_FOUND_ID: &str = "price-nothing";
 pub fn PricesPage() -> impl IntoView {
     let t = use_texts();
     let query = use_query_map();
-    let plan = Memo::new(move |_| query.read().get("plan").and_then(|p| p.parse::<i64>().ok()));
-    let list = Resource::new(move || plan.get(), get_price_list);
+    let chosen = Memo::new(move |_| {
+        let q = query.read();
+        let number = |k: &str| q.get(k).and_then(|v| v.parse::<i64>().ok());
+        (number("plan"), number("section"), q.get("q").filter(|q| !q.trim().is_empty()))
+    });
+    let list = Resource::new(move || chosen.get(), |(plan, section, q)| get_price_list(plan, section, q));
     view! {
         <Title text=t.nav_prices/>
         <h1>{t.nav_prices}</h1>
@@ -40,43 +47,52 @@ pub fn PricesPage() -> impl IntoView {
     }
 }
 
-/// The search form and the whole list, the rows `q` does not match hidden.
+/// The search form, then the list: a short one whole, the rows `q` does not match hidden; a
+/// long one as its index of sections with the chosen section's rows or the search's matches.
 #[component]
 fn PriceListView(list: PriceList, q: String) -> impl IntoView {
     let t = use_texts();
     let p = t.prices();
-    let PriceList { plans, plan_id, sections } = list;
-    let shown = PriceQuery::new(&q).shown(&sections);
+    let whole = list.is_whole();
+    let PriceList { plans, plan_id, sections, index, section, more } = list;
+    let shown = if whole { PriceQuery::new(&q).shown(&sections) } else { all_shown(&sections) };
     let any_shown = shown.iter().flatten().any(|&s| s);
-    let list = if sections.is_empty() {
-        view! { <p class="empty">{p.no_prices}</p> }.into_any()
-    } else {
+    let rows = (!sections.is_empty()).then(|| {
         view! {
             <div id=PRICE_LIST_ID>
-                {sections.into_iter().zip(shown).map(|(s, shown)| {
-                    let section_shown = shown.iter().any(|&v| v);
-                    view! {
-                    <section class="price-section" hidden=!section_shown>
-                        <h2>{s.name}</h2>
-                        <table class="prices">
-                            <thead><tr><th scope="col">{p.price_code}</th><th scope="col">{p.price_service}</th><th scope="col" class="num">{p.price_price}</th></tr></thead>
-                            <tbody>
-                                {s.items.into_iter().zip(shown).map(|(i, shown)| view! {
-                                    <tr hidden=!shown>
-                                        <td class="code" data-label=p.price_code>{i.code}</td>
-                                        <td data-label=p.price_service>{i.service}</td>
-                                        <td class="num" data-label=p.price_price>{i.price.map(Kopecks::format_rub)}</td>
-                                    </tr>
-                                }).collect_view()}
-                            </tbody>
-                        </table>
-                    </section>
-                    }
-                }).collect_view()}
+                {sections.into_iter().zip(shown).map(|(s, shown)| section_table(s, shown)).collect_view()}
             </div>
+        }
+    });
+    let list = match index {
+        None if rows.is_none() => view! { <p class="empty">{p.no_prices}</p> }.into_any(),
+        None => view! {
+            {rows}
             <p id=NOTHING_FOUND_ID class="empty" role="status" hidden=any_shown>{p.nothing_found}</p>
         }
-        .into_any()
+        .into_any(),
+        Some(index) => {
+            let searched = !q.trim().is_empty();
+            let shown_count = if more > 0 { Some(MATCHES_SHOWN) } else { None };
+            view! {
+                <nav class="price-index" aria-label=p.sections_label>
+                    <ul>
+                        {index.into_iter().map(|s| {
+                            let href = format!("/prices?{}section={}", plan_id.map(|id| format!("plan={id}&")).unwrap_or_default(), s.id);
+                            let current = (section == Some(s.id)).then_some("page");
+                            view! { <li><a href=href aria-current=current>{format!("{} ({})", s.name, s.services)}</a></li> }
+                        }).collect_view()}
+                    </ul>
+                </nav>
+                {match (rows, searched) {
+                    (Some(rows), _) => rows.into_any(),
+                    (None, true) => view! { <p class="empty" role="status">{p.nothing_found}</p> }.into_any(),
+                    (None, false) => view! { <p class="empty">{p.choose_section}</p> }.into_any(),
+                }}
+                {shown_count.map(|n| view! { <p class="empty" role="status">{(p.more_matches)(n, more)}</p> })}
+            }
+            .into_any()
+        }
     };
     view! {
         <form method="get" action="/prices" class="price-search" role="search">
@@ -91,7 +107,8 @@ fn PriceListView(list: PriceList, q: String) -> impl IntoView {
                 </div>
             })}
             {(plans.len() == 1).then(|| plan_id.map(|id| view! { <input type="hidden" name="plan" value=id.to_string()/> }))}
-            <PriceSearch>
+            {section.map(|id| view! { <input type="hidden" name="section" value=id.to_string()/> })}
+            <PriceSearch live=whole>
                 <label for="q">{p.prices_search_label}</label>
                 <input id="q" name="q" type="search" placeholder=p.prices_search_placeholder value=q/>
             </PriceSearch>
@@ -101,14 +118,45 @@ fn PriceListView(list: PriceList, q: String) -> impl IntoView {
     }
 }
 
+fn all_shown(sections: &[PriceSection]) -> Vec<Vec<bool>> {
+    sections.iter().map(|s| vec![true; s.items.len()]).collect()
+}
+
+/// One section's table, the rows not `shown` hidden.
+fn section_table(s: PriceSection, shown: Vec<bool>) -> impl IntoView {
+    let p = use_texts().prices();
+    let section_shown = shown.iter().any(|&v| v);
+    view! {
+        <section class="price-section" hidden=!section_shown>
+            <h2>{s.name}</h2>
+            <table class="prices">
+                <thead><tr><th scope="col">{p.price_code}</th><th scope="col">{p.price_service}</th><th scope="col" class="num">{p.price_price}</th></tr></thead>
+                <tbody>
+                    {s.items.into_iter().zip(shown).map(|(i, shown)| view! {
+                        <tr hidden=!shown>
+                            <td class="code" data-label=p.price_code>{i.code}</td>
+                            <td data-label=p.price_service>{i.service}</td>
+                            <td class="num" data-label=p.price_price>{i.price.map(Kopecks::format_rub)}</td>
+                        </tr>
+                    }).collect_view()}
+                </tbody>
+            </table>
+        </section>
+    }
+}
+
 /// The search field's box. In the browser the list follows what is typed, without a page load:
 /// the rows and sections that do not match are hidden, as the server hides them for `q`.
+/// A long list (`live` false) is not all on the page: its search waits for «Найти».
 #[island]
-pub fn PriceSearch(children: Children) -> impl IntoView {
+pub fn PriceSearch(live: bool, children: Children) -> impl IntoView {
+    let _live = live;
     view! {
         <div class="field grow" on:input=move |_ev| {
             #[cfg(feature = "hydrate")]
-            browser::show_matching(&PriceQuery::new(&event_target_value(&_ev)));
+            if _live {
+                browser::show_matching(&PriceQuery::new(&event_target_value(&_ev)));
+            }
         }>
             {children()}
         </div>

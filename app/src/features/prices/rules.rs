@@ -115,16 +115,50 @@ pub struct PriceItem {
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PriceSection {
+    pub id: i64,
     pub name: String,
     pub items: Vec<PriceItem>,
 }
+
+/// A section as the index of a long price list names it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SectionSummary {
+    pub id: i64,
+    pub name: String,
+    pub services: i64,
+}
+
+/// Up to this many services the Prices tab sends the whole list, and the search filters it in
+/// the browser as the patient types. A longer list (an MIS export runs to thousands) is shown a
+/// section at a time from an index of sections, and searched on the server: a phone is not sent
+/// a megabyte of table.
+pub const WHOLE_LIST_MAX: i64 = 300;
+/// How many services a search over a long list shows; the rest are counted.
+pub const MATCHES_SHOWN: usize = 200;
+/// A search longer than this is cut (a query is a few words).
+pub const QUERY_MAX_CHARS: usize = 100;
 
 /// The price list under one plan, as the Prices tab shows it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PriceList {
     pub plans: Vec<TariffPlan>,
     pub plan_id: Option<i64>,
+    /// The rows sent: the whole list, or for a long one the chosen section or the search's
+    /// matches (none when neither is chosen).
     pub sections: Vec<PriceSection>,
+    /// For a list longer than [`WHOLE_LIST_MAX`]: every section with its size.
+    pub index: Option<Vec<SectionSummary>>,
+    /// The section chosen in the index.
+    pub section: Option<i64>,
+    /// How many more services a search over a long list matched than it shows.
+    pub more: usize,
+}
+
+impl PriceList {
+    /// Whether the whole list is here, so that the browser may filter it as the patient types.
+    pub fn is_whole(&self) -> bool {
+        self.index.is_none()
+    }
 }
 
 fn fold(s: &str) -> String {
@@ -150,6 +184,28 @@ impl PriceQuery {
         }
         let haystack = fold(&format!("{code} {service} {section}"));
         self.words.iter().all(|w| haystack.contains(w.as_str()))
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.words.is_empty()
+    }
+
+    /// The items that match, section by section, at most `limit` of them; and how many more
+    /// matched.
+    pub fn take_matching(&self, sections: Vec<PriceSection>, limit: usize) -> (Vec<PriceSection>, usize) {
+        let (mut kept, mut taken, mut more) = (Vec::new(), 0, 0);
+        for s in sections {
+            let items: Vec<PriceItem> =
+                s.items.into_iter().filter(|i| self.matches(&s.name, &i.code, &i.service)).collect();
+            let room = limit - taken;
+            more += items.len().saturating_sub(room);
+            let items: Vec<PriceItem> = items.into_iter().take(room).collect();
+            taken += items.len();
+            if !items.is_empty() {
+                kept.push(PriceSection { items, ..s });
+            }
+        }
+        (kept, more)
     }
 
     /// For each section, which of its items show (a section shows when any of them does).
@@ -201,14 +257,38 @@ mod tests {
         assert!(!matches("терапевт кардиолог"), "every word must occur");
     }
 
+    fn two_sections() -> Vec<PriceSection> {
+        vec![
+            PriceSection {
+                id: 1,
+                name: "Терапия".into(),
+                items: vec![item("1", "Приём терапевта"), item("3", "Осмотр")],
+            },
+            PriceSection {
+                id: 2, name: "УЗИ".into(), items: vec![item("2", "УЗИ щитовидной железы")]
+            },
+        ]
+    }
+
+    #[test]
+    fn a_search_over_a_long_list_keeps_the_first_matches_and_counts_the_rest() {
+        let (kept, more) = PriceQuery::new("терапия").take_matching(two_sections(), 200);
+        assert_eq!(kept.len(), 1, "a section without a match is left out");
+        assert_eq!(kept[0].items.len(), 2);
+        assert_eq!(more, 0);
+        let (kept, more) = PriceQuery::new("").take_matching(two_sections(), 2);
+        let codes: Vec<_> = kept.iter().flat_map(|s| s.items.iter().map(|i| i.code.as_str())).collect();
+        assert_eq!(codes, ["1", "3"], "the first two in the list's order");
+        assert_eq!(more, 1);
+        assert_eq!(kept[0].id, 1);
+        let (kept, more) = PriceQuery::new("кардиолог").take_matching(two_sections(), 200);
+        assert!(kept.is_empty());
+        assert_eq!(more, 0);
+    }
+
     #[test]
     fn the_search_shows_matching_items_section_by_section() {
-        let sections = vec![
-            PriceSection {
-                name: "Терапия".into(), items: vec![item("1", "Приём терапевта"), item("3", "Осмотр")]
-            },
-            PriceSection { name: "УЗИ".into(), items: vec![item("2", "УЗИ щитовидной железы")] },
-        ];
+        let sections = two_sections();
         assert_eq!(PriceQuery::new("щитовидной").shown(&sections), vec![vec![false, false], vec![true]]);
         assert_eq!(PriceQuery::new("терапия").shown(&sections), vec![vec![true, true], vec![false]]);
         assert_eq!(PriceQuery::new("").shown(&sections), vec![vec![true, true], vec![true]]);

@@ -2,7 +2,7 @@
 //! administration (tariff plans, imports).
 
 use super::import_rules::{CurrentService, ImportRow, Summary};
-use super::rules::{Funding, PlanRecord, PriceSection, TariffPlan};
+use super::rules::{Funding, PlanRecord, PriceSection, SectionSummary, TariffPlan};
 use crate::platform::audit::Actor;
 use crate::platform::store::StoreResult;
 use async_trait::async_trait;
@@ -11,7 +11,10 @@ use async_trait::async_trait;
 #[async_trait]
 pub trait PricesStore: Send + Sync {
     async fn cabinet_tariff_plans(&self) -> StoreResult<Vec<TariffPlan>>;
-    async fn price_list(&self, plan_id: i64) -> StoreResult<Vec<PriceSection>>;
+    /// Every section with how many services it lists, in the list's order.
+    async fn price_sections(&self) -> StoreResult<Vec<SectionSummary>>;
+    /// The services under `plan_id` (a price or none), of one section or of all.
+    async fn price_list(&self, plan_id: i64, section: Option<i64>) -> StoreResult<Vec<PriceSection>>;
 }
 
 /// A price-list file read and waiting for confirmation.

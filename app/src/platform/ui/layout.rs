@@ -6,6 +6,7 @@
 use crate::features::session::api::{current_user, SignOut, SwitchProfile};
 use crate::i18n::use_texts;
 use crate::kernel::account::Me;
+use crate::kernel::tabs::CabinetTab;
 use crate::platform::ui::errors::{ErrorPanel, Loading};
 use crate::platform::ui::lang_switch::LangSwitch;
 use leptos::prelude::*;
@@ -98,15 +99,17 @@ fn Header(me: Me, sign_out: ServerAction<SignOut>) -> impl IntoView {
 #[component]
 fn Nav(me: Me) -> impl IntoView {
     let t = use_texts();
+    let shown = |tab: CabinetTab| !me.hidden_tabs.hides(tab);
+    let has_card = !me.profiles.is_empty();
     view! {
         <nav class="tabs" aria-label=t.main_nav>
-            {(!me.profiles.is_empty()).then(|| view! {
-                <A href="/record">{t.nav_record}</A>
+            {(has_card && shown(CabinetTab::Record)).then(|| view! { <A href="/record">{t.nav_record}</A> })}
+            {(has_card && shown(CabinetTab::Booking)).then(|| view! {
                 <A href="/booking">{t.nav_booking}</A>
                 <A href="/appointments">{t.nav_appointments}</A>
             })}
-            <A href="/news">{t.nav_news}</A>
-            <A href="/prices">{t.nav_prices}</A>
+            {shown(CabinetTab::News).then(|| view! { <A href="/news">{t.nav_news}</A> })}
+            {shown(CabinetTab::Prices).then(|| view! { <A href="/prices">{t.nav_prices}</A> })}
             <A href="/account">{t.nav_account}</A>
             {me.roles.is_staff().then(|| view! { <A href="/staff">{t.nav_staff}</A> })}
         </nav>

@@ -6,6 +6,7 @@ use app::features::clinic::rules::{parse_full_name, BranchInput, ClinicDetails, 
 use app::features::clinic::store::*;
 use app::kernel::account::{Role, Roles};
 use app::kernel::email::Email;
+use app::kernel::tabs::{CabinetTab, HiddenTabs};
 use app::platform::store::{Actor, AuditEntry, NewMail, NewSession, Store};
 
 fn head(email: &str, token_hash: &str) -> NewHead {
@@ -92,14 +93,21 @@ pub async fn story(url: &str) {
         (stored.attach_code_ttl_hours, stored.contact_priority.as_deref(), stored.protocol_edit_hours),
         (None, None, 24)
     );
-    let settings =
-        ClinicSettings { attach_code_ttl_hours: 2, contact_priority: "email".into(), protocol_edit_hours: 48 };
+    assert_eq!(stored.hidden_tabs, "", "every tab shown");
+    let hidden = HiddenTabs::of([CabinetTab::News, CabinetTab::Prices]);
+    let settings = ClinicSettings {
+        attach_code_ttl_hours: 2,
+        contact_priority: "email".into(),
+        protocol_edit_hours: 48,
+        hidden_tabs: hidden,
+    };
     assert!(store.set_clinic_settings(&settings, AuditEntry::by(&head_at_work, NOW, "clinic.settings")).await.unwrap());
     let stored = store.clinic_settings().await.unwrap().unwrap();
     assert_eq!(
         (stored.attach_code_ttl_hours, stored.contact_priority.as_deref(), stored.protocol_edit_hours),
         (Some(2), Some("email"), 48)
     );
+    assert_eq!(HiddenTabs::parse(&stored.hidden_tabs), hidden);
     assert_eq!(store.document_settings().await.unwrap().protocol_edit_hours, 48, "the documents read the same window");
     assert_eq!(journal_lines(url, "clinic.settings").await, 1);
 
@@ -249,4 +257,10 @@ pub async fn on_the_demo(url: &str) {
     assert_eq!(store.delete_branch(id, &desk, NOW).await.unwrap(), BranchDelete::Missing);
     assert_eq!(journal_lines(url, "branch.save").await, 2);
     assert_eq!(journal_lines(url, "branch.delete").await, 1);
+    // Each line says what changed, before → after.
+    for detail in ["name: — → Филиал; address: — → ул. Ленина, 1", "phone: — → +7 3822 12-34-56"]
+    {
+        let sql = format!("SELECT COUNT(*) FROM audit_log WHERE action = 'branch.save' AND detail = '{detail}'");
+        assert_eq!(scalar(url, &sql).await, 1, "{detail}");
+    }
 }

@@ -18,12 +18,12 @@ async fn prices(store: &dyn Store) {
     let plans = store.cabinet_tariff_plans().await.unwrap();
     let names: Vec<_> = plans.iter().map(|p| p.name.as_str()).collect();
     assert_eq!(names, ["Базовый прайс", "ДМС"], "the hidden corporate plan is not offered");
-    let base = store.price_list(plans[0].id).await.unwrap();
+    let base = store.price_list(plans[0].id, None).await.unwrap();
     assert_eq!(base.iter().map(|s| s.name.as_str()).collect::<Vec<_>>()[0], "Терапия");
     assert_eq!(base.len(), 6);
     assert_eq!(base[0].items[0].code, "B01.047.001");
     assert_eq!(base[0].items[0].price, Some(Kopecks(220_000)));
-    let dms = store.price_list(plans[1].id).await.unwrap();
+    let dms = store.price_list(plans[1].id, None).await.unwrap();
     assert_eq!(dms[0].items[0].price, Some(Kopecks(264_000)));
 }
 
@@ -91,12 +91,12 @@ async fn admin(store: &dyn Store, url: &str) {
     assert_eq!(store.apply_import(9_999, &checked.rows, &[], &actor, NOW).await.unwrap(), ApplyOutcome::Missing);
     assert_eq!(scalar(url, "SELECT COUNT(*) FROM audit_log WHERE action = 'prices.import'").await, 1);
 
-    let base = store.price_list(all[0].id).await.unwrap();
+    let base = store.price_list(all[0].id, None).await.unwrap();
     let therapist = base[0].items.iter().find(|i| i.code == "B01.047.001").unwrap();
     assert_eq!(therapist.price, Some(Kopecks(230_000)), "the changed price");
     let lab = base.iter().find(|s| s.name == "Лаборатория (импорт)").expect("the new section");
     assert_eq!((lab.items.len(), lab.items[999].price), (1_000, Some(Kopecks(109_900))));
-    let under_oms = store.price_list(oms_id).await.unwrap();
+    let under_oms = store.price_list(oms_id, None).await.unwrap();
     let new = under_oms.iter().flat_map(|s| &s.items).find(|i| i.code == "X.1").unwrap();
     assert_eq!(new.price, None, "listed under ОМС with an empty price");
     let therapist = under_oms.iter().flat_map(|s| &s.items).find(|i| i.code == "B01.047.001").unwrap();

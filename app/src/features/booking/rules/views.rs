@@ -95,6 +95,8 @@ pub struct MyAppointments {
     pub past: Vec<AppointmentView>,
     pub waitlist: Vec<WaitlistView>,
     pub cancel_close_minutes: i64,
+    /// The cancellation reasons offered, besides «Другая причина».
+    pub reasons: Vec<String>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -131,6 +133,8 @@ pub struct BookingAdmin {
     pub doctors: Vec<StaffDoctorView>,
     /// (id, code, name) of the price list's services.
     pub services: Vec<(i64, String, String)>,
+    /// «Причины отмены записи на приём», hidden ones too.
+    pub reasons: Vec<super::CancelReason>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -162,6 +166,8 @@ pub struct DayBook {
     pub free: Vec<u16>,
     pub services: Vec<ServiceOffer>,
     pub waitlist: Vec<WaitlistView>,
+    /// The cancellation reasons offered, besides «Другая причина».
+    pub reasons: Vec<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

@@ -50,6 +50,7 @@ fn DayBookView(
     let desk_error = last_error(desk.value());
     let id = b.doctor.id;
     let day = b.day.to_string();
+    let reasons = b.reasons.clone();
     let prev = format!("/staff/appointments?doctor={id}&day={}", b.day - Duration::days(1));
     let next = format!("/staff/appointments?doctor={id}&day={}", b.day + Duration::days(1));
     let has_services = !b.services.is_empty();
@@ -70,7 +71,7 @@ fn DayBookView(
                 </tr>
             </thead>
             <tbody>
-                {b.appointments.into_iter().map(|a| view! { <BookRow a status doctor=id day=day.clone()/> }).collect_view()}
+                {b.appointments.into_iter().map(|a| view! { <BookRow a status doctor=id day=day.clone() reasons=reasons.clone()/> }).collect_view()}
             </tbody>
         </table>
 
@@ -134,7 +135,13 @@ fn DayBookView(
 }
 
 #[component]
-fn BookRow(a: AppointmentView, status: ServerAction<SetAppointmentStatus>, doctor: i64, day: String) -> impl IntoView {
+fn BookRow(
+    a: AppointmentView,
+    status: ServerAction<SetAppointmentStatus>,
+    doctor: i64,
+    day: String,
+    reasons: Vec<String>,
+) -> impl IntoView {
     let t = use_texts();
     let next: Vec<AppointmentStatus> = AppointmentStatus::ALL.into_iter().filter(|s| a.status.can_become(*s)).collect();
     let reason_title = a.cancel_reason.clone().unwrap_or_default();
@@ -168,8 +175,7 @@ fn BookRow(a: AppointmentView, status: ServerAction<SetAppointmentStatus>, docto
                         <select id=sel.clone() name="status">
                             {next.iter().map(|s| view! { <option value=s.as_str()>{status_label(t, *s)}</option> }).collect_view()}
                         </select>
-                        <label for=rsn.clone() class="visually-hidden">{t.booking().reason_if_cancel}</label>
-                        <input id=rsn.clone() name="reason" type="text" maxlength=REASON_MAX.to_string() placeholder=t.booking().reason_if_cancel/>
+                        <ReasonChoice id=rsn.clone() reasons=reasons.clone() required=false/>
                         <button type="submit">{t.booking().change_status}</button>
                     </ActionForm>
                 })}

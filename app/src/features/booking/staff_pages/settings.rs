@@ -10,8 +10,19 @@ pub fn StaffBookingPage() -> impl IntoView {
     let doctor = ServerAction::<SetDoctorBooking>::new();
     let link = ServerAction::<SaveServiceLink>::new();
     let unlink = ServerAction::<DeleteServiceLink>::new();
+    let add_reason = ServerAction::<AddCancelReason>::new();
+    let toggle_reason = ServerAction::<SetCancelReasonActive>::new();
     let data = Resource::new(
-        move || (settings.version().get(), doctor.version().get(), link.version().get(), unlink.version().get()),
+        move || {
+            (
+                settings.version().get(),
+                doctor.version().get(),
+                link.version().get(),
+                unlink.version().get(),
+                add_reason.version().get(),
+                toggle_reason.version().get(),
+            )
+        },
         |_| get_booking_admin(),
     );
     let saved = use_query_map().get_untracked().get("saved").is_some();
@@ -24,7 +35,14 @@ pub fn StaffBookingPage() -> impl IntoView {
             {move || Suspend::new(async move {
                 match data.await {
                     Err(e) => view! { <ErrorPanel error=e/> }.into_any(),
-                    Ok(a) => view! { <BookingAdminView a settings doctor link unlink/> }.into_any(),
+                    Ok(a) => {
+                        let reasons = a.reasons.clone();
+                        view! {
+                            <BookingAdminView a settings doctor link unlink/>
+                            <ReasonsPanel reasons add=add_reason toggle=toggle_reason/>
+                        }
+                        .into_any()
+                    }
                 }
             })}
         </Suspense>
@@ -144,6 +162,54 @@ fn DoctorPanel(
                     <button type="submit">{t.booking().save_link}</button>
                 </ActionForm>
             </details>
+        </section>
+    }
+}
+
+/// «Причины отмены записи на приём»: the list the cancellation forms offer; a reason is hidden,
+/// never deleted.
+#[component]
+fn ReasonsPanel(
+    reasons: Vec<CancelReason>,
+    add: ServerAction<AddCancelReason>,
+    toggle: ServerAction<SetCancelReasonActive>,
+) -> impl IntoView {
+    let t = use_texts();
+    let b = t.booking();
+    let add_error = last_error(add.value());
+    let toggle_error = last_error(toggle.value());
+    view! {
+        <section class="panel" id="reasons" aria-labelledby="reasons-heading">
+            <h2 id="reasons-heading">{b.reasons_title}</h2>
+            <p class="hint">{b.reasons_hint}</p>
+            <ul class="plain" data-testid="cancel-reasons">
+                {reasons.into_iter().map(|r| {
+                    let (button, label) = if r.active {
+                        (b.hide_reason, format!("{} {}", b.hide_reason, r.name))
+                    } else {
+                        (b.show_reason, format!("{} {}", b.show_reason, r.name))
+                    };
+                    view! {
+                        <li>
+                            {r.name.clone()}
+                            {(!r.active).then(|| view! { " · " <span class="meta">{b.reason_hidden}</span> })}
+                            " "
+                            <ActionForm action=toggle attr:class="inline">
+                                <input type="hidden" name="id" value=r.id.to_string()/>
+                                {(!r.active).then(|| view! { <input type="hidden" name="active" value="on"/> })}
+                                <button type="submit" class="link-button" aria-label=label>{button}</button>
+                            </ActionForm>
+                        </li>
+                    }
+                }).collect_view()}
+            </ul>
+            <FormError error=toggle_error/>
+            <ActionForm action=add attr:class="stack">
+                <label for="reason-name">{b.reason_name}</label>
+                <input id="reason-name" name="reason_name" type="text" required maxlength="100" aria-describedby="reason_name-error"/>
+                <FieldError error=add_error field="reason_name"/>
+                <button type="submit">{b.add_reason}</button>
+            </ActionForm>
         </section>
     }
 }

@@ -37,6 +37,7 @@ pub async fn admin(state: &AppState) -> Result<BookingAdmin, AppError> {
         },
         doctors,
         services: state.store.services().await?,
+        reasons: state.store.cancel_reasons().await?,
     })
 }
 
@@ -294,7 +295,48 @@ pub async fn day_book(state: &AppState, doctor: Option<i64>, day: Option<&str>) 
         free,
         services: links.iter().map(|l| offer(l, settings.online_discount_percent)).collect(),
         waitlist,
+        reasons: super::patient::offered_reasons(state).await?,
     })
+}
+
+/// Adds a reason to the list; one the list has already is refused as taken.
+pub async fn add_cancel_reason(
+    state: &AppState,
+    session: &SessionRecord,
+    peer: IpAddr,
+    name: &str,
+) -> Result<(), AppError> {
+    let name = check_reason_name(name).map_err(|p| {
+        AppError::field(
+            "reason_name",
+            match p {
+                TextProblem::Missing => Problem::Required,
+                TextProblem::TooLong(n) => Problem::TooLong(n),
+            },
+        )
+    })?;
+    if name == OTHER_REASON {
+        return Err(AppError::field("reason_name", Problem::Taken));
+    }
+    if state.store.add_cancel_reason(&name, &Actor::staff(session, peer), state.now()).await? {
+        Ok(())
+    } else {
+        Err(AppError::field("reason_name", Problem::Taken))
+    }
+}
+
+pub async fn set_cancel_reason_active(
+    state: &AppState,
+    session: &SessionRecord,
+    peer: IpAddr,
+    id: i64,
+    active: bool,
+) -> Result<(), AppError> {
+    if state.store.set_cancel_reason_active(id, active, &Actor::staff(session, peer), state.now()).await? {
+        Ok(())
+    } else {
+        Err(AppError::NotFound)
+    }
 }
 
 pub async fn set_status(
@@ -304,13 +346,18 @@ pub async fn set_status(
     id: i64,
     status: &str,
     reason: &str,
+    typed: &str,
 ) -> Result<(), AppError> {
     let to = AppointmentStatus::parse(status).ok_or_else(|| AppError::field("status", Problem::Choice))?;
     let a = state.store.appointment(id).await?.ok_or(AppError::NotFound)?;
     if !a.status.can_become(to) {
         return Err(AppError::field("status", Problem::Choice));
     }
-    let reason = if to == AppointmentStatus::Cancelled { Some(text_of("reason", reason, true)?) } else { None };
+    let reason = if to == AppointmentStatus::Cancelled {
+        Some(super::patient::reason_of(state, reason, typed).await?)
+    } else {
+        None
+    };
     let actor = Actor::staff(session, peer);
     state
         .store

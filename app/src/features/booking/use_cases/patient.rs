@@ -218,15 +218,23 @@ async fn own_appointment(state: &AppState, who: &Acting, id: i64) -> Result<Appo
 
 /// A typed reason or comment, checked by the shared rule; problems name `field`.
 pub(super) fn text_of(field: &str, value: &str, required: bool) -> Result<String, AppError> {
-    typed_text(value, required).map_err(|p| {
-        AppError::field(
-            field,
-            match p {
-                TextProblem::Missing => Problem::Required,
-                TextProblem::TooLong(n) => Problem::TooLong(n),
-            },
-        )
-    })
+    typed_text(value, required).map_err(|p| text_problem(field, p))
+}
+
+fn text_problem(field: &str, p: TextProblem) -> AppError {
+    AppError::field(
+        field,
+        match p {
+            TextProblem::Missing => Problem::Required,
+            TextProblem::TooLong(n) => Problem::TooLong(n),
+        },
+    )
+}
+
+/// The cancellation's reason from the clinic's list (`chosen`) or in words (`typed`).
+pub(super) async fn reason_of(state: &AppState, chosen: &str, typed: &str) -> Result<String, AppError> {
+    let reasons = state.store.cancel_reasons().await?;
+    crate::features::booking::rules::chosen_reason(&reasons, chosen, typed).map_err(|p| text_problem("reason", p))
 }
 
 pub async fn cancel(
@@ -235,13 +243,14 @@ pub async fn cancel(
     peer: IpAddr,
     id: i64,
     reason: &str,
+    typed: &str,
 ) -> Result<(), AppError> {
     let who = acting(state, session).await?;
     let a = own_appointment(state, &who, id).await?;
     if !a.status.is_active() {
         return Err(AppError::Conflict);
     }
-    let reason = text_of("reason", reason, true)?;
+    let reason = reason_of(state, reason, typed).await?;
     let settings = state.store.booking_settings().await?;
     if !cancellation_open(state.now(), a.starts_at, settings.cancel_close_minutes) {
         return Err(AppError::CancellationClosed);
@@ -330,7 +339,13 @@ pub async fn mine(state: &AppState, session: &SessionRecord) -> Result<MyAppoint
         past,
         waitlist,
         cancel_close_minutes: settings.cancel_close_minutes,
+        reasons: offered_reasons(state).await?,
     })
+}
+
+/// The names of the cancellation reasons the forms offer.
+pub(super) async fn offered_reasons(state: &AppState) -> Result<Vec<String>, AppError> {
+    Ok(state.store.cancel_reasons().await?.into_iter().filter(|r| r.active).map(|r| r.name).collect())
 }
 
 fn optional_day(value: &str) -> Result<Option<Date>, AppError> {
