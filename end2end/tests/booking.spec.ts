@@ -87,11 +87,14 @@ test('a patient books a visit and an online consultation, cancels one and moves 
 
   // Cancel the visit, with a reason from the clinic's list and words after it; without a
   // choice the browser asks for one.
+  const reasonBox = visitItem.getByLabel('Причина отмены');
+  expect(await reasonBox.evaluate((e: HTMLSelectElement) => e.validity.valueMissing)).toBe(true);
   await visitItem.getByRole('button', { name: 'Отменить запись' }).click();
+  await expect(visitItem.getByTestId('status')).toHaveText('Записан');
   await expect(page).not.toHaveURL(/cancelled=/);
   const words = `в командировке (${info.project.name})`;
   const reason = `Изменились планы: ${words}`;
-  await visitItem.getByLabel('Причина отмены').selectOption({ label: 'Изменились планы' });
+  await reasonBox.selectOption({ label: 'Изменились планы' });
   await visitItem.getByLabel('Подробнее (для другой причины — обязательно)').fill(words);
   await visitItem.getByRole('button', { name: 'Отменить запись' }).click();
   await expect(page).toHaveURL(/\/appointments\?cancelled=\d+/);

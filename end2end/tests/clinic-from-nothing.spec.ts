@@ -2,7 +2,7 @@
 // database (no `demo`, no demo mode, so staff must turn on the second factor), `kabinet
 // create-head` printing the one-time link, the head setting the clinic up page by page — the
 // details, a branch, a tariff plan, the MIS's price list from an XLSX, a doctor with a service
-// and a week of work —, inviting a registrar by e-mail (read from the real SMTP server), the
+// and a day of work —, inviting a registrar by e-mail (read from the real SMTP server), the
 // registrar opening a patient's card and inviting the patient, who registers and books.
 //
 // Each project starts its own server (scripts/e2e-server with E2E_EMPTY=1) on its own port.
@@ -10,7 +10,7 @@ import { expect, Page, test, TestInfo } from '@playwright/test';
 import { ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { connect } from 'node:net';
-import { tmpdir } from 'node:os';
+import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { jsOn, ready } from './helpers';
 import { codeIn, waitForMail } from './mail';
@@ -18,7 +18,10 @@ import { totp } from './totp';
 
 const repo = join(__dirname, '../..');
 const xlsx = join(repo, 'server/tests/fixtures/prices-mis.xlsx');
-const bin = process.env.KABINET_BIN ?? join(process.env.CARGO_TARGET_DIR ?? join(repo, 'target'), 'debug/kabinet');
+// The binary scripts/e2e-server starts, by the same defaults as scripts/env.sh.
+const bin =
+  process.env.KABINET_BIN ??
+  join(process.env.CARGO_TARGET_DIR ?? join(homedir(), '.cache/kabinet/target'), 'debug/kabinet');
 
 interface Clinic {
   base: string;
@@ -167,7 +170,7 @@ test('a clinic from nothing: head, details, branch, prices, doctor, registrar, a
     await ready(head, info);
     await expect(head.getByRole('status').filter({ hasText: 'Прайс-лист обновлён: добавлено 5' })).toBeVisible();
 
-    // A doctor in that branch, open for online booking, with a service and a week of work.
+    // A doctor in that branch, open for online booking, with a service and a morning of work next week.
     const doctor = 'Орлов Павел Игоревич';
     const service = 'Консультация кандидата медицинских наук первично';
     await go(head, info, `${base}/staff/doctors`);

@@ -15,7 +15,7 @@ pub enum CabinetTab {
 
 impl CabinetTab {
     /// In the order the navigation shows them.
-    pub const ALL: [CabinetTab; 4] = [CabinetTab::Record, CabinetTab::Booking, CabinetTab::Prices, CabinetTab::News];
+    pub const ALL: [CabinetTab; 4] = [CabinetTab::Record, CabinetTab::Booking, CabinetTab::News, CabinetTab::Prices];
 
     pub fn key(self) -> &'static str {
         match self {
@@ -84,10 +84,16 @@ impl HiddenTabs {
         CabinetTab::ALL.into_iter().filter(move |t| self.hides(*t))
     }
 
-    /// Where a page of a hidden tab sends the visitor: the first tab still shown, else the
+    /// Where a page of a hidden tab sends the visitor: the first tab still shown that they can
+    /// use (the record and booking need a card), else the staff area for staff, else the
     /// account page.
-    pub fn landing(self) -> &'static str {
-        CabinetTab::ALL.into_iter().find(|t| !self.hides(*t)).map_or("/account", CabinetTab::path)
+    pub fn landing(self, has_card: bool, staff: bool) -> &'static str {
+        let usable = |t: &CabinetTab| has_card || !matches!(t, CabinetTab::Record | CabinetTab::Booking);
+        match CabinetTab::ALL.into_iter().filter(usable).find(|t| !self.hides(*t)) {
+            Some(tab) => tab.path(),
+            None if staff => "/staff",
+            None => "/account",
+        }
     }
 
     pub fn bits(self) -> u8 {
@@ -125,9 +131,16 @@ mod tests {
     }
 
     #[test]
-    fn a_hidden_tab_lands_on_the_first_shown_one() {
-        assert_eq!(HiddenTabs::default().landing(), "/record");
-        assert_eq!(HiddenTabs::of([CabinetTab::Record]).landing(), "/booking");
-        assert_eq!(HiddenTabs::of(CabinetTab::ALL).landing(), "/account");
+    fn a_hidden_tab_lands_on_the_first_shown_one_the_visitor_can_use() {
+        assert_eq!(HiddenTabs::default().landing(true, false), "/record");
+        assert_eq!(HiddenTabs::of([CabinetTab::Record]).landing(true, false), "/booking");
+        let record_and_booking = HiddenTabs::of([CabinetTab::Record, CabinetTab::Booking]);
+        assert_eq!(record_and_booking.landing(true, false), "/news", "in the navigation's order");
+        assert_eq!(HiddenTabs::of(CabinetTab::ALL).landing(true, false), "/account");
+        // Staff without a card of their own: not to the record, which would refuse them.
+        let news = HiddenTabs::of([CabinetTab::News]);
+        assert_eq!(news.landing(false, true), "/prices");
+        assert_eq!(HiddenTabs::of([CabinetTab::News, CabinetTab::Prices]).landing(false, true), "/staff");
+        assert_eq!(HiddenTabs::of([CabinetTab::News, CabinetTab::Prices]).landing(false, false), "/account");
     }
 }

@@ -68,6 +68,18 @@ fn role_list(roles: &Roles) -> String {
     roles.0.iter().map(|r| r.as_str()).collect::<Vec<_>>().join("+")
 }
 
+/// A new branch's row: «Добавить филиал» and the demo clinic's branches.
+pub(super) async fn insert_branch(tx: &mut Tx, b: &BranchInput) -> StoreResult<i64> {
+    query("INSERT INTO branch (name, address, phone) VALUES ($1, $2, $3) RETURNING id")
+        .bind(&b.name)
+        .bind(&b.address)
+        .bind(&b.phone)
+        .fetch_one(&mut *tx)
+        .await
+        .and_then(|r| r.try_get("id"))
+        .map_err(db_err)
+}
+
 async fn email_taken(tx: &mut Tx, email: &str) -> StoreResult<bool> {
     Ok(query("SELECT id FROM account WHERE email = $1")
         .bind(email)
@@ -77,7 +89,8 @@ async fn email_taken(tx: &mut Tx, email: &str) -> StoreResult<bool> {
         .is_some())
 }
 
-async fn new_staff(tx: &mut Tx, name: &app::kernel::person::FullName, roles: &Roles) -> StoreResult<i64> {
+/// A staff member's row with their roles (an invitation, the demo clinic).
+pub(super) async fn new_staff(tx: &mut Tx, name: &app::kernel::person::FullName, roles: &Roles) -> StoreResult<i64> {
     let staff_id: i64 = query("INSERT INTO staff (surname, name, patronymic) VALUES ($1, $2, $3) RETURNING id")
         .bind(&name.surname)
         .bind(&name.name)
@@ -309,13 +322,18 @@ impl ClinicAdminStore for SqlStore {
         if profile.is_none() {
             return Ok(InviteOutcome::NoProfile);
         }
-        set_roles_in(&mut tx, n.staff_id, &n.roles).await?;
+        // The clinician's role joins whatever roles the profile has.
+        query("INSERT INTO staff_role (staff_id, role) VALUES ($1, 'clinician') ON CONFLICT DO NOTHING")
+            .bind(n.staff_id)
+            .execute(&mut tx)
+            .await
+            .map_err(db_err)?;
         let account_id =
             account_with_invite(&mut tx, n.email.as_str(), n.staff_id, &n.token_hash, n.expires_at, n.now).await?;
         enqueue_in(&mut tx, Channel::Email, &n.mail, n.now).await?;
         let line = AuditEntry::by(actor, n.now, "staff.invited")
             .object(format!("account:{account_id}"))
-            .detail(format!("{} <{}>: {} (staff:{})", n.name, n.email.as_str(), role_list(&n.roles), n.staff_id));
+            .detail(format!("{} <{}> (staff:{})", n.name, n.email.as_str(), n.staff_id));
         audit_in(&mut tx, &line).await?;
         tx.commit().await.map_err(db_err)?;
         Ok(InviteOutcome::Invited { staff_id: n.staff_id })
@@ -452,14 +470,7 @@ impl ClinicAdminStore for SqlStore {
             ("phone", phone, b.phone.clone()),
         ]);
         let id = match id {
-            None => query("INSERT INTO branch (name, address, phone) VALUES ($1, $2, $3) RETURNING id")
-                .bind(&b.name)
-                .bind(&b.address)
-                .bind(&b.phone)
-                .fetch_one(&mut tx)
-                .await
-                .and_then(|r| r.try_get("id"))
-                .map_err(db_err)?,
+            None => insert_branch(&mut tx, b).await?,
             Some(id) => {
                 let changed = query("UPDATE branch SET name = $2, address = $3, phone = $4 WHERE id = $1")
                     .bind(id)
@@ -484,7 +495,7 @@ impl ClinicAdminStore for SqlStore {
         Ok(Some(id))
     }
 
-    async fn delete_branch(&self, id: i64, actor: &Actor, now: i64) -> StoreResult<BranchDelete> {
+    async fn delete_branch(&self, id: i64, actor: &Actor, now: i64) -> StoreResult<Deletion> {
         let mut tx = self.db.begin_write().await.map_err(db_err)?;
         let in_use = query(
             "SELECT 1 AS x FROM staff WHERE branch_id = $1
@@ -498,15 +509,15 @@ impl ClinicAdminStore for SqlStore {
         .map_err(db_err)?
         .is_some();
         if in_use {
-            return Ok(BranchDelete::InUse);
+            return Ok(Deletion::InUse);
         }
         let gone = query("DELETE FROM branch WHERE id = $1").bind(id).execute(&mut tx).await.map_err(db_err)?;
         if gone.rows_affected() != 1 {
-            return Ok(BranchDelete::Missing);
+            return Ok(Deletion::Missing);
         }
         audit_in(&mut tx, &AuditEntry::by(actor, now, "branch.delete").object(format!("branch:{id}"))).await?;
         tx.commit().await.map_err(db_err)?;
-        Ok(BranchDelete::Deleted)
+        Ok(Deletion::Deleted)
     }
 
     async fn set_branch_active(&self, id: i64, active: bool, actor: &Actor, now: i64) -> StoreResult<bool> {
@@ -601,7 +612,7 @@ impl ClinicAdminStore for SqlStore {
             .flatten())
     }
 
-    async fn delete_doctor(&self, id: i64, actor: &Actor, now: i64) -> StoreResult<BranchDelete> {
+    async fn delete_doctor(&self, id: i64, actor: &Actor, now: i64) -> StoreResult<Deletion> {
         doctors::delete(&self.db, id, actor, now).await
     }
 
@@ -792,6 +803,35 @@ pub(super) mod doctors {
         ]
     }
 
+    /// Writes a doctor's details onto staff row `id` (whose branches are none yet): name,
+    /// specialty, degree, online booking, branches. «Врачи» and the demo clinic write through here.
+    pub async fn write_details(tx: &mut Tx, id: i64, d: &DoctorInput) -> StoreResult<()> {
+        query(
+            "UPDATE staff SET surname = $2, name = $3, patronymic = $4, specialty = $5, degree = $6,
+                 online_booking = $7, branch_id = $8 WHERE id = $1",
+        )
+        .bind(id)
+        .bind(&d.name.surname)
+        .bind(&d.name.name)
+        .bind(d.name.patronymic.clone().unwrap_or_default())
+        .bind(Some(d.specialty.clone()).filter(|x| !x.is_empty()))
+        .bind(Some(d.degree.clone()).filter(|x| !x.is_empty()))
+        .bind(d.online)
+        .bind(d.branches.first().copied())
+        .execute(&mut *tx)
+        .await
+        .map_err(db_err)?;
+        for b in &d.branches {
+            query("INSERT INTO doctor_branch (staff_id, branch_id) VALUES ($1, $2)")
+                .bind(id)
+                .bind(*b)
+                .execute(&mut *tx)
+                .await
+                .map_err(db_err)?;
+        }
+        Ok(())
+    }
+
     pub async fn save(
         db: &super::super::sql::Db,
         id: Option<i64>,
@@ -816,7 +856,6 @@ pub(super) mod doctors {
             }
             None => None,
         };
-        let first_branch = d.branches.first().copied();
         // A new doctor is a bare staff row with the clinician's role; then one UPDATE writes the
         // details, for a new doctor and a changed one alike.
         let id = match id {
@@ -842,29 +881,7 @@ pub(super) mod doctors {
                 id
             }
         };
-        query(
-            "UPDATE staff SET surname = $2, name = $3, patronymic = $4, specialty = $5, degree = $6,
-                 online_booking = $7, branch_id = $8 WHERE id = $1",
-        )
-        .bind(id)
-        .bind(&d.name.surname)
-        .bind(&d.name.name)
-        .bind(d.name.patronymic.clone().unwrap_or_default())
-        .bind(&d.specialty)
-        .bind(Some(d.degree.clone()).filter(|x| !x.is_empty()))
-        .bind(d.online)
-        .bind(first_branch)
-        .execute(&mut tx)
-        .await
-        .map_err(db_err)?;
-        for b in &d.branches {
-            query("INSERT INTO doctor_branch (staff_id, branch_id) VALUES ($1, $2)")
-                .bind(id)
-                .bind(*b)
-                .execute(&mut tx)
-                .await
-                .map_err(db_err)?;
-        }
+        write_details(&mut tx, id, d).await?;
         let mut sorted = d.branches.clone();
         sorted.sort_unstable();
         let after = DoctorRecord {
@@ -923,11 +940,11 @@ pub(super) mod doctors {
         Ok(Some(old))
     }
 
-    pub async fn delete(db: &super::super::sql::Db, id: i64, actor: &Actor, now: i64) -> StoreResult<BranchDelete> {
+    pub async fn delete(db: &super::super::sql::Db, id: i64, actor: &Actor, now: i64) -> StoreResult<Deletion> {
         let mut tx = db.begin_write().await.map_err(db_err)?;
-        let Some(doctor) = doctors(&mut tx, Some(id)).await?.pop() else { return Ok(BranchDelete::Missing) };
+        let Some(doctor) = doctors(&mut tx, Some(id)).await?.pop() else { return Ok(Deletion::Missing) };
         if doctor.in_use {
-            return Ok(BranchDelete::InUse);
+            return Ok(Deletion::InUse);
         }
         for sql in [
             "DELETE FROM doctor_branch WHERE staff_id = $1",
@@ -943,6 +960,6 @@ pub(super) mod doctors {
         ));
         audit_in(&mut tx, &entry).await?;
         tx.commit().await.map_err(db_err)?;
-        Ok(BranchDelete::Deleted)
+        Ok(Deletion::Deleted)
     }
 }

@@ -1,7 +1,7 @@
 //! `OnboardingStore`: registration, invitations, attach codes, consents and family profiles.
 
 use super::base::*;
-use super::sql::{query, Db, Row};
+use super::sql::{query, Db, Row, Tx};
 use super::SqlStore;
 use crate::db::{db_err, format_date, parse_date};
 use app::features::onboarding::rules::{normalize_name, ConsentKind};
@@ -65,6 +65,29 @@ pub(crate) fn search_key(surname: &str, name: &str, patronymic: Option<&str>) ->
     normalize_name(&format!("{surname} {name} {}", patronymic.unwrap_or("")))
 }
 
+/// A new patient card's row: «Новая карта» at the front desk and the demo clinic's cards.
+pub(super) async fn insert_card(tx: &mut Tx, c: &NewCard, now: i64) -> StoreResult<i64> {
+    query(
+        "INSERT INTO patient_card (surname, name, patronymic, birth_date, sex, phone, phone_kind,
+             email, created_at, search_key)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id",
+    )
+    .bind(&c.surname)
+    .bind(&c.name)
+    .bind(&c.patronymic)
+    .bind(format_date(c.birth_date))
+    .bind(c.sex.as_str())
+    .bind(c.phone.as_ref().map(|p| p.e164().to_string()))
+    .bind(c.phone.as_ref().map(|p| p.kind().as_str()))
+    .bind(c.email.as_ref().map(|e| e.as_str().to_string()))
+    .bind(now)
+    .bind(search_key(&c.surname, &c.name, c.patronymic.as_deref()))
+    .fetch_one(&mut *tx)
+    .await
+    .and_then(|r| r.try_get("id"))
+    .map_err(db_err)
+}
+
 #[async_trait]
 impl OnboardingStore for SqlStore {
     async fn card_search(
@@ -92,25 +115,7 @@ impl OnboardingStore for SqlStore {
 
     async fn card_create(&self, c: NewCard, now: i64, mut audit: AuditEntry) -> StoreResult<i64> {
         let mut tx = self.db.begin().await.map_err(db_err)?;
-        let id: i64 = query(
-            "INSERT INTO patient_card (surname, name, patronymic, birth_date, sex, phone, phone_kind,
-                 email, created_at, search_key)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id",
-        )
-        .bind(&c.surname)
-        .bind(&c.name)
-        .bind(&c.patronymic)
-        .bind(format_date(c.birth_date))
-        .bind(c.sex.as_str())
-        .bind(c.phone.as_ref().map(|p| p.e164().to_string()))
-        .bind(c.phone.as_ref().map(|p| p.kind().as_str()))
-        .bind(c.email.as_ref().map(|e| e.as_str().to_string()))
-        .bind(now)
-        .bind(search_key(&c.surname, &c.name, c.patronymic.as_deref()))
-        .fetch_one(&mut tx)
-        .await
-        .and_then(|r| r.try_get("id"))
-        .map_err(db_err)?;
+        let id = insert_card(&mut tx, &c, now).await?;
         audit.card_id = Some(id);
         audit_in(&mut tx, &audit).await?;
         tx.commit().await.map_err(db_err)?;

@@ -4,8 +4,13 @@ use super::base::*;
 use super::sql::query;
 use super::SqlStore;
 use crate::db::{db_err, format_date};
+use app::features::clinic::doctor_rules::DoctorInput;
+use app::features::clinic::rules::BranchInput;
+use app::features::onboarding::store::NewCard;
 use app::features::prices::import_rules::ImportRow;
 use app::features::prices::rules::Kopecks;
+use app::kernel::account::Roles;
+use app::kernel::person::FullName;
 use app::platform::store::*;
 use async_trait::async_trait;
 use std::collections::HashMap;
@@ -34,14 +39,12 @@ impl SeedStore for SqlStore {
             .map_err(db_err)?;
         }
         let mut ids: HashMap<String, i64> = HashMap::new();
+        // Branches, staff, doctors and cards are written by the same functions as the admin
+        // pages' («Филиалы», «Сотрудники», «Врачи», «Новая карта»); the price list below by
+        // the import's.
         for b in &seed.branches {
-            let id: i64 = query("INSERT INTO branch (name, address) VALUES ($1, $2) RETURNING id")
-                .bind(&b.name)
-                .bind(&b.address)
-                .fetch_one(&mut tx)
-                .await
-                .and_then(|r| r.try_get("id"))
-                .map_err(db_err)?;
+            let input = BranchInput { name: b.name.clone(), address: b.address.clone(), phone: String::new() };
+            let id = super::clinic::insert_branch(&mut tx, &input).await?;
             ids.insert(format!("branch:{}", b.key), id);
         }
         for s in &seed.staff {
@@ -49,27 +52,12 @@ impl SeedStore for SqlStore {
                 Some(k) => Some(id_of(&ids, format!("branch:{k}"))?),
                 None => None,
             };
-            let id: i64 = query(
-                "INSERT INTO staff (surname, name, patronymic, specialty, branch_id)
-                 VALUES ($1, $2, $3, $4, $5) RETURNING id",
-            )
-            .bind(&s.surname)
-            .bind(&s.name)
-            .bind(&s.patronymic)
-            .bind(&s.specialty)
-            .bind(branch)
-            .fetch_one(&mut tx)
-            .await
-            .and_then(|r| r.try_get("id"))
-            .map_err(db_err)?;
-            for role in &s.roles {
-                query("INSERT INTO staff_role (staff_id, role) VALUES ($1, $2)")
-                    .bind(id)
-                    .bind(role.as_str())
-                    .execute(&mut tx)
-                    .await
-                    .map_err(db_err)?;
-            }
+            let name = FullName {
+                surname: s.surname.clone(),
+                name: s.name.clone(),
+                patronymic: Some(s.patronymic.clone()).filter(|p| !p.is_empty()),
+            };
+            let id = super::clinic::new_staff(&mut tx, &name, &Roles(s.roles.clone())).await?;
             if let Some(specialty) = s.specialty.as_deref().filter(|x| !x.is_empty()) {
                 query("INSERT INTO specialty (name) VALUES ($1) ON CONFLICT (name) DO NOTHING")
                     .bind(specialty)
@@ -77,43 +65,35 @@ impl SeedStore for SqlStore {
                     .await
                     .map_err(db_err)?;
             }
-            if let Some(branch) = branch {
-                query("INSERT INTO doctor_branch (staff_id, branch_id) VALUES ($1, $2)")
-                    .bind(id)
-                    .bind(branch)
-                    .execute(&mut tx)
-                    .await
-                    .map_err(db_err)?;
-            }
+            let details = DoctorInput {
+                name,
+                specialty: s.specialty.clone().unwrap_or_default(),
+                degree: String::new(),
+                branches: branch.into_iter().collect(),
+                online: false,
+            };
+            super::clinic::doctors::write_details(&mut tx, id, &details).await?;
             ids.insert(format!("staff:{}", s.key), id);
         }
         for c in &seed.cards {
-            let id: i64 = query(
-                "INSERT INTO patient_card (surname, name, patronymic, birth_date, sex, phone, phone_kind,
-                     phone_confirmed, email, incapacitated, created_at, search_key)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id",
-            )
-            .bind(&c.surname)
-            .bind(&c.name)
-            .bind(&c.patronymic)
-            .bind(format_date(c.birth_date))
-            .bind(c.sex.as_str())
-            .bind(c.phone.as_ref().map(|p| p.e164().to_string()))
-            .bind(c.phone.as_ref().map(|p| p.kind().as_str()))
-            .bind(c.phone_confirmed)
-            .bind(c.email.as_ref().map(|e| e.as_str().to_string()))
-            .bind(c.incapacitated)
-            .bind(now)
-            .bind(app::features::onboarding::rules::normalize_name(&format!(
-                "{} {} {}",
-                c.surname,
-                c.name,
-                c.patronymic.as_deref().unwrap_or("")
-            )))
-            .fetch_one(&mut tx)
-            .await
-            .and_then(|r| r.try_get("id"))
-            .map_err(db_err)?;
+            let card = NewCard {
+                surname: c.surname.clone(),
+                name: c.name.clone(),
+                patronymic: c.patronymic.clone(),
+                birth_date: c.birth_date,
+                sex: c.sex,
+                phone: c.phone.clone(),
+                email: c.email.clone(),
+            };
+            let id = super::onboarding::insert_card(&mut tx, &card, now).await?;
+            // What the front desk records later (a confirmed phone, legal incapacity).
+            query("UPDATE patient_card SET phone_confirmed = $2, incapacitated = $3 WHERE id = $1")
+                .bind(id)
+                .bind(c.phone_confirmed)
+                .bind(c.incapacitated)
+                .execute(&mut tx)
+                .await
+                .map_err(db_err)?;
             ids.insert(format!("card:{}", c.key), id);
             if c.consents_signed {
                 for kind in app::features::onboarding::rules::ConsentKind::ALL {

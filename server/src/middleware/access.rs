@@ -80,6 +80,8 @@ pub async fn guard(State(state): State<ServerState>, mut req: Request, next: Nex
     };
     let signed_in = session.is_some();
     let head = session.as_ref().is_some_and(|s| s.roles.has(app::kernel::account::Role::Head));
+    let staff = session.as_ref().is_some_and(|s| s.roles.is_staff());
+    let has_card = session.as_ref().is_some_and(|s| s.own_card_id.is_some() || s.active_card_id.is_some());
     req.extensions_mut().insert(RequestContext { session, peer });
 
     if signed_in && path == "/signin" && req.method() == axum::http::Method::GET {
@@ -110,7 +112,7 @@ pub async fn guard(State(state): State<ServerState>, mut req: Request, next: Nex
         if let Some(tab) = app::kernel::tabs::CabinetTab::of_path(&path) {
             let hidden = state.app.config.clinic.hidden_tabs();
             if hidden.hides(tab) {
-                return redirect(hidden.landing());
+                return redirect(hidden.landing(has_card, staff));
             }
         }
     }

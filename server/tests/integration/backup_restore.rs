@@ -4,54 +4,14 @@
 //! installation in another folder (the key file carried apart, as README "Secret key" asks), and
 //! the patient signs in there to find the record, the file's very bytes and the appointments.
 
+use crate::binary::{free_port, kabinet, run, Server};
 use app::features::record::rules::{RecordDetail, RecordList};
 use reqwest::multipart::{Form, Part};
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-fn kabinet(dir: &Path, port: u16) -> Command {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_kabinet"));
-    for (k, _) in std::env::vars() {
-        if k.starts_with("KABINET_") {
-            cmd.env_remove(k);
-        }
-    }
-    cmd.current_dir(dir).env("KABINET_ADDR", format!("127.0.0.1:{port}")).env("KABINET_LOG", "warn");
-    cmd.stdin(Stdio::null());
-    cmd
-}
-
-fn run(cmd: &mut Command) -> (i32, String, String) {
-    let out = cmd.output().expect("kabinet runs");
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into(),
-        String::from_utf8_lossy(&out.stderr).into(),
-    )
-}
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
-}
-
-struct Server(Child);
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
 async fn serve(dir: &Path, port: u16) -> Server {
-    let server = Server(kabinet(dir, port).arg("serve").stdout(Stdio::null()).spawn().unwrap());
-    let started = Instant::now();
-    while reqwest::get(format!("http://127.0.0.1:{port}/readyz")).await.map(|r| r.status() != 200).unwrap_or(true) {
-        assert!(started.elapsed() < Duration::from_secs(30), "the portal answers within 30 s");
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    server
+    crate::binary::serve(kabinet(dir, port), port).await
 }
 
 async fn patient(port: u16) -> reqwest::Client {

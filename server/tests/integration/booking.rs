@@ -643,3 +643,58 @@ async fn cancellation_reasons_come_from_the_clinics_list() {
     assert_eq!(day.appointments.iter().find(|a| a.id == id).unwrap().cancel_reason.as_deref(), Some("Болезнь врача"));
     assert!(day.reasons.contains(&"Изменились планы".to_string()));
 }
+
+/// A doctor's service without a price of its own shows the price list's (under the first plan
+/// the cabinet shows); a typed price wins; a service the list does not price needs one typed.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_service_link_without_its_own_price_takes_the_price_lists() {
+    let app = spawn_app().await;
+    let desk = app.signed_in("registrar@kabinet.example").await;
+    let doctor = app.scalar("SELECT id FROM staff WHERE surname = 'Морозов'").await.to_string();
+    let service = |code: &str| {
+        let sql = format!("SELECT id FROM price_service WHERE code = '{code}'");
+        let app = &app;
+        async move { app.scalar(&sql).await.to_string() }
+    };
+    let link = |service: String, price: &'static str, show: bool| {
+        let (desk, app, doctor) = (&desk, &app, doctor.clone());
+        async move {
+            let mut form = vec![
+                ("doctor", doctor),
+                ("service", service),
+                ("mode", "in_clinic".to_string()),
+                ("price", price.to_string()),
+                ("prepayment", String::new()),
+                ("prepayment_discount", String::new()),
+            ];
+            if show {
+                form.push(("show_price", "on".into()));
+            }
+            let form: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
+            app.rpc(desk, "save_service_link", &form).await
+        }
+    };
+    let price_of = |service: String| {
+        let app = &app;
+        let doctor = doctor.clone();
+        async move {
+            app.scalar(&format!(
+                "SELECT COALESCE(price_kopecks, -1) FROM doctor_service WHERE staff_id = {doctor} AND service_id = {service}"
+            ))
+            .await
+        }
+    };
+    // B01.047.001 costs 2 200 ₽ in the demo's first plan.
+    let therapist = service("B01.047.001").await;
+    assert_eq!(link(therapist.clone(), "", true).await.status(), 200);
+    assert_eq!(price_of(therapist.clone()).await, 220_000, "the price list's price");
+    assert_eq!(link(therapist.clone(), "1 999,50", true).await.status(), 200);
+    assert_eq!(price_of(therapist.clone()).await, 199_950, "the clinic's own");
+    assert_eq!(link(therapist.clone(), "", false).await.status(), 200);
+    assert_eq!(price_of(therapist.clone()).await, -1, "no price shown, none kept");
+
+    // A service the first plan does not price: a price must be typed to show one.
+    app.raw_sql(&format!("DELETE FROM price WHERE service_id = {therapist}")).await;
+    let res = link(therapist.clone(), "", true).await;
+    assert_eq!(error_of(res).await, AppError::field("price", Problem::Required));
+}

@@ -48,6 +48,10 @@ async fn the_head_hides_tabs_and_their_pages_lead_to_the_first_shown() {
         assert_eq!(res.headers()["location"], "/record", "{hidden}");
     }
     assert_eq!(app.get(&patient, "/prices").await.status(), 200);
+    // The head has no card: not led to the record (which would refuse), but to the first tab
+    // that works without one.
+    let res = app.get(&head, "/news").await;
+    assert_eq!(res.headers()["location"], "/prices", "a staff member without a card");
     assert_eq!(app.get(&head, "/staff/news").await.status(), 200, "the staff area is never hidden");
     let page = app.get(&head, "/staff/clinic").await.text().await.unwrap();
     assert!(!ticked(&page, "tab_news") && ticked(&page, "tab_prices"), "the boxes say what is shown");
@@ -68,6 +72,7 @@ async fn the_head_hides_tabs_and_their_pages_lead_to_the_first_shown() {
     assert_eq!(app.rpc(&head, "save_clinic_settings", &none).await.status(), 200);
     assert_eq!(app.get(&patient, "/record").await.headers()["location"], "/account");
     assert_eq!(app.get(&patient, "/account").await.status(), 200);
+    assert_eq!(app.get(&head, "/news").await.headers()["location"], "/staff", "staff: the staff area");
 
     // Only the head sets them.
     let desk = app.signed_in("registrar@kabinet.example").await;

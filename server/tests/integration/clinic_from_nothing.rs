@@ -4,43 +4,18 @@
 //!
 //! Child processes, as in `newcomer.rs`: the binary is what the installer runs.
 
+use crate::binary::{free_port, run};
 use crate::outbox::{body_of, SmtpSink};
 use std::path::Path;
-use std::process::{Child, Command, Output, Stdio};
-use std::time::{Duration, Instant};
+use std::process::Command;
 
-/// `kabinet` with none of this environment's KABINET_* settings, on a database in `dir`.
+/// `kabinet` on a database in `dir`, mailing through `smtp` when given.
 fn kabinet(dir: &Path, port: u16, smtp: Option<u16>) -> Command {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_kabinet"));
-    for (k, _) in std::env::vars() {
-        if k.starts_with("KABINET_") {
-            cmd.env_remove(k);
-        }
-    }
-    cmd.current_dir(dir).env("KABINET_ADDR", format!("127.0.0.1:{port}")).env("KABINET_LOG", "warn");
+    let mut cmd = crate::binary::kabinet(dir, port);
     if let Some(smtp) = smtp {
         cmd.env("KABINET_SMTP_URL", format!("smtp://127.0.0.1:{smtp}"));
     }
-    cmd.stdin(Stdio::null());
     cmd
-}
-
-fn run(cmd: &mut Command) -> (i32, String, String) {
-    let Output { status, stdout, stderr } = cmd.output().expect("kabinet runs");
-    (status.code().unwrap_or(-1), String::from_utf8_lossy(&stdout).into(), String::from_utf8_lossy(&stderr).into())
-}
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
-}
-
-struct Server(Child);
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
 }
 
 #[test]
@@ -102,14 +77,8 @@ async fn a_clinic_from_nothing_gets_its_head_by_a_one_time_link() {
     assert_eq!(code, 0);
     assert!(out.contains("already holds a clinic"), "{out}");
 
-    let mut serve = kabinet(dir.path(), port, None);
-    let _server = Server(serve.arg("serve").stdout(Stdio::null()).spawn().expect("kabinet serve"));
+    let _server = crate::binary::serve(kabinet(dir.path(), port, None), port).await;
     let base = format!("http://127.0.0.1:{port}");
-    let started = Instant::now();
-    while reqwest::get(format!("{base}/signin")).await.is_err() {
-        assert!(started.elapsed() < Duration::from_secs(60), "the server did not start");
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
     let client =
         || reqwest::Client::builder().cookie_store(true).redirect(reqwest::redirect::Policy::none()).build().unwrap();
     let c = client();

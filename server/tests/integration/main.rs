@@ -4,6 +4,7 @@
 mod access;
 mod attach;
 mod backup_restore;
+mod binary;
 mod booking;
 mod branches;
 mod cabinet_tabs;

@@ -280,4 +280,35 @@ async fn a_long_price_list_is_shown_a_section_at_a_time_and_searched_whole() {
     assert_eq!(rows(&none), 0);
 
     assert_eq!(app.rpc(&patient, "get_price_list", &[("section", "987654")]).await.status(), 404);
+
+    // The booking settings ask for a service by its code rather than list 450 of them per doctor.
+    let desk = app.signed_in("registrar@kabinet.example").await;
+    let settings = app.get(&desk, "/staff/booking").await.text().await.unwrap();
+    assert!(settings.contains("Код внешний услуги (из прайс-листа)"), "{settings}");
+    assert!(!settings.contains("Исследование номер 1-10<"), "no list of every service");
+    let doctor = app.scalar("SELECT id FROM staff WHERE surname = 'Морозов'").await.to_string();
+    let link = |code: &'static str| {
+        let (app, desk, doctor) = (&app, &desk, doctor.clone());
+        async move {
+            let form = [
+                ("doctor", doctor.as_str()),
+                ("service", code),
+                ("mode", "in_clinic"),
+                ("show_price", "on"),
+                ("price", ""),
+                ("prepayment", ""),
+                ("prepayment_discount", ""),
+            ];
+            app.rpc(desk, "save_service_link", &form).await
+        }
+    };
+    assert_eq!(link(" l1.010 ").await.status(), 200, "the code, as typed");
+    let linked = app
+        .scalar(&format!(
+            "SELECT d.price_kopecks FROM doctor_service d JOIN price_service p ON p.id = d.service_id
+             WHERE d.staff_id = {doctor} AND p.code = 'L1.010'"
+        ))
+        .await;
+    assert_eq!(linked, 11_000, "with the price list's price");
+    assert_eq!(error_of(link("NO-SUCH").await).await, AppError::field("service", Problem::Choice));
 }

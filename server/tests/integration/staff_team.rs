@@ -166,12 +166,12 @@ async fn a_doctor_without_an_account_is_invited_into_their_own_profile() {
     let invite = |email: &'static str, id: i64| {
         let head = &head;
         let app = &app;
-        async move { app.rpc(head, "invite_doctor", &[("staff_id", &id.to_string()), ("email", email)]).await }
+        async move { app.rpc(head, "invite_doctor", &[("staff_id", &id.to_string()), ("doctor_email", email)]).await }
     };
-    assert_eq!(error_of(invite("not-mail", profile).await).await, AppError::field("email", Problem::Email));
+    assert_eq!(error_of(invite("not-mail", profile).await).await, AppError::field("doctor_email", Problem::Email));
     assert_eq!(
         error_of(invite("patient@kabinet.example", profile).await).await,
-        AppError::field("email", Problem::EmailUnavailable)
+        AppError::field("doctor_email", Problem::EmailUnavailable)
     );
     let with_account = staff_id(&app, "registrar@kabinet.example").await;
     assert_eq!(error_of(invite("other@clinic.example", with_account).await).await, AppError::NotFound);
@@ -204,12 +204,14 @@ async fn a_doctor_without_an_account_is_invited_into_their_own_profile() {
     assert_eq!(
         app.scalar(&format!(
             "SELECT COUNT(*) FROM audit_log WHERE action = 'staff.invited'
-               AND detail LIKE '% <orlov@clinic.example>: clinician (staff:{profile})'"
+               AND detail LIKE '% <orlov@clinic.example> (staff:{profile})'"
         ))
         .await,
         1
     );
     let patient = app.signed_in("patient@kabinet.example").await;
-    let res = app.rpc(&patient, "invite_doctor", &[("staff_id", &profile.to_string()), ("email", "x@y.example")]).await;
+    let res = app
+        .rpc(&patient, "invite_doctor", &[("staff_id", &profile.to_string()), ("doctor_email", "x@y.example")])
+        .await;
     assert_eq!(res.status(), 403);
 }

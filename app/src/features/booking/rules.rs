@@ -273,13 +273,13 @@ pub const OTHER_REASON: &str = "other";
 
 /// The reason a cancellation records: a reason offered in the list, with the typed words after
 /// it when there are any; for «Другая причина» (or a client that sends words rather than a
-/// choice) the typed words, which are then required. At most `REASON_MAX` characters.
+/// choice) the typed words, which are then required. The typed words are at most `REASON_MAX`
+/// characters, as the form's field allows.
 pub fn chosen_reason(reasons: &[CancelReason], chosen: &str, typed: &str) -> Result<String, TextProblem> {
     let chosen = chosen.trim();
     if let Some(r) = reasons.iter().find(|r| r.active && r.name == chosen) {
         let more = typed_text(typed, false)?;
-        let reason = if more.is_empty() { r.name.clone() } else { format!("{}: {more}", r.name) };
-        return typed_text(&reason, true);
+        return Ok(if more.is_empty() { r.name.clone() } else { format!("{}: {more}", r.name) });
     }
     if chosen.is_empty() || chosen == OTHER_REASON {
         typed_text(typed, true)
@@ -476,8 +476,11 @@ mod tests {
             "words sent as the reason (an older form) are taken as typed"
         );
         assert_eq!(chosen_reason(&reasons, "Старая причина", "").as_deref(), Ok("Старая причина"));
-        let long = "я".repeat(REASON_MAX);
-        assert_eq!(chosen_reason(&reasons, "Изменились планы", &long), Err(TextProblem::TooLong(REASON_MAX)));
+        let longest = "я".repeat(REASON_MAX);
+        assert!(chosen_reason(&reasons, "Изменились планы", &longest).is_ok(), "what the field allows");
+        let longer = "я".repeat(REASON_MAX + 1);
+        assert_eq!(chosen_reason(&reasons, "Изменились планы", &longer), Err(TextProblem::TooLong(REASON_MAX)));
+        assert_eq!(chosen_reason(&reasons, OTHER_REASON, &longer), Err(TextProblem::TooLong(REASON_MAX)));
         assert_eq!(check_reason_name("  Болезнь врача "), Ok("Болезнь врача".into()));
         assert_eq!(check_reason_name(" "), Err(TextProblem::Missing));
         assert_eq!(check_reason_name(&"я".repeat(101)), Err(TextProblem::TooLong(100)));

@@ -151,12 +151,12 @@ pub async fn invite_staff(
 
 /// Invites a doctor whose profile has no account yet, by e-mail (the head).
 #[server(prefix = "/rpc", endpoint = "invite_doctor")]
-pub async fn invite_doctor(staff_id: i64, email: String) -> Result<(), AppError> {
+pub async fn invite_doctor(staff_id: i64, doctor_email: String) -> Result<(), AppError> {
     with_error_status(
         async {
             let session = require_head()?;
             let peer = auth::request_context()?.peer;
-            use_cases::invite_doctor(&use_state()?, &session, peer, staff_id, &email).await?;
+            use_cases::invite_doctor(&use_state()?, &session, peer, staff_id, &doctor_email).await?;
             leptos_axum::redirect("/staff/team?invited=1");
             Ok(())
         }

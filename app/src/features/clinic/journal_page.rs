@@ -3,13 +3,13 @@
 //! filtered by group of actions, staff member and days; a plain GET form, so it works without
 //! JavaScript, and its address can be bookmarked.
 
-use crate::features::account::page::{action_label, role_label};
 use crate::features::clinic::api::{get_journal, get_team};
 use crate::features::clinic::rules::{JournalLine, JOURNAL_GROUPS, JOURNAL_PAGE_SIZE};
 use crate::i18n::{clinic_offset, use_lang, use_texts, Texts};
 use crate::kernel::account::{ActorRole, Roles};
 use crate::kernel::time_fmt::format_datetime;
 use crate::platform::ui::errors::{ErrorPanel, Loading};
+use crate::platform::ui::journal_words::{action_label, role_label};
 use crate::platform::ui::staff::RequireStaff;
 use crate::platform::ui::title::Title;
 use leptos::prelude::*;

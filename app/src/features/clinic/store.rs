@@ -89,7 +89,6 @@ pub struct DoctorInvite {
     /// The profile's name, for the journal.
     pub name: String,
     pub email: Email,
-    pub roles: Roles,
     pub token_hash: String,
     pub expires_at: i64,
     pub now: i64,
@@ -108,19 +107,19 @@ pub enum StaffChange {
 
 /// What deleting a branch or a doctor came to: one with history is refused.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum BranchDelete {
+pub enum Deletion {
     Deleted,
     InUse,
     Missing,
 }
 
-impl BranchDelete {
+impl Deletion {
     /// Done, or refused with `in_use` (the reason for this kind of thing) or as missing.
     pub fn into_result(self, in_use: crate::kernel::error::AppError) -> Result<(), crate::kernel::error::AppError> {
         match self {
-            BranchDelete::Deleted => Ok(()),
-            BranchDelete::InUse => Err(in_use),
-            BranchDelete::Missing => Err(crate::kernel::error::AppError::NotFound),
+            Deletion::Deleted => Ok(()),
+            Deletion::InUse => Err(in_use),
+            Deletion::Missing => Err(crate::kernel::error::AppError::NotFound),
         }
     }
 }
@@ -209,7 +208,7 @@ pub trait ClinicAdminStore: Send + Sync {
     ) -> StoreResult<Option<i64>>;
 
     /// Deletes a branch nothing refers to, journalled.
-    async fn delete_branch(&self, id: i64, actor: &Actor, now: i64) -> StoreResult<BranchDelete>;
+    async fn delete_branch(&self, id: i64, actor: &Actor, now: i64) -> StoreResult<Deletion>;
 
     /// Deactivates (no new schedule days there) or reactivates a branch, journalled; false when
     /// there is no such branch.
@@ -249,7 +248,7 @@ pub trait ClinicAdminStore: Send + Sync {
     /// The doctor's portrait's path, when they have one.
     async fn doctor_photo(&self, id: i64) -> StoreResult<Option<String>>;
     /// Deletes a doctor nothing refers to (no account, schedule, appointment, record, link).
-    async fn delete_doctor(&self, id: i64, actor: &Actor, now: i64) -> StoreResult<BranchDelete>;
+    async fn delete_doctor(&self, id: i64, actor: &Actor, now: i64) -> StoreResult<Deletion>;
     /// The journal, newest first, filtered as the head asks; a page of `JOURNAL_PAGE_SIZE`.
     async fn journal(&self, query: &super::rules::JournalQuery) -> StoreResult<super::rules::JournalPage>;
 }

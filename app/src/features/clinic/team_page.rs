@@ -69,7 +69,7 @@ pub fn TeamPage() -> impl IntoView {
             <FormError error=roles_error/>
             <FormError error=off_error/>
             <FormError error=renew_error/>
-            <FieldError error=doctor_error field="email"/>
+            <FieldError error=doctor_error field="doctor_email"/>
             <FormError error=doctor_error/>
             <Suspense fallback=Loading>
                 {move || Suspend::new(async move {
@@ -141,7 +141,8 @@ fn StaffItem(
                         <input type="hidden" name="staff_id" value=id.to_string()/>
                         <p class="hint">{c.no_account_hint}</p>
                         <label for=field.clone()>{c.doctor_email}</label>
-                        <input id=field name="email" type="email" required autocomplete="off" inputmode="email"/>
+                        <input id=field name="doctor_email" type="email" required autocomplete="off" inputmode="email"
+                            aria-describedby="doctor_email-error"/>
                         <button type="submit" aria-label=format!("{} {}", c.invite_doctor, s.name)>{c.invite_doctor}</button>
                     </ActionForm>
                 }

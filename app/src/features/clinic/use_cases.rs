@@ -10,7 +10,6 @@ use super::store::{DoctorInvite, HeadOutcome, InviteOutcome, LiveInvite, NewHead
 use crate::features::onboarding::rules::{check_password, PasswordProblem, PASSWORD_MAX_CHARS};
 use crate::features::onboarding::use_cases::{CODE_LOCKOUT_SECS, CODE_TRIES_PER_ADDRESS};
 use crate::i18n::Lang;
-use crate::kernel::account::Role;
 use crate::kernel::email::Email;
 use crate::kernel::error::{AppError, FieldError, Problem};
 use crate::kernel::outbox::secret;
@@ -279,13 +278,10 @@ pub async fn invite_doctor(
     email: &str,
 ) -> Result<i64, AppError> {
     let parsed = Email::parse(email).map_err(|_| {
-        AppError::field("email", if email.trim().is_empty() { Problem::Required } else { Problem::Email })
+        AppError::field("doctor_email", if email.trim().is_empty() { Problem::Required } else { Problem::Email })
     })?;
     let profile = state.store.staff_list().await?.into_iter().find(|s| s.staff_id == staff_id && s.email.is_none());
-    let Some(StaffRecord { name, mut roles, .. }) = profile else { return Err(AppError::NotFound) };
-    if !roles.has(Role::Clinician) {
-        roles.0.push(Role::Clinician);
-    }
+    let Some(StaffRecord { name, .. }) = profile else { return Err(AppError::NotFound) };
     let token = new_token();
     let now = state.now();
     let mail = invite_mail(parsed.as_str(), &name, &welcome_link(&state.config.public_url, &token));
@@ -293,7 +289,6 @@ pub async fn invite_doctor(
         staff_id,
         name: name.clone(),
         email: parsed,
-        roles,
         token_hash: token_hash(&token),
         expires_at: now + INVITE_TTL_SECS,
         now,
@@ -301,7 +296,7 @@ pub async fn invite_doctor(
     };
     match state.store.invite_doctor(invite, &Actor::staff(session, peer)).await? {
         InviteOutcome::Invited { staff_id } => Ok(staff_id),
-        InviteOutcome::EmailTaken => Err(AppError::field("email", Problem::EmailUnavailable)),
+        InviteOutcome::EmailTaken => Err(AppError::field("doctor_email", Problem::EmailUnavailable)),
         InviteOutcome::NoProfile => Err(AppError::NotFound),
     }
 }

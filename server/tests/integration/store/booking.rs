@@ -49,6 +49,23 @@ pub async fn story(url: &str) {
     assert_eq!(store.booking_settings().await.unwrap(), changed);
     assert_eq!(journal_lines(url, "booking.settings").await, 1);
 
+    // «Причины отмены записи на приём»: the defaults, one added (once), one hidden and offered again.
+    let reasons = store.cancel_reasons().await.unwrap();
+    assert_eq!(reasons.len(), 4);
+    assert!(reasons.iter().all(|r| r.active));
+    assert_eq!(reasons[0].name, "Изменились планы", "in the order they were added");
+    assert!(store.add_cancel_reason("Болезнь врача", &admin, NOW).await.unwrap());
+    assert!(!store.add_cancel_reason("Болезнь врача", &admin, NOW).await.unwrap(), "the list has it");
+    let first = reasons[0].id;
+    assert!(store.set_cancel_reason_active(first, false, &admin, NOW).await.unwrap());
+    assert!(!store.set_cancel_reason_active(987_654, false, &admin, NOW).await.unwrap(), "unknown");
+    let now = store.cancel_reasons().await.unwrap();
+    assert_eq!((now.len(), now[0].active, now[4].name.as_str()), (5, false, "Болезнь врача"));
+    assert!(store.set_cancel_reason_active(first, true, &admin, NOW).await.unwrap());
+    assert!(store.cancel_reasons().await.unwrap()[0].active);
+    assert_eq!(journal_lines(url, "cancel_reason.add").await, 1);
+    assert_eq!(journal_lines(url, "cancel_reason.deactivate").await, 1);
+
     // Doctors: staff with a specialty, by specialty; online ones with their degree.
     let all = store.doctors(false).await.unwrap();
     let surnames: Vec<_> = all.iter().map(|d| d.surname.as_str()).collect();

@@ -238,11 +238,51 @@ pub async fn on_the_demo(url: &str) {
     assert_eq!((rows(url, "staff").await, rows(url, "account").await), before);
     assert_eq!(rows(url, "staff_invite").await, 0);
 
-    // Branches: the demo's are in use; a new one is saved, changed, deactivated and deleted.
+    // A doctor's profile without an account is invited into that profile, once.
     let desk = Actor::system("test");
+    let staff = store.staff_list().await.unwrap();
+    let profile = staff.iter().find(|s| s.name.starts_with("Кузнецова")).expect("a demo doctor");
+    assert_eq!(profile.email, None, "no account yet");
+    let with_account = staff.iter().find(|s| s.email.is_some()).unwrap().staff_id;
+    let invite = |staff_id: i64, email: &str| DoctorInvite {
+        staff_id,
+        name: "Кузнецова Елена Сергеевна".into(),
+        email: Email::parse(email).unwrap(),
+        token_hash: format!("doctor-{email}"),
+        expires_at: NOW + 86_400,
+        now: NOW,
+        mail: mail(email, "Приглашение", "ссылка"),
+    };
+    let accounts = rows(url, "account").await;
+    assert_eq!(
+        store.invite_doctor(invite(profile.staff_id, "patient@kabinet.example"), &desk).await.unwrap(),
+        InviteOutcome::EmailTaken
+    );
+    assert_eq!(
+        store.invite_doctor(invite(with_account, "other@clinic.example"), &desk).await.unwrap(),
+        InviteOutcome::NoProfile
+    );
+    assert_eq!(rows(url, "account").await, accounts, "refusals make nothing");
+    assert_eq!(
+        store.invite_doctor(invite(profile.staff_id, "kuznetsova@clinic.example"), &desk).await.unwrap(),
+        InviteOutcome::Invited { staff_id: profile.staff_id }
+    );
+    assert_eq!(
+        store.invite_doctor(invite(profile.staff_id, "again@clinic.example"), &desk).await.unwrap(),
+        InviteOutcome::NoProfile,
+        "it has an account now"
+    );
+    let after = store.staff_list().await.unwrap();
+    let invited = after.iter().find(|s| s.staff_id == profile.staff_id).unwrap();
+    assert_eq!(
+        (invited.email.as_deref(), invited.invited, invited.roles.0.clone()),
+        (Some("kuznetsova@clinic.example"), true, vec![Role::Clinician])
+    );
+
+    // Branches: the demo's are in use; a new one is saved, changed, deactivated and deleted.
     let demo = store.branch_list().await.unwrap();
     assert!(demo.iter().all(|b| b.in_use && b.active));
-    assert_eq!(store.delete_branch(demo[0].id, &desk, NOW).await.unwrap(), BranchDelete::InUse);
+    assert_eq!(store.delete_branch(demo[0].id, &desk, NOW).await.unwrap(), Deletion::InUse);
     let input =
         BranchInput { name: "Филиал".into(), address: "ул. Ленина, 1".into(), phone: String::new() };
     let id = store.save_branch(None, &input, &desk, NOW).await.unwrap().expect("added");
@@ -253,8 +293,8 @@ pub async fn on_the_demo(url: &str) {
     let ours = store.branch_list().await.unwrap().into_iter().find(|b| b.id == id).unwrap();
     assert_eq!((ours.phone.as_str(), ours.active, ours.in_use), ("+7 3822 12-34-56", false, false));
     assert!(!store.branches().await.unwrap().iter().any(|(b, _)| *b == id), "not offered for schedules");
-    assert_eq!(store.delete_branch(id, &desk, NOW).await.unwrap(), BranchDelete::Deleted);
-    assert_eq!(store.delete_branch(id, &desk, NOW).await.unwrap(), BranchDelete::Missing);
+    assert_eq!(store.delete_branch(id, &desk, NOW).await.unwrap(), Deletion::Deleted);
+    assert_eq!(store.delete_branch(id, &desk, NOW).await.unwrap(), Deletion::Missing);
     assert_eq!(journal_lines(url, "branch.save").await, 2);
     assert_eq!(journal_lines(url, "branch.delete").await, 1);
     // Each line says what changed, before → after.

@@ -25,6 +25,15 @@ async fn prices(store: &dyn Store) {
     assert_eq!(base[0].items[0].price, Some(Kopecks(220_000)));
     let dms = store.price_list(plans[1].id, None).await.unwrap();
     assert_eq!(dms[0].items[0].price, Some(Kopecks(264_000)));
+
+    // The index of sections, and one section's rows.
+    let index = store.price_sections().await.unwrap();
+    assert_eq!(index.len(), 6);
+    assert_eq!(index.iter().map(|s| s.services).sum::<i64>(), base.iter().map(|s| s.items.len() as i64).sum::<i64>());
+    assert_eq!((index[0].id, index[0].name.as_str()), (base[0].id, "Терапия"));
+    let one = store.price_list(plans[0].id, Some(index[1].id)).await.unwrap();
+    assert_eq!(one, vec![base[1].clone()], "only that section, as in the whole list");
+    assert!(store.price_list(plans[0].id, Some(987_654)).await.unwrap().is_empty());
 }
 
 fn cells(rows: &[&[&str]]) -> Vec<Vec<String>> {

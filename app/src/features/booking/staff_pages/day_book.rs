@@ -59,6 +59,7 @@ fn DayBookView(
         <h2>{b.doctor.name.clone()}", "{format_date(b.day, lang)}</h2>
         <p class="pager"><a href=prev>{t.booking().prev_day}</a>" "<a href=next>{t.booking().next_day}</a></p>
         <FormError error=status_error/>
+        <FieldError error=status_error field="reason"/>
         {b.appointments.is_empty().then(|| view! { <p class="empty">{t.booking().no_appointments_day}</p> })}
         <table class="day-book">
             <thead>

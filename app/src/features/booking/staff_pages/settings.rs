@@ -2,6 +2,7 @@
 //! service links.
 
 use super::*;
+use crate::features::prices::rules::WHOLE_LIST_MAX;
 
 #[component]
 pub fn StaffBookingPage() -> impl IntoView {
@@ -135,12 +136,22 @@ fn DoctorPanel(
                 <summary>{t.booking().add_link}</summary>
                 <ActionForm action=link attr:class="stack">
                     <input type="hidden" name="doctor" value=id.to_string()/>
-                    <label for=ids("service")>{t.booking().step_service}</label>
-                    <select id=ids("service") name="service">
-                        {services.iter().map(|(sid, code, name)| view! {
-                            <option value=sid.to_string()>{format!("{code} {name}")}</option>
-                        }).collect_view()}
-                    </select>
+                    {if services.len() as i64 <= WHOLE_LIST_MAX {
+                        view! {
+                            <label for=ids("service")>{t.booking().step_service}</label>
+                            <select id=ids("service") name="service">
+                                {services.iter().map(|(sid, code, name)| view! {
+                                    <option value=sid.to_string()>{format!("{code} {name}")}</option>
+                                }).collect_view()}
+                            </select>
+                        }.into_any()
+                    } else {
+                        // Thousands of services are no list to scroll, once per doctor: the code.
+                        view! {
+                            <label for=ids("service")>{t.booking().service_code}</label>
+                            <input id=ids("service") name="service" type="text" required maxlength="50" autocomplete="off"/>
+                        }.into_any()
+                    }}
                     <FieldError error=link_error field="service"/>
                     <fieldset>
                         <legend>{t.booking().link_mode}</legend>

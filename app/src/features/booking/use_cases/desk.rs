@@ -121,8 +121,25 @@ pub struct LinkForm {
 }
 
 pub async fn save_link(state: &AppState, session: &SessionRecord, peer: IpAddr, f: LinkForm) -> Result<(), AppError> {
-    let service: i64 = f.service.trim().parse().map_err(|_| AppError::field("service", Problem::Choice))?;
+    // The service by its id (the list's choice) or, where the price list is too long for a
+    // list, by its external code as typed.
+    let typed = f.service.trim();
+    let service = match typed.parse::<i64>() {
+        Ok(id) => id,
+        Err(_) => state
+            .store
+            .services()
+            .await?
+            .into_iter()
+            .find(|(_, code, _)| code.eq_ignore_ascii_case(typed))
+            .map(|(id, _, _)| id)
+            .ok_or_else(|| AppError::field("service", Problem::Choice))?,
+    };
     let mode = VisitMode::parse(&f.mode).ok_or_else(|| AppError::field("mode", Problem::Choice))?;
+    let mut price = roubles("price", &f.price)?;
+    if f.show_price && price.is_none() {
+        price = list_price(state, service).await?;
+    }
     let link = ServiceLinkRecord {
         staff_id: f.doctor,
         service_id: service,
@@ -130,7 +147,7 @@ pub async fn save_link(state: &AppState, session: &SessionRecord, peer: IpAddr, 
         service_name: String::new(),
         mode,
         show_price: f.show_price,
-        price: roubles("price", &f.price)?,
+        price,
         prepayment: roubles("prepayment", &f.prepayment)?,
         prepayment_discount: roubles("prepayment_discount", &f.prepayment_discount)?,
         round_to_roubles: f.round_to_roubles,
@@ -146,6 +163,17 @@ pub async fn save_link(state: &AppState, session: &SessionRecord, peer: IpAddr, 
         .await?
         .then_some(())
         .ok_or_else(|| AppError::field("service", Problem::Choice))
+}
+
+/// A service's price in the price list, under the first plan the cabinet shows: what a link
+/// shows when the clinic sets no price of its own.
+async fn list_price(state: &AppState, service: i64) -> Result<Option<i64>, AppError> {
+    let Some((_, code, _)) = state.store.services().await?.into_iter().find(|(id, _, _)| *id == service) else {
+        return Ok(None);
+    };
+    let Some(plan) = state.store.cabinet_tariff_plans().await?.into_iter().next() else { return Ok(None) };
+    let sections = state.store.price_list(plan.id, None).await?;
+    Ok(sections.iter().flat_map(|s| &s.items).find(|i| i.code == code).and_then(|i| i.price).map(|k| k.0))
 }
 
 pub async fn delete_link(
