@@ -59,6 +59,7 @@ impl SqlStore {
         };
         let db = sql::Db::open(url).await.context(what)?;
         migrate::apply(&db).await.context(what)?;
+        prices::fill_search_text(&db).await.map_err(|e| anyhow::anyhow!("{e:?}")).context(what)?;
         Ok(Self { db })
     }
 }

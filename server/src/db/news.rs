@@ -8,6 +8,45 @@ use app::features::news::store::*;
 use app::platform::store::*;
 use async_trait::async_trait;
 
+/// A news item's draft: the editor's «Сохранить» and the demo clinic's news.
+pub(super) async fn insert_news<'c>(
+    on: impl super::sql::On<'c>,
+    title: &str,
+    body: &str,
+    author: i64,
+    now: i64,
+) -> StoreResult<i64> {
+    query(
+        "INSERT INTO news (title, body, author_account_id, created_at, updated_at)
+         VALUES ($1, $2, $3, $4, $4) RETURNING id",
+    )
+    .bind(title)
+    .bind(body)
+    .bind(author)
+    .bind(now)
+    .fetch_one(on)
+    .await
+    .and_then(|r| r.try_get("id"))
+    .map_err(db_err)
+}
+
+/// Publishes a news item now or at `publish_at`: «Опубликовать» and the demo clinic's news.
+pub(super) async fn publish_news<'c>(
+    on: impl super::sql::On<'c>,
+    id: i64,
+    publish_at: i64,
+    now: i64,
+) -> StoreResult<bool> {
+    let done = query("UPDATE news SET publish_at = $2, withdrawn_at = NULL, updated_at = $3 WHERE id = $1")
+        .bind(id)
+        .bind(publish_at)
+        .bind(now)
+        .execute(on)
+        .await
+        .map_err(db_err)?;
+    Ok(done.rows_affected() == 1)
+}
+
 #[async_trait]
 impl NewsStore for SqlStore {
     async fn news_published_page(&self, now: i64, offset: i64, limit: i64) -> StoreResult<(Vec<NewsRecord>, i64)> {
@@ -66,18 +105,7 @@ impl NewsStore for SqlStore {
     }
 
     async fn news_create(&self, title: &str, body: &str, author: i64, now: i64) -> StoreResult<i64> {
-        query(
-            "INSERT INTO news (title, body, author_account_id, created_at, updated_at)
-             VALUES ($1, $2, $3, $4, $4) RETURNING id",
-        )
-        .bind(title)
-        .bind(body)
-        .bind(author)
-        .bind(now)
-        .fetch_one(&self.db)
-        .await
-        .and_then(|r| r.try_get("id"))
-        .map_err(db_err)
+        insert_news(&self.db, title, body, author, now).await
     }
 
     async fn news_update(&self, id: i64, title: &str, body: &str, now: i64) -> StoreResult<bool> {
@@ -93,14 +121,7 @@ impl NewsStore for SqlStore {
     }
 
     async fn news_publish(&self, id: i64, publish_at: i64, now: i64) -> StoreResult<bool> {
-        let done = query("UPDATE news SET publish_at = $2, withdrawn_at = NULL, updated_at = $3 WHERE id = $1")
-            .bind(id)
-            .bind(publish_at)
-            .bind(now)
-            .execute(&self.db)
-            .await
-            .map_err(db_err)?;
-        Ok(done.rows_affected() == 1)
+        publish_news(&self.db, id, publish_at, now).await
     }
 
     async fn news_withdraw(&self, id: i64, now: i64) -> StoreResult<bool> {

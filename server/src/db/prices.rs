@@ -6,14 +6,16 @@ use super::sql::{query, Tx};
 use super::SqlStore;
 use crate::db::db_err;
 use app::features::prices::import_rules::{compare, CurrentService, ImportRow, Summary};
-use app::features::prices::rules::{Funding, Kopecks, PlanRecord, PriceItem, PriceSection, SectionSummary, TariffPlan};
+use app::features::prices::rules::{
+    search_text, Funding, Kopecks, PlanRecord, PriceItem, PriceSection, SectionSummary, TariffPlan,
+};
 use app::features::prices::store::*;
 use app::platform::audit::Actor;
 use app::platform::store::*;
 use async_trait::async_trait;
 use std::collections::HashMap;
 
-/// Rows per multi-row statement: 4 values each, far under both backends' limits on bound values.
+/// Rows per multi-row statement: up to 5 values each, far under both backends' limits on bound values.
 const CHUNK: usize = 400;
 
 #[async_trait]
@@ -53,36 +55,109 @@ impl PricesStore for SqlStore {
     }
 
     async fn price_list(&self, plan_id: i64, section: Option<i64>) -> StoreResult<Vec<PriceSection>> {
+        let rows = query(&format!("{LIST_COLUMNS} WHERE $2 IS NULL OR s.id = $2 ORDER BY {LIST_ORDER}"))
+            .bind(plan_id)
+            .bind(section)
+            .fetch_all(&self.db)
+            .await
+            .map_err(db_err)?;
+        by_section(&rows)
+    }
+
+    async fn price_search(
+        &self,
+        plan_id: i64,
+        words: &[String],
+        limit: usize,
+    ) -> StoreResult<(Vec<PriceSection>, i64)> {
+        // One LIKE per word, each a folded word with its wildcards escaped; numbered from `first`.
+        let filter = |first: usize| -> String {
+            let likes: Vec<String> =
+                (0..words.len()).map(|i| format!("v.search_text LIKE ${} ESCAPE '\\'", i + first)).collect();
+            if likes.is_empty() {
+                "1 = 1".to_string()
+            } else {
+                likes.join(" AND ")
+            }
+        };
+        let patterns: Vec<String> = words
+            .iter()
+            .map(|w| format!("%{}%", w.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_")))
+            .collect();
+        let sql = format!("{LIST_COLUMNS} WHERE {} ORDER BY {LIST_ORDER} LIMIT {limit}", filter(2));
+        let rows = patterns.iter().fold(query(&sql).bind(plan_id), |q, p| q.bind(p.as_str())).fetch_all(&self.db).await;
+        let sections = by_section(&rows.map_err(db_err)?)?;
+        let count = format!("SELECT COUNT(*) AS n FROM price_service v WHERE {}", filter(1));
+        let total: i64 = patterns
+            .iter()
+            .fold(query(&count), |q, p| q.bind(p.as_str()))
+            .fetch_one(&self.db)
+            .await
+            .and_then(|r| r.try_get("n"))
+            .map_err(db_err)?;
+        Ok((sections, total))
+    }
+}
+
+/// The price list's rows: service, section and the price under the plan `$1`.
+const LIST_COLUMNS: &str = "SELECT s.id AS section_id, s.name AS section, v.code, v.name AS service, p.kopecks
+     FROM price_service v
+     JOIN price_section s ON s.id = v.section_id
+     LEFT JOIN price p ON p.service_id = v.id AND p.plan_id = $1";
+const LIST_ORDER: &str = "s.position, s.id, v.position, v.id";
+
+/// Rows in the list's order, grouped into their sections.
+fn by_section(rows: &[super::sql::Row]) -> StoreResult<Vec<PriceSection>> {
+    let mut sections: Vec<PriceSection> = Vec::new();
+    for r in rows {
+        let section_id: i64 = r.try_get("section_id").map_err(db_err)?;
+        let item = PriceItem {
+            code: r.try_get("code").map_err(db_err)?,
+            service: r.try_get("service").map_err(db_err)?,
+            price: r.try_get::<Option<i64>, _>("kopecks").map_err(db_err)?.map(Kopecks),
+        };
+        match sections.last_mut() {
+            Some(s) if s.id == section_id => s.items.push(item),
+            _ => sections.push(PriceSection {
+                id: section_id,
+                name: r.try_get("section").map_err(db_err)?,
+                items: vec![item],
+            }),
+        }
+    }
+    Ok(sections)
+}
+
+/// Fills in the search text of services written before it was kept (migration 0018), in chunks;
+/// run when the portal opens the database, a no-op once done.
+pub async fn fill_search_text(db: &super::sql::Db) -> StoreResult<()> {
+    loop {
         let rows = query(
-            "SELECT s.id AS section_id, s.name AS section, v.code, v.name AS service, p.kopecks
-             FROM price_service v
-             JOIN price_section s ON s.id = v.section_id
-             LEFT JOIN price p ON p.service_id = v.id AND p.plan_id = $1
-             WHERE $2 IS NULL OR s.id = $2
-             ORDER BY s.position, s.id, v.position, v.id",
+            "SELECT v.id, v.code, v.name, s.name AS section FROM price_service v
+             JOIN price_section s ON s.id = v.section_id WHERE v.search_text = '' LIMIT 500",
         )
-        .bind(plan_id)
-        .bind(section)
-        .fetch_all(&self.db)
+        .fetch_all(db)
         .await
         .map_err(db_err)?;
-        let mut sections: Vec<(i64, PriceSection)> = Vec::new();
-        for r in &rows {
-            let section_id: i64 = r.try_get("section_id").map_err(db_err)?;
-            let item = PriceItem {
-                code: r.try_get("code").map_err(db_err)?,
-                service: r.try_get("service").map_err(db_err)?,
-                price: r.try_get::<Option<i64>, _>("kopecks").map_err(db_err)?.map(Kopecks),
-            };
-            match sections.last_mut() {
-                Some((id, s)) if *id == section_id => s.items.push(item),
-                _ => sections.push((
-                    section_id,
-                    PriceSection { id: section_id, name: r.try_get("section").map_err(db_err)?, items: vec![item] },
-                )),
-            }
+        if rows.is_empty() {
+            return Ok(());
         }
-        Ok(sections.into_iter().map(|(_, s)| s).collect())
+        let mut tx = db.begin_write().await.map_err(db_err)?;
+        for r in &rows {
+            let (id, code, name, section): (i64, String, String, String) = (
+                r.try_get("id").map_err(db_err)?,
+                r.try_get("code").map_err(db_err)?,
+                r.try_get("name").map_err(db_err)?,
+                r.try_get("section").map_err(db_err)?,
+            );
+            query("UPDATE price_service SET search_text = $2 WHERE id = $1")
+                .bind(id)
+                .bind(search_text(&section, &code, &name))
+                .execute(&mut tx)
+                .await
+                .map_err(db_err)?;
+        }
+        tx.commit().await.map_err(db_err)?;
     }
 }
 
@@ -168,6 +243,21 @@ fn describe(p: &PlanRecord) -> String {
     format!("{} ({}, {})", p.name, p.funding.as_str(), if p.visible { "shown" } else { "hidden" })
 }
 
+/// A new tariff plan, last in the cabinet's order: «Тарифные планы» and the demo clinic's plans.
+pub(super) async fn insert_plan(tx: &mut Tx, plan: &PlanInput) -> StoreResult<i64> {
+    query(
+        "INSERT INTO tariff_plan (name, funding, visible_in_cabinet, position)
+         VALUES ($1, $2, $3, (SELECT COALESCE(MAX(position), -1) + 1 FROM tariff_plan)) RETURNING id",
+    )
+    .bind(&plan.name)
+    .bind(plan.funding.as_str())
+    .bind(plan.visible)
+    .fetch_one(&mut *tx)
+    .await
+    .and_then(|r| r.try_get("id"))
+    .map_err(db_err)
+}
+
 /// Writes the rows of a price list that are new or changed against the list in force (services
 /// by their external code, sections by name, the prices under `plans` in `rows`' price order),
 /// in multi-row statements; what changed. The import's «Применить» and the demo clinic's seed
@@ -186,15 +276,18 @@ pub(super) async fn write_price_rows(tx: &mut Tx, rows: &[ImportRow], plans: &[i
             section_of.push(section_id(&mut *tx, &mut sections, &rows[i].section).await?);
         }
         let sql = format!(
-            "INSERT INTO price_service (section_id, code, name, position) VALUES {}
+            "INSERT INTO price_service (section_id, code, name, position, search_text) VALUES {}
              ON CONFLICT (code) DO UPDATE
-             SET section_id = excluded.section_id, name = excluded.name, position = excluded.position
+             SET section_id = excluded.section_id, name = excluded.name, position = excluded.position,
+                 search_text = excluded.search_text
              RETURNING id, code",
-            placeholders(chunk.len(), 4)
+            placeholders(chunk.len(), 5)
         );
         let mut q = query(&sql);
         for (&i, section) in chunk.iter().zip(&section_of) {
-            q = q.bind(*section).bind(&rows[i].code).bind(&rows[i].name).bind(rows[i].line as i64);
+            let r = &rows[i];
+            let text = search_text(&r.section, &r.code, &r.name);
+            q = q.bind(*section).bind(&r.code).bind(&r.name).bind(r.line as i64).bind(text);
         }
         for r in q.fetch_all(&mut *tx).await.map_err(db_err)? {
             service_ids.insert(r.try_get("code").map_err(db_err)?, r.try_get("id").map_err(db_err)?);
@@ -243,17 +336,7 @@ impl PriceAdminStore for SqlStore {
             |id| PlanRecord { id, name: plan.name.clone(), funding: plan.funding, visible: plan.visible, priced: 0 };
         let (id, detail) = match id {
             None => {
-                let id: i64 = query(
-                    "INSERT INTO tariff_plan (name, funding, visible_in_cabinet, position)
-                     VALUES ($1, $2, $3, (SELECT COALESCE(MAX(position), -1) + 1 FROM tariff_plan)) RETURNING id",
-                )
-                .bind(&plan.name)
-                .bind(plan.funding.as_str())
-                .bind(plan.visible)
-                .fetch_one(&mut tx)
-                .await
-                .and_then(|r| r.try_get("id"))
-                .map_err(db_err)?;
+                let id = insert_plan(&mut tx, plan).await?;
                 (id, format!("— → {}", describe(&after(id))))
             }
             Some(id) => {

@@ -9,6 +9,7 @@ use app::features::clinic::rules::BranchInput;
 use app::features::onboarding::store::NewCard;
 use app::features::prices::import_rules::ImportRow;
 use app::features::prices::rules::Kopecks;
+use app::features::prices::store::PlanInput;
 use app::kernel::account::Roles;
 use app::kernel::person::FullName;
 use app::platform::store::*;
@@ -156,30 +157,17 @@ impl SeedStore for SqlStore {
             }
         }
         for n in &seed.news {
-            query(
-                "INSERT INTO news (title, body, author_account_id, created_at, updated_at, publish_at)
-                 VALUES ($1, $2, $3, $4, $4, $5)",
-            )
-            .bind(&n.title)
-            .bind(&n.body)
-            .bind(id_of(&ids, format!("account-of-staff:{}", n.author_staff))?)
-            .bind(n.publish_at.unwrap_or(now).min(now))
-            .bind(n.publish_at)
-            .execute(&mut tx)
-            .await
-            .map_err(db_err)?;
+            // Written as the editor writes news: a draft, then published (now, earlier or later).
+            let author = id_of(&ids, format!("account-of-staff:{}", n.author_staff))?;
+            let written = n.publish_at.unwrap_or(now).min(now);
+            let id = super::news::insert_news(&mut tx, &n.title, &n.body, author, written).await?;
+            if let Some(at) = n.publish_at {
+                super::news::publish_news(&mut tx, id, at, written).await?;
+            }
         }
-        for (i, p) in seed.plans.iter().enumerate() {
-            let id: i64 =
-                query("INSERT INTO tariff_plan (name, funding, visible_in_cabinet, position) VALUES ($1, $2, $3, $4) RETURNING id")
-                    .bind(&p.name)
-                    .bind(p.funding.as_str())
-                    .bind(p.visible_in_cabinet)
-                    .bind(i as i64)
-                    .fetch_one(&mut tx)
-                    .await
-                    .and_then(|r| r.try_get("id"))
-                    .map_err(db_err)?;
+        for p in &seed.plans {
+            let input = PlanInput { name: p.name.clone(), funding: p.funding, visible: p.visible_in_cabinet };
+            let id = super::prices::insert_plan(&mut tx, &input).await?;
             ids.insert(format!("plan:{}", p.key), id);
         }
         // The price list goes in as an import's rows, through the same writer as «Применить».

@@ -55,8 +55,9 @@ async fn price_list(
     }
     let query = PriceQuery::new(&q.chars().take(QUERY_MAX_CHARS).collect::<String>());
     let (sections, section, more) = if !query.is_empty() {
-        let (sections, more) = query.take_matching(store.price_list(id, None).await?, MATCHES_SHOWN);
-        (sections, None, more)
+        let (sections, total) = store.price_search(id, query.words(), MATCHES_SHOWN).await?;
+        let shown: usize = sections.iter().map(|s| s.items.len()).sum();
+        (sections, None, (total as usize).saturating_sub(shown))
     } else if let Some(s) = section {
         if !index.iter().any(|i| i.id == s) {
             return Err(AppError::NotFound);

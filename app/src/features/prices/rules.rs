@@ -165,6 +165,15 @@ fn fold(s: &str) -> String {
     s.to_lowercase().replace('ё', "е")
 }
 
+/// What a service is found by, folded as a query is: its code, name and section's name. The
+/// store keeps it with the service, so that a search over a long list runs in the database.
+pub fn search_text(section: &str, code: &str, service: &str) -> String {
+    fold(&format!("{code} {service} {section}"))
+}
+
+/// A search of more words than this uses the first of them.
+pub const QUERY_MAX_WORDS: usize = 8;
+
 /// What is typed into the price search, folded once: every word must occur in the service's
 /// name, its code or its section's name, ignoring case and ё/е. No words match everything.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -174,7 +183,12 @@ pub struct PriceQuery {
 
 impl PriceQuery {
     pub fn new(typed: &str) -> Self {
-        PriceQuery { words: fold(typed).split_whitespace().map(str::to_owned).collect() }
+        PriceQuery { words: fold(typed).split_whitespace().take(QUERY_MAX_WORDS).map(str::to_owned).collect() }
+    }
+
+    /// The folded words, each of which must occur in a service's `search_text`.
+    pub fn words(&self) -> &[String] {
+        &self.words
     }
 
     /// Whether an item (its section's name, code and service name) shows under this query.
@@ -182,30 +196,12 @@ impl PriceQuery {
         if self.words.is_empty() {
             return true;
         }
-        let haystack = fold(&format!("{code} {service} {section}"));
+        let haystack = search_text(section, code, service);
         self.words.iter().all(|w| haystack.contains(w.as_str()))
     }
 
     pub fn is_empty(&self) -> bool {
         self.words.is_empty()
-    }
-
-    /// The items that match, section by section, at most `limit` of them; and how many more
-    /// matched.
-    pub fn take_matching(&self, sections: Vec<PriceSection>, limit: usize) -> (Vec<PriceSection>, usize) {
-        let (mut kept, mut taken, mut more) = (Vec::new(), 0, 0);
-        for s in sections {
-            let items: Vec<PriceItem> =
-                s.items.into_iter().filter(|i| self.matches(&s.name, &i.code, &i.service)).collect();
-            let room = limit - taken;
-            more += items.len().saturating_sub(room);
-            let items: Vec<PriceItem> = items.into_iter().take(room).collect();
-            taken += items.len();
-            if !items.is_empty() {
-                kept.push(PriceSection { items, ..s });
-            }
-        }
-        (kept, more)
     }
 
     /// For each section, which of its items show (a section shows when any of them does).
@@ -271,19 +267,13 @@ mod tests {
     }
 
     #[test]
-    fn a_search_over_a_long_list_keeps_the_first_matches_and_counts_the_rest() {
-        let (kept, more) = PriceQuery::new("терапия").take_matching(two_sections(), 200);
-        assert_eq!(kept.len(), 1, "a section without a match is left out");
-        assert_eq!(kept[0].items.len(), 2);
-        assert_eq!(more, 0);
-        let (kept, more) = PriceQuery::new("").take_matching(two_sections(), 2);
-        let codes: Vec<_> = kept.iter().flat_map(|s| s.items.iter().map(|i| i.code.as_str())).collect();
-        assert_eq!(codes, ["1", "3"], "the first two in the list's order");
-        assert_eq!(more, 1);
-        assert_eq!(kept[0].id, 1);
-        let (kept, more) = PriceQuery::new("кардиолог").take_matching(two_sections(), 200);
-        assert!(kept.is_empty());
-        assert_eq!(more, 0);
+    fn the_stored_search_text_is_folded_as_queries_are() {
+        let text = search_text("Терапия", "B01.047.001", "Приём врача-терапевта ПЕРВИЧНЫЙ");
+        assert_eq!(text, "b01.047.001 прием врача-терапевта первичный терапия");
+        let q = PriceQuery::new("ПРИЁМ  первичный");
+        assert_eq!(q.words(), ["прием", "первичный"]);
+        assert!(q.words().iter().all(|w| text.contains(w.as_str())));
+        assert_eq!(PriceQuery::new("a b c d e f g h i j").words().len(), QUERY_MAX_WORDS);
     }
 
     #[test]

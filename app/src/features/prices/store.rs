@@ -15,6 +15,10 @@ pub trait PricesStore: Send + Sync {
     async fn price_sections(&self) -> StoreResult<Vec<SectionSummary>>;
     /// The services under `plan_id` (a price or none), of one section or of all.
     async fn price_list(&self, plan_id: i64, section: Option<i64>) -> StoreResult<Vec<PriceSection>>;
+    /// The services whose search text holds every one of `words` (folded, as
+    /// `rules::PriceQuery::words`), the first `limit` in the list's order, and how many match.
+    async fn price_search(&self, plan_id: i64, words: &[String], limit: usize)
+        -> StoreResult<(Vec<PriceSection>, i64)>;
 }
 
 /// A price-list file read and waiting for confirmation.

@@ -69,6 +69,22 @@ pub async fn scalar(url: &str, sql: &str) -> i64 {
     }
 }
 
+/// Runs a statement behind the store's back (a state the traits cannot make, such as rows
+/// written before a column existed).
+pub async fn execute(url: &str, sql: &str) {
+    use sqlx::Connection;
+    match kabinet_server::db::Backend::of_url(url).unwrap() {
+        kabinet_server::db::Backend::Sqlite => {
+            let mut c = sqlx::SqliteConnection::connect(url).await.unwrap();
+            sqlx::query(sql).execute(&mut c).await.unwrap();
+        }
+        kabinet_server::db::Backend::Postgres => {
+            let mut c = sqlx::PgConnection::connect(url).await.unwrap();
+            sqlx::query(sql).execute(&mut c).await.unwrap();
+        }
+    }
+}
+
 /// How many journal lines name `action` (for changes journalled without a card).
 pub async fn journal_lines(url: &str, action: &str) -> i64 {
     scalar(url, &format!("SELECT COUNT(*) FROM audit_log WHERE action = '{action}'")).await

@@ -2,19 +2,19 @@
 //! with their funding source, a file's cells kept until applied, the import applied once in one
 //! transaction, journalled with what changed.
 
-use super::{account, scalar, seeded, NOW};
+use super::{account, execute, scalar, seeded, NOW};
 use app::features::prices::import_rules::{check, guess};
-use app::features::prices::rules::{Funding, Kopecks};
+use app::features::prices::rules::{Funding, Kopecks, PriceQuery};
 use app::features::prices::store::{ApplyOutcome, PlanInput};
 use app::platform::store::{Actor, Store};
 
 pub async fn story(url: &str) {
     let store = seeded(url).await;
-    prices(&*store).await;
+    prices(&*store, url).await;
     admin(&*store, url).await;
 }
 
-async fn prices(store: &dyn Store) {
+async fn prices(store: &dyn Store, url: &str) {
     let plans = store.cabinet_tariff_plans().await.unwrap();
     let names: Vec<_> = plans.iter().map(|p| p.name.as_str()).collect();
     assert_eq!(names, ["Базовый прайс", "ДМС"], "the hidden corporate plan is not offered");
@@ -34,6 +34,34 @@ async fn prices(store: &dyn Store) {
     let one = store.price_list(plans[0].id, Some(index[1].id)).await.unwrap();
     assert_eq!(one, vec![base[1].clone()], "only that section, as in the whole list");
     assert!(store.price_list(plans[0].id, Some(987_654)).await.unwrap().is_empty());
+
+    // The search runs in the database over the folded search text: every word, any case, ё as е,
+    // the first `limit` in the list's order and how many match; wildcards are plain characters.
+    let words = |typed: &str| PriceQuery::new(typed).words().to_vec();
+    let (found, total) = store.price_search(plans[0].id, &words("ПРИЁМ терапевта"), 200).await.unwrap();
+    assert!(total >= 2, "{total}");
+    assert_eq!(found[0].items[0].code, "B01.047.001");
+    assert!(found.iter().flat_map(|s| &s.items).all(|i| i.service.to_lowercase().replace('ё', "е").contains("прием")));
+    let (first, all) = store.price_search(plans[0].id, &words("прием"), 1).await.unwrap();
+    assert_eq!(
+        (first.iter().map(|s| s.items.len()).sum::<usize>(), first[0].items[0].price),
+        (1, Some(Kopecks(220_000)))
+    );
+    assert!(all > 1, "the count is of every match, not of those shown");
+    for nothing in ["%", "_", "терапевт кардиолог"] {
+        let (found, total) = store.price_search(plans[0].id, &words(nothing), 200).await.unwrap();
+        assert_eq!((found.len(), total), (0, 0), "{nothing}");
+    }
+
+    // Services written before the search text was kept (migration 0018) get it when the portal
+    // next opens the database.
+    let services = scalar(url, "SELECT COUNT(*) FROM price_service").await;
+    execute(url, "UPDATE price_service SET search_text = ''").await;
+    assert_eq!(store.price_search(plans[0].id, &words("прием"), 200).await.unwrap().1, 0);
+    let reopened = kabinet_server::db::open(url).await.expect("open");
+    assert_eq!(scalar(url, "SELECT COUNT(*) FROM price_service WHERE search_text = ''").await, 0);
+    assert_eq!(reopened.price_search(plans[0].id, &words("прием"), 200).await.unwrap().1, all);
+    assert!(services > 0);
 }
 
 fn cells(rows: &[&[&str]]) -> Vec<Vec<String>> {
