@@ -57,6 +57,55 @@ pub(super) async fn write_audited<'q>(db: &Db, change: Query<'q>, audit: &AuditE
     Ok(changed)
 }
 
+/// The clinic's reference lists: names added once, then offered or not (never deleted, since
+/// what chose them keeps their words). Each is journalled as `<table>.add`, `.activate`,
+/// `.deactivate`.
+#[derive(Clone, Copy, Debug)]
+pub(super) enum ReferenceList {
+    /// «Специальности».
+    Specialty,
+    /// «Причины отмены записи на приём».
+    CancelReason,
+}
+
+impl ReferenceList {
+    fn table(self) -> &'static str {
+        match self {
+            ReferenceList::Specialty => "specialty",
+            ReferenceList::CancelReason => "cancel_reason",
+        }
+    }
+
+    /// Adds `name`, journalled; false (and nothing journalled) when the list has it already.
+    pub(super) async fn add(self, db: &Db, name: &str, actor: &Actor, now: i64) -> StoreResult<bool> {
+        let table = self.table();
+        let mut tx = db.begin_write().await.map_err(db_err)?;
+        let added = query(&format!("INSERT INTO {table} (name) VALUES ($1) ON CONFLICT (name) DO NOTHING"))
+            .bind(name)
+            .execute(&mut tx)
+            .await
+            .map_err(db_err)?
+            .rows_affected()
+            == 1;
+        if added {
+            let entry = AuditEntry::by(actor, now, &format!("{table}.add")).object(table).detail(format!("— → {name}"));
+            audit_in(&mut tx, &entry).await?;
+            tx.commit().await.map_err(db_err)?;
+        }
+        Ok(added)
+    }
+
+    /// Offers an entry again or stops offering it, journalled; false when `id` is unknown.
+    pub(super) async fn set_active(self, db: &Db, id: i64, active: bool, actor: &Actor, now: i64) -> StoreResult<bool> {
+        let table = self.table();
+        let sql = format!("UPDATE {table} SET active = $2 WHERE id = $1");
+        let change = query(&sql).bind(id).bind(active);
+        let action = format!("{table}.{}", if active { "activate" } else { "deactivate" });
+        let entry = AuditEntry::by(actor, now, &action).object(format!("{table}:{id}"));
+        Ok(write_audited(db, change, &entry).await? == 1)
+    }
+}
+
 /// Queues a message inside the caller's transaction, so it stands or falls with the change.
 /// Secret parts marked in the body are kept only until the message is sent.
 pub(super) async fn enqueue_in(tx: &mut Tx, channel: Channel, mail: &NewMail, now: i64) -> StoreResult<()> {

@@ -551,28 +551,11 @@ impl ClinicAdminStore for SqlStore {
     }
 
     async fn add_specialty(&self, name: &str, actor: &Actor, now: i64) -> StoreResult<bool> {
-        let mut tx = self.db.begin_write().await.map_err(db_err)?;
-        let added = query("INSERT INTO specialty (name) VALUES ($1) ON CONFLICT (name) DO NOTHING")
-            .bind(name)
-            .execute(&mut tx)
-            .await
-            .map_err(db_err)?
-            .rows_affected()
-            == 1;
-        if added {
-            let entry = AuditEntry::by(actor, now, "specialty.add").object("specialty").detail(format!("— → {name}"));
-            audit_in(&mut tx, &entry).await?;
-            tx.commit().await.map_err(db_err)?;
-        }
-        Ok(added)
+        ReferenceList::Specialty.add(&self.db, name, actor, now).await
     }
 
     async fn set_specialty_active(&self, id: i64, active: bool, actor: &Actor, now: i64) -> StoreResult<bool> {
-        let change = query("UPDATE specialty SET active = $2 WHERE id = $1").bind(id).bind(active);
-        let action = if active { "specialty.activate" } else { "specialty.deactivate" };
-        Ok(write_audited(&self.db, change, &AuditEntry::by(actor, now, action).object(format!("specialty:{id}")))
-            .await?
-            == 1)
+        ReferenceList::Specialty.set_active(&self.db, id, active, actor, now).await
     }
 
     async fn doctor_list(&self) -> StoreResult<Vec<app::features::clinic::doctor_rules::DoctorRecord>> {

@@ -220,28 +220,11 @@ impl ScheduleStore for SqlStore {
     }
 
     async fn add_cancel_reason(&self, name: &str, actor: &Actor, now: i64) -> StoreResult<bool> {
-        let mut tx = self.db.begin_write().await.map_err(db_err)?;
-        let added = query("INSERT INTO cancel_reason (name) VALUES ($1) ON CONFLICT (name) DO NOTHING")
-            .bind(name)
-            .execute(&mut tx)
-            .await
-            .map_err(db_err)?
-            .rows_affected()
-            == 1;
-        if added {
-            let entry =
-                AuditEntry::by(actor, now, "cancel_reason.add").object("cancel_reason").detail(format!("— → {name}"));
-            audit_in(&mut tx, &entry).await?;
-            tx.commit().await.map_err(db_err)?;
-        }
-        Ok(added)
+        ReferenceList::CancelReason.add(&self.db, name, actor, now).await
     }
 
     async fn set_cancel_reason_active(&self, id: i64, active: bool, actor: &Actor, now: i64) -> StoreResult<bool> {
-        let change = query("UPDATE cancel_reason SET active = $2 WHERE id = $1").bind(id).bind(active);
-        let action = if active { "cancel_reason.activate" } else { "cancel_reason.deactivate" };
-        let entry = AuditEntry::by(actor, now, action).object(format!("cancel_reason:{id}"));
-        Ok(write_audited(&self.db, change, &entry).await? == 1)
+        ReferenceList::CancelReason.set_active(&self.db, id, active, actor, now).await
     }
 
     async fn schedule(&self, staff_id: i64, from: Date, to: Date) -> StoreResult<Vec<ScheduleDayRecord>> {
