@@ -65,6 +65,65 @@ pub(crate) fn search_key(surname: &str, name: &str, patronymic: Option<&str>) ->
     normalize_name(&format!("{surname} {name} {}", patronymic.unwrap_or("")))
 }
 
+/// Records consents on a card (each replacing the earlier one of its kind): the front desk's
+/// «Сохранить согласия» and the demo clinic's cards.
+pub(super) async fn consents_in(
+    tx: &mut Tx,
+    card_id: i64,
+    consents: &[NewConsent],
+    recorded_by: Option<i64>,
+    now: i64,
+) -> StoreResult<()> {
+    for c in consents {
+        query("DELETE FROM consent WHERE card_id = $1 AND kind = $2")
+            .bind(card_id)
+            .bind(c.kind.as_str())
+            .execute(&mut *tx)
+            .await
+            .map_err(db_err)?;
+        query(
+            "INSERT INTO consent (card_id, kind, signed_on, text_version, email, recorded_by, recorded_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        )
+        .bind(card_id)
+        .bind(c.kind.as_str())
+        .bind(format_date(c.signed_on))
+        .bind(&c.text_version)
+        .bind(c.email.as_ref().map(|e| e.as_str().to_string()))
+        .bind(recorded_by)
+        .bind(now)
+        .execute(&mut *tx)
+        .await
+        .map_err(db_err)?;
+    }
+    Ok(())
+}
+
+/// Makes (or revives) the guardianship of `guardian` over `ward` from `now`: an attach code
+/// for a ward and the demo clinic's families.
+pub(super) async fn guardianship_in(tx: &mut Tx, guardian: i64, ward: i64, now: i64) -> StoreResult<()> {
+    let revived = query(
+        "UPDATE guardianship SET revoked_at = NULL, granted_at = $3
+         WHERE guardian_card_id = $1 AND ward_card_id = $2",
+    )
+    .bind(guardian)
+    .bind(ward)
+    .bind(now)
+    .execute(&mut *tx)
+    .await
+    .map_err(db_err)?;
+    if revived.rows_affected() == 0 {
+        query("INSERT INTO guardianship (guardian_card_id, ward_card_id, granted_at) VALUES ($1, $2, $3)")
+            .bind(guardian)
+            .bind(ward)
+            .bind(now)
+            .execute(&mut *tx)
+            .await
+            .map_err(db_err)?;
+    }
+    Ok(())
+}
+
 /// A new patient card's row: «Новая карта» at the front desk and the demo clinic's cards.
 pub(super) async fn insert_card(tx: &mut Tx, c: &NewCard, now: i64) -> StoreResult<i64> {
     query(
@@ -186,28 +245,7 @@ impl OnboardingStore for SqlStore {
         audit: AuditEntry,
     ) -> StoreResult<()> {
         let mut tx = self.db.begin().await.map_err(db_err)?;
-        for c in consents {
-            query("DELETE FROM consent WHERE card_id = $1 AND kind = $2")
-                .bind(card_id)
-                .bind(c.kind.as_str())
-                .execute(&mut tx)
-                .await
-                .map_err(db_err)?;
-            query(
-                "INSERT INTO consent (card_id, kind, signed_on, text_version, email, recorded_by, recorded_at)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7)",
-            )
-            .bind(card_id)
-            .bind(c.kind.as_str())
-            .bind(format_date(c.signed_on))
-            .bind(&c.text_version)
-            .bind(c.email.as_ref().map(|e| e.as_str().to_string()))
-            .bind(recorded_by)
-            .bind(now)
-            .execute(&mut tx)
-            .await
-            .map_err(db_err)?;
-        }
+        consents_in(&mut tx, card_id, consents, Some(recorded_by), now).await?;
         audit_in(&mut tx, &audit).await?;
         tx.commit().await.map_err(db_err)
     }
@@ -337,25 +375,7 @@ impl OnboardingStore for SqlStore {
                 if own != Some(guardian) || guardian == code.card_id {
                     return Ok(AttachOutcome::Refused);
                 }
-                let revived = query(
-                    "UPDATE guardianship SET revoked_at = NULL, granted_at = $3
-                     WHERE guardian_card_id = $1 AND ward_card_id = $2",
-                )
-                .bind(guardian)
-                .bind(code.card_id)
-                .bind(now)
-                .execute(&mut tx)
-                .await
-                .map_err(db_err)?;
-                if revived.rows_affected() == 0 {
-                    query("INSERT INTO guardianship (guardian_card_id, ward_card_id, granted_at) VALUES ($1, $2, $3)")
-                        .bind(guardian)
-                        .bind(code.card_id)
-                        .bind(now)
-                        .execute(&mut tx)
-                        .await
-                        .map_err(db_err)?;
-                }
+                guardianship_in(&mut tx, guardian, code.card_id, now).await?;
             }
             None => {
                 let taken = query("SELECT id FROM account WHERE card_id = $1")

@@ -6,7 +6,7 @@ use super::SqlStore;
 use crate::db::{db_err, format_date};
 use app::features::clinic::doctor_rules::DoctorInput;
 use app::features::clinic::rules::BranchInput;
-use app::features::onboarding::store::NewCard;
+use app::features::onboarding::store::{NewCard, NewConsent};
 use app::features::prices::import_rules::ImportRow;
 use app::features::prices::rules::Kopecks;
 use app::features::prices::store::PlanInput;
@@ -97,38 +97,26 @@ impl SeedStore for SqlStore {
                 .map_err(db_err)?;
             ids.insert(format!("card:{}", c.key), id);
             if c.consents_signed {
-                for kind in app::features::onboarding::rules::ConsentKind::ALL {
-                    let email = (kind == app::features::onboarding::rules::ConsentKind::EmailResults)
-                        .then(|| c.email.as_ref().map(|e| e.as_str().to_string()))
-                        .flatten();
-                    query(
-                        "INSERT INTO consent (card_id, kind, signed_on, text_version, email, recorded_at)
-                         VALUES ($1, $2, $3, $4, $5, $6)",
-                    )
-                    .bind(id)
-                    .bind(kind.as_str())
-                    .bind(format_date(
-                        time::OffsetDateTime::from_unix_timestamp(now)
-                            .map_err(|e| StoreError::Corrupt(e.to_string()))?
-                            .date(),
-                    ))
-                    .bind(app::features::onboarding::rules::CONSENT_TEXT_VERSION)
-                    .bind(email)
-                    .bind(now)
-                    .execute(&mut tx)
-                    .await
-                    .map_err(db_err)?;
-                }
+                // As the front desk records them («Сохранить согласия»), signed on the seeding day.
+                use app::features::onboarding::rules::{ConsentKind, CONSENT_TEXT_VERSION};
+                let signed_on = time::OffsetDateTime::from_unix_timestamp(now)
+                    .map_err(|e| StoreError::Corrupt(e.to_string()))?
+                    .date();
+                let consents: Vec<NewConsent> = ConsentKind::ALL
+                    .into_iter()
+                    .map(|kind| NewConsent {
+                        kind,
+                        signed_on,
+                        text_version: CONSENT_TEXT_VERSION.to_string(),
+                        email: c.email.clone().filter(|_| kind == ConsentKind::EmailResults),
+                    })
+                    .collect();
+                super::onboarding::consents_in(&mut tx, id, &consents, None, now).await?;
             }
         }
         for (guardian, ward) in &seed.guardianships {
-            query("INSERT INTO guardianship (guardian_card_id, ward_card_id, granted_at) VALUES ($1, $2, $3)")
-                .bind(id_of(&ids, format!("card:{guardian}"))?)
-                .bind(id_of(&ids, format!("card:{ward}"))?)
-                .bind(now)
-                .execute(&mut tx)
-                .await
-                .map_err(db_err)?;
+            let (guardian, ward) = (id_of(&ids, format!("card:{guardian}"))?, id_of(&ids, format!("card:{ward}"))?);
+            super::onboarding::guardianship_in(&mut tx, guardian, ward, now).await?;
         }
         for a in &seed.accounts {
             let card = match &a.card {
