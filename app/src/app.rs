@@ -4,6 +4,7 @@ use crate::features::account::routes::AccountRoutes;
 use crate::features::booking::routes::BookingRoutes;
 use crate::features::cards::routes::CardsRoutes;
 use crate::features::clinic::routes::{ClinicRoutes, ClinicStaffRoutes};
+use crate::features::messages::routes::MessagesRoutes;
 use crate::features::news::routes::NewsRoutes;
 use crate::features::onboarding::routes::OnboardingRoutes;
 use crate::features::prices::routes::PricesRoutes;
@@ -143,6 +144,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("") view=|| view! { <Redirect path="/news"/> } ssr=SsrMode::Async/>
                     <Route path=path!("staff") view=StaffHomePage ssr=SsrMode::Async/>
                     <NewsRoutes/>
+                    <MessagesRoutes/>
                     <PricesRoutes/>
                     <AccountRoutes/>
                     <RecordRoutes/>

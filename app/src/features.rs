@@ -9,6 +9,7 @@ pub mod account;
 pub mod booking;
 pub mod cards;
 pub mod clinic;
+pub mod messages;
 pub mod news;
 pub mod onboarding;
 pub mod prices;

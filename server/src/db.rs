@@ -9,6 +9,7 @@ mod base;
 mod booking;
 mod clinic;
 mod documents;
+mod messages;
 mod migrate;
 mod news;
 mod onboarding;

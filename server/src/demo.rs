@@ -422,3 +422,87 @@ fn booking() -> SeedBooking {
         schedule,
     }
 }
+
+/// The demo's conversations, written after the clinic by the same store functions the
+/// messages pages use: the patient's visit to the therapist two weeks ago, her question about
+/// results and the doctor's answer (unread by her), the guardian's question to the front desk
+/// for his daughter (unread by the desk), and an informational broadcast to every patient.
+pub async fn conversations(store: &dyn Store) -> anyhow::Result<()> {
+    use app::features::booking::rules::{AppointmentSource, AppointmentStatus};
+    use app::features::booking::store::{BookOutcome, NewAppointment, SlotPlace};
+    use app::features::messages::rules::{Audience, Side, Subject};
+    use app::features::messages::store::{NewBroadcast, NewMessage, Thread};
+    let now = crate::now();
+    let system = Actor::system("demo");
+    let account = |mail: &'static str| async move {
+        store
+            .sign_in_record(&email(mail))
+            .await?
+            .ok_or_else(|| anyhow::anyhow!("demo account {mail} missing"))
+    };
+    let patient = account("patient@kabinet.example").await?;
+    let guardian = account("guardian@kabinet.example").await?;
+    let doctor = account("doctor@kabinet.example").await?;
+    let (sokolov, _) = store.staff_of_account(doctor.account_id).await?.ok_or_else(|| anyhow::anyhow!("demo doctor"))?;
+    let card = patient.own_card_id.ok_or_else(|| anyhow::anyhow!("demo patient's card"))?;
+    let ward = store
+        .account_overview(guardian.account_id)
+        .await?
+        .wards
+        .iter()
+        .find(|w| w.name == "Мария")
+        .map(|w| w.card_id)
+        .ok_or_else(|| anyhow::anyhow!("demo ward"))?;
+    // The visit the patient writes about, two weeks ago at 10:00 clinic time, completed.
+    let branch = store.branches().await?.first().map(|b| b.0).ok_or_else(|| anyhow::anyhow!("demo branch"))?;
+    let day = app::kernel::time_fmt::local_date(now, 180) - time::Duration::days(14);
+    let starts_at = day.midnight().assume_utc().unix_timestamp() + 10 * 3600 - 180 * 60;
+    let place = SlotPlace { branch_id: branch, day, start_min: 600, duration_min: 30, starts_at };
+    let visit = NewAppointment {
+        staff_id: sokolov,
+        card_id: card,
+        service_id: None,
+        place,
+        mode: VisitMode::InClinic,
+        room: None,
+        price: None,
+        source: AppointmentSource::Desk,
+        max_future: None,
+    };
+    if let BookOutcome::Booked(id) = store.book(visit, &system, now).await? {
+        store.change_status(id, AppointmentStatus::Booked, AppointmentStatus::Completed, None, &system, now).await?;
+    }
+    let post = |thread: Thread, from: Side, author: i64, body: &str, at: i64, card: i64| NewMessage {
+        thread,
+        from,
+        author_account_id: author,
+        body: body.into(),
+        files: Vec::new(),
+        now: at,
+        audit: AuditEntry::by(&system, at, if from == Side::Patient { "message.send" } else { "message.answer" }).card(card),
+    };
+    let asked = Thread::New { card_id: card, staff_id: Some(sokolov), subject: Subject::Results };
+    let text = "Здравствуйте, Андрей Викторович! Пришли результаты анализа крови. Нужно ли что-то менять в лечении?";
+    if let Some((dialogue, _)) = store.post_message(post(asked, Side::Patient, patient.account_id, text, now - 2 * 86400, card)).await? {
+        let answer = "Здравствуйте, Анна Петровна! Показатели в норме, лечение продолжайте как прежде. \
+                      Контрольный анализ — через три месяца; памятка: https://www.who.int/ru";
+        store.post_message(post(Thread::Existing(dialogue), Side::Clinic, doctor.account_id, answer, now - 86400, card)).await?;
+    }
+    let to_desk = Thread::New { card_id: ward, staff_id: None, subject: Subject::Documents };
+    let text = "Добрый день! Подскажите, когда будет готова справка для школы для Марии?";
+    store.post_message(post(to_desk, Side::Patient, guardian.account_id, text, now - 3 * 3600, ward)).await?;
+    let news = NewBroadcast {
+        title: "Открыт новый кабинет УЗИ на Садовой".into(),
+        body: "С понедельника на **Садовой** принимает врач ультразвуковой диагностики. Записаться можно в кабинете, \
+               на вкладке «Запись к врачу»."
+            .into(),
+        advertising: false,
+        audience: Audience::All,
+        author_account_id: doctor.account_id,
+        now,
+    };
+    let id = store.broadcast_create(news, AuditEntry::by(&system, now, "broadcast.create")).await?;
+    store.broadcast_schedule(id, now, AuditEntry::by(&system, now, "broadcast.send")).await?;
+    store.release_broadcasts(now, app::kernel::time_fmt::local_date(now, 180)).await?;
+    Ok(())
+}

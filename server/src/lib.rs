@@ -67,6 +67,8 @@ pub struct Application {
     sms: (Arc<dyn Store>, Clock),
     /// The document delivery worker, unless turned off (`KABINET_DOCUMENT_WORKER=0`).
     documents: Option<delivery::Worker>,
+    /// Sends the broadcasts that were set to go out at a time.
+    app: app::platform::state::AppState,
 }
 
 struct MailWorker {
@@ -164,6 +166,7 @@ pub async fn build_with_store(settings: Settings, store: Arc<dyn Store>, clock: 
         converter: converter.clone(),
         clock: app_state.clock.clone(),
     });
+    let app_for_worker = app_state.clone();
     let state = ServerState(Arc::new(Shared {
         leptos_options,
         app: app_state,
@@ -189,7 +192,7 @@ pub async fn build_with_store(settings: Settings, store: Arc<dyn Store>, clock: 
     let router = middleware::wrap(router, state.clone()).with_state(state);
 
     let listener = TcpListener::bind(settings.addr).await.with_context(|| format!("binding {}", settings.addr))?;
-    Ok(Application { listener, router, mail, sms, documents })
+    Ok(Application { listener, router, mail, sms, documents, app: app_for_worker })
 }
 
 /// The page routes, generated once per process. Generating them runs the app with resource
@@ -250,6 +253,7 @@ impl Application {
         if let Some(worker) = self.documents {
             worker.spawn();
         }
+        spawn_broadcasts(self.app);
         let listener = self.listener.tap_io(|tcp| {
             let _ = tcp.set_nodelay(true);
         });
@@ -257,6 +261,22 @@ impl Application {
             .with_graceful_shutdown(shutdown_signal())
             .await
     }
+}
+
+/// Every 20 seconds, writes the recipients of the broadcasts whose time has come (each once:
+/// the store claims a broadcast in the transaction that writes its recipients).
+fn spawn_broadcasts(app: app::platform::state::AppState) {
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(std::time::Duration::from_secs(20));
+        loop {
+            tick.tick().await;
+            match app::features::messages::use_cases::release(&app).await {
+                Ok(0) => {}
+                Ok(n) => tracing::info!(broadcasts = n, "broadcasts sent"),
+                Err(error) => tracing::error!(?error, "broadcasts: release failed"),
+            }
+        }
+    });
 }
 
 async fn shutdown_signal() {

@@ -16,6 +16,7 @@ use tower_http::set_header::SetResponseHeaderLayer;
 
 mod doctors;
 mod files;
+mod messages;
 mod prices;
 
 pub fn router(site_root: &Path, context: impl Fn() + Clone + Send + Sync + 'static) -> Router<ServerState> {
@@ -30,6 +31,7 @@ pub fn router(site_root: &Path, context: impl Fn() + Clone + Send + Sync + 'stat
         .merge(files::router())
         .merge(prices::router())
         .merge(doctors::router())
+        .merge(messages::router())
         .route("/lang", post(set_language))
         .route("/healthz", get(|| async { "ok" }))
         .route("/readyz", get(ready))

@@ -57,6 +57,11 @@ impl Roles {
     pub fn can_read_protocols(&self) -> bool {
         self.has(Role::Clinician) || self.has(Role::Head)
     }
+    /// Patients' messages: doctors (their own dialogues) and the front desk and the head (the
+    /// desk's).
+    pub fn can_answer_messages(&self) -> bool {
+        self.has(Role::Clinician) || self.has(Role::Registrar) || self.has(Role::Head)
+    }
     /// Online booking settings, schedules and the appointment book: the front desk and the head.
     pub fn can_manage_booking(&self) -> bool {
         self.has(Role::Registrar) || self.has(Role::Head)
@@ -143,6 +148,8 @@ pub struct Me {
     pub clinic: Option<ClinicCard>,
     /// The cabinet's tabs the clinic hides: the navigation leaves them out.
     pub hidden_tabs: crate::kernel::tabs::HiddenTabs,
+    /// Unread messages and broadcasts of the active profile (the «Сообщения» tab's badge).
+    pub unread_messages: i64,
 }
 
 /// The clinic's name, address and phone, as patients see them.

@@ -149,6 +149,9 @@ pub enum AppError {
     /// A doctor whom schedules, appointments, records or an account refer to.
     #[error("doctor in use")]
     DoctorInUse,
+    /// A patient's messages over the hourly limit: the next may go after the wait.
+    #[error("message limit")]
+    MessageLimit { max: i64, retry_after_secs: i64 },
     /// A price-list import whose file or column mapping still has errors.
     #[error("import has errors")]
     ImportHasErrors,
@@ -180,7 +183,7 @@ impl AppError {
             AppError::GateBlocked => 423,
             AppError::ExportRunning => 409,
             AppError::ExportBusy | AppError::ExportFailed => 503,
-            AppError::RateLimited { .. } => 429,
+            AppError::RateLimited { .. } | AppError::MessageLimit { .. } => 429,
             AppError::BadRequest => 400,
             AppError::TooLarge => 413,
             AppError::Internal { .. } => 500,
@@ -244,6 +247,9 @@ impl AppError {
                 (t.err_rate_limited_secs)((*retry_after_secs).max(1))
             }
             AppError::RateLimited { retry_after_secs } => (t.err_rate_limited)((retry_after_secs + 59) / 60),
+            AppError::MessageLimit { max, retry_after_secs } => {
+                (t.messages().err_limit)(*max, (retry_after_secs + 59) / 60)
+            }
             AppError::BadRequest => t.err_bad_request.into(),
             AppError::TooLarge => t.err_too_large.into(),
             AppError::Internal { reference } => (t.err_internal)(reference),
@@ -254,7 +260,9 @@ impl AppError {
     /// Seconds to wait before trying again (a `Retry-After` header), for a rate limit.
     pub fn retry_after(&self) -> Option<i64> {
         match self {
-            AppError::RateLimited { retry_after_secs } => Some((*retry_after_secs).max(1)),
+            AppError::RateLimited { retry_after_secs } | AppError::MessageLimit { retry_after_secs, .. } => {
+                Some((*retry_after_secs).max(1))
+            }
             _ => None,
         }
     }

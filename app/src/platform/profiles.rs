@@ -42,6 +42,7 @@ pub async fn me(state: &AppState, session: &SessionRecord) -> Result<Me, AppErro
         active_card_id,
         clinic: state.config.clinic.card(),
         hidden_tabs: state.config.clinic.hidden_tabs(),
+        unread_messages: 0,
     })
 }
 

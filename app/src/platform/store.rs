@@ -292,6 +292,7 @@ pub trait Store:
     + crate::features::record::store::RecordStore
     + crate::features::record::document_store::DocumentStore
     + crate::features::clinic::store::ClinicAdminStore
+    + crate::features::messages::store::MessagesStore
     + Send
     + Sync
     + 'static

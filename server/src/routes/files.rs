@@ -49,7 +49,7 @@ pub fn router() -> Router<ServerState> {
         .route("/record/export.pdf", get(export_pdf))
 }
 
-fn wants_json(headers: &HeaderMap) -> bool {
+pub(super) fn wants_json(headers: &HeaderMap) -> bool {
     headers.get(header::ACCEPT).and_then(|v| v.to_str().ok()).is_some_and(|a| a.contains("application/json"))
 }
 
@@ -69,7 +69,7 @@ fn percent(s: &str) -> String {
 /// The answer to an upload: JSON for scripts, a redirect back to `page` for plain forms.
 /// A refusal sends the page back with the error and what was typed (`typed`, from
 /// `upload::typed_query`); a script gets the same address in `AGAIN_HEADER`.
-fn answer(result: Result<i64, AppError>, json: bool, page: &str, typed: &str) -> Response {
+pub(super) fn answer(result: Result<i64, AppError>, json: bool, page: &str, typed: &str) -> Response {
     let again = |e: &AppError| {
         let body = serde_json::to_string(e).unwrap_or_default();
         format!("{page}?upload_error={}{typed}", percent(&body))
@@ -100,14 +100,14 @@ fn redirect(to: &str) -> Response {
 }
 
 /// The text fields of a request, received or refused.
-fn fields_of(received: &Result<files::Received, files::Refused>) -> &HashMap<String, String> {
+pub(super) fn fields_of(received: &Result<files::Received, files::Refused>) -> &HashMap<String, String> {
     match received {
         Ok(r) => &r.fields,
         Err(r) => &r.fields,
     }
 }
 
-fn field<'a>(fields: &'a HashMap<String, String>, name: &str) -> &'a str {
+pub(super) fn field<'a>(fields: &'a HashMap<String, String>, name: &str) -> &'a str {
     fields.get(name).map(String::as_str).unwrap_or("")
 }
 
@@ -189,7 +189,7 @@ struct FileQuery {
     copy: Option<String>,
 }
 
-fn error_text(e: &AppError, headers: &HeaderMap) -> Response {
+pub(super) fn error_text(e: &AppError, headers: &HeaderMap) -> Response {
     let status = StatusCode::from_u16(e.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
     let text = e.message(lang_of(headers).texts());
     let mut res = (status, [(header::CONTENT_TYPE, "text/plain; charset=utf-8")], text).into_response();
@@ -214,14 +214,26 @@ async fn file(
         document_use_cases::fetch_file(&state.app, &session, ctx.peer, id, q.copy.is_some()).await
     }
     .await;
-    let served = match served {
-        Ok(s) => s,
-        Err(e) => return error_text(&e, &headers),
-    };
+    match served {
+        Ok(s) => serve(&state, s, q.inline.is_some(), id, req).await,
+        Err(e) => error_text(&e, &headers),
+    }
+}
+
+/// A stored file's bytes, after its access check: as an attachment in a sandbox, or inline (an
+/// image or PDF) for a preview.
+pub(super) async fn serve(
+    state: &ServerState,
+    served: document_use_cases::ServedFile,
+    inline: bool,
+    id: i64,
+    req: Request,
+) -> Response {
+    let headers = req.headers().clone();
     let Some(path) = state.files.path(&served.stored_name) else {
         return error_text(&auth::internal("stored name"), &headers);
     };
-    let inline = q.inline.is_some() && served.media_type.preview() != Preview::None;
+    let inline = inline && served.media_type.preview() != Preview::None;
     let mut res = match tower_http::services::ServeFile::new(path).oneshot(req).await {
         Ok(r) => r.map(Body::new),
         Err(e) => return error_text(&auth::internal(e), &headers),

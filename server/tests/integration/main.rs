@@ -15,6 +15,7 @@ mod hostile_input;
 mod http;
 mod journal;
 mod load;
+mod messages;
 mod newcomer;
 mod onboarding;
 mod outbox;

@@ -55,7 +55,11 @@ pub async fn current_user() -> Result<Option<Me>, AppError> {
         async {
             let state = use_state()?;
             let Some(session) = auth::request_context()?.session else { return Ok(None) };
-            Ok(Some(crate::platform::profiles::me(&state, &session).await?))
+            let mut me = crate::platform::profiles::me(&state, &session).await?;
+            if let Some(card) = me.active_card_id {
+                me.unread_messages = state.store.card_unread(card).await?;
+            }
+            Ok(Some(me))
         }
         .await,
     )

@@ -54,6 +54,17 @@ pub fn action_label(t: &Texts, action: &str) -> String {
         "record.gate_reset" | "card.phone_confirmed" => t.gate_reset,
         "record.create" | "record.update" | "record.send" => t.account().act_protocol,
         "record.export" => t.account().act_export,
+        "message.send" => t.messages().act_send,
+        "message.answer" => t.messages().act_answer,
+        "message.read" => t.messages().act_read,
+        "message.close" => t.messages().act_close,
+        "message.reopen" => t.messages().act_reopen,
+        "message.handover" => t.messages().act_handover,
+        "message.video_start" => t.messages().act_video_start,
+        "message.video_end" => t.messages().act_video_end,
+        "message.file" => t.messages().act_file,
+        "broadcast.create" => t.messages().act_broadcast_create,
+        "broadcast.send" => t.messages().act_broadcast_send,
         other => return other.to_string(),
     }
     .to_string()

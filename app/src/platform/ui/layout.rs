@@ -108,6 +108,12 @@ fn Nav(me: Me) -> impl IntoView {
                 <A href="/booking">{t.nav_booking}</A>
                 <A href="/appointments">{t.nav_appointments}</A>
             })}
+            {has_card.then(|| view! {
+                <A href="/messages">
+                    {t.nav_messages}
+                    " "<span id="nav-unread" class="badge unread" hidden=me.unread_messages == 0>{me.unread_messages}</span>
+                </A>
+            })}
             {shown(CabinetTab::News).then(|| view! { <A href="/news">{t.nav_news}</A> })}
             {shown(CabinetTab::Prices).then(|| view! { <A href="/prices">{t.nav_prices}</A> })}
             <A href="/account">{t.nav_account}</A>

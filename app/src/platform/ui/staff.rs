@@ -56,6 +56,18 @@ pub fn StaffHomePage() -> impl IntoView {
                     {me.roles.0.iter().map(|r| view! { <li>{role_name(t, *r)}</li> }).collect_view()}
                 </ul>
             </section>
+            {me.roles.can_answer_messages().then(|| view! {
+                <section class="panel">
+                    <h2>{t.messages().inbox_title}</h2>
+                    <p><a href="/staff/messages">{t.messages().inbox_title}</a></p>
+                </section>
+            })}
+            {me.roles.can_manage_news().then(|| view! {
+                <section class="panel">
+                    <h2>{t.messages().broadcasts_title}</h2>
+                    <p><a href="/staff/broadcasts">{t.messages().broadcasts_title}</a></p>
+                </section>
+            })}
             {me.roles.can_manage_cards().then(|| view! {
                 <section class="panel">
                     <h2>{t.nav_cards}</h2>

@@ -10,20 +10,32 @@ use crate::kernel::error::AppError;
 use leptos::prelude::*;
 
 /// The text fields an upload form gets back after a refusal.
-pub const TYPED_FIELDS: [&str; 8] =
-    ["category", "title", "visit_date", "doctor", "icd_code", "icd_text", "anonymous", "own_consent"];
+pub const TYPED_FIELDS: [&str; 11] = [
+    "category",
+    "title",
+    "visit_date",
+    "doctor",
+    "icd_code",
+    "icd_text",
+    "anonymous",
+    "own_consent",
+    "recipient",
+    "subject",
+    "body",
+];
 
 /// The header that tells the island where the server would have sent a plain form after a
 /// refusal (the page, its error and what was typed).
 pub const AGAIN_HEADER: &str = "kabinet-again";
 
 /// `&typed_title=…&typed_visit_date=…` for the page a refused upload goes back to: the form's text
-/// fields as sent (each cut to 300 characters), empty ones left out.
+/// fields as sent (each cut to 300 characters, a message's text to 2,000), empty ones left out.
 pub fn typed_query<'a>(get: impl Fn(&str) -> Option<&'a str>) -> String {
     TYPED_FIELDS
         .iter()
         .filter_map(|name| {
-            let value: String = get(name)?.chars().take(300).collect();
+            let keep = if *name == "body" { 2000 } else { 300 };
+            let value: String = get(name)?.chars().take(keep).collect();
             (!value.is_empty()).then(|| format!("&typed_{name}={}", crate::kernel::paths::percent_encode(&value)))
         })
         .collect()
