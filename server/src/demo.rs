@@ -435,15 +435,13 @@ pub async fn conversations(store: &dyn Store) -> anyhow::Result<()> {
     let now = crate::now();
     let system = Actor::system("demo");
     let account = |mail: &'static str| async move {
-        store
-            .sign_in_record(&email(mail))
-            .await?
-            .ok_or_else(|| anyhow::anyhow!("demo account {mail} missing"))
+        store.sign_in_record(&email(mail)).await?.ok_or_else(|| anyhow::anyhow!("demo account {mail} missing"))
     };
     let patient = account("patient@kabinet.example").await?;
     let guardian = account("guardian@kabinet.example").await?;
     let doctor = account("doctor@kabinet.example").await?;
-    let (sokolov, _) = store.staff_of_account(doctor.account_id).await?.ok_or_else(|| anyhow::anyhow!("demo doctor"))?;
+    let (sokolov, _) =
+        store.staff_of_account(doctor.account_id).await?.ok_or_else(|| anyhow::anyhow!("demo doctor"))?;
     let card = patient.own_card_id.ok_or_else(|| anyhow::anyhow!("demo patient's card"))?;
     let ward = store
         .account_overview(guardian.account_id)
@@ -479,14 +477,19 @@ pub async fn conversations(store: &dyn Store) -> anyhow::Result<()> {
         body: body.into(),
         files: Vec::new(),
         now: at,
-        audit: AuditEntry::by(&system, at, if from == Side::Patient { "message.send" } else { "message.answer" }).card(card),
+        audit: AuditEntry::by(&system, at, if from == Side::Patient { "message.send" } else { "message.answer" })
+            .card(card),
     };
     let asked = Thread::New { card_id: card, staff_id: Some(sokolov), subject: Subject::Results };
     let text = "Здравствуйте, Андрей Викторович! Пришли результаты анализа крови. Нужно ли что-то менять в лечении?";
-    if let Some((dialogue, _)) = store.post_message(post(asked, Side::Patient, patient.account_id, text, now - 2 * 86400, card)).await? {
+    if let Some((dialogue, _)) =
+        store.post_message(post(asked, Side::Patient, patient.account_id, text, now - 2 * 86400, card)).await?
+    {
         let answer = "Здравствуйте, Анна Петровна! Показатели в норме, лечение продолжайте как прежде. \
                       Контрольный анализ — через три месяца; памятка: https://www.who.int/ru";
-        store.post_message(post(Thread::Existing(dialogue), Side::Clinic, doctor.account_id, answer, now - 86400, card)).await?;
+        store
+            .post_message(post(Thread::Existing(dialogue), Side::Clinic, doctor.account_id, answer, now - 86400, card))
+            .await?;
     }
     let to_desk = Thread::New { card_id: ward, staff_id: None, subject: Subject::Documents };
     let text = "Добрый день! Подскажите, когда будет готова справка для школы для Марии?";

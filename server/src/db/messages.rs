@@ -14,8 +14,7 @@ const DIALOGUE_COLUMNS: &str = "d.id, d.card_id, d.staff_id, d.subject, d.closed
     d.staff_unread, d.created_at, d.last_at, d.video_room, d.video_until,
     s.surname AS s_surname, s.name AS s_name, s.patronymic AS s_patronymic,
     c.surname AS c_surname, c.name AS c_name, c.patronymic AS c_patronymic, c.birth_date AS c_birth_date";
-const DIALOGUE_FROM: &str =
-    "dialogue d JOIN patient_card c ON c.id = d.card_id LEFT JOIN staff s ON s.id = d.staff_id";
+const DIALOGUE_FROM: &str = "dialogue d JOIN patient_card c ON c.id = d.card_id LEFT JOIN staff s ON s.id = d.staff_id";
 
 fn dialogue_record(r: &Row) -> StoreResult<DialogueRecord> {
     let staff_id: Option<i64> = r.try_get("staff_id").map_err(db_err)?;
@@ -107,7 +106,11 @@ fn broadcast_record(r: &Row) -> StoreResult<BroadcastRecord> {
 
 /// The cards a broadcast to `audience` reaches today: `WHERE` text over `patient_card c` and its
 /// two values (unused ones bound as NULL, so the placeholders stay in place).
-fn audience_filter(audience: Audience, advertising: bool, today: time::Date) -> (String, Option<String>, Option<String>) {
+fn audience_filter(
+    audience: Audience,
+    advertising: bool,
+    today: time::Date,
+) -> (String, Option<String>, Option<String>) {
     let ads = if advertising { " AND c.refused_advertising = FALSE" } else { "" };
     let visited = |column: &str| {
         format!(
@@ -117,8 +120,12 @@ fn audience_filter(audience: Audience, advertising: bool, today: time::Date) -> 
     };
     match audience {
         Audience::All => (format!("($1 IS NULL OR TRUE) AND ($2 IS NULL OR TRUE){ads}"), None, None),
-        Audience::Branch(id) => (format!("{} AND ($2 IS NULL OR TRUE){ads}", visited("branch_id")), Some(id.to_string()), None),
-        Audience::Doctor(id) => (format!("{} AND ($2 IS NULL OR TRUE){ads}", visited("staff_id")), Some(id.to_string()), None),
+        Audience::Branch(id) => {
+            (format!("{} AND ($2 IS NULL OR TRUE){ads}", visited("branch_id")), Some(id.to_string()), None)
+        }
+        Audience::Doctor(id) => {
+            (format!("{} AND ($2 IS NULL OR TRUE){ads}", visited("staff_id")), Some(id.to_string()), None)
+        }
         Audience::Age { min, max } => {
             let (earliest, latest) = app::features::messages::rules::birth_range(min, max, today);
             (
@@ -183,19 +190,23 @@ impl MessagesStore for SqlStore {
             .transpose()
     }
 
-    async fn dialogue_messages(&self, dialogue_id: i64, before: Option<i64>, limit: i64) -> StoreResult<Vec<MessageRecord>> {
-        let mut messages = query(&format!(
-            "{MESSAGE_SELECT} WHERE m.dialogue_id = $1 AND m.id < $2 ORDER BY m.id DESC LIMIT $3"
-        ))
-        .bind(dialogue_id)
-        .bind(before.unwrap_or(i64::MAX))
-        .bind(limit)
-        .fetch_all(&self.db)
-        .await
-        .map_err(db_err)?
-        .iter()
-        .map(message_record)
-        .collect::<StoreResult<Vec<_>>>()?;
+    async fn dialogue_messages(
+        &self,
+        dialogue_id: i64,
+        before: Option<i64>,
+        limit: i64,
+    ) -> StoreResult<Vec<MessageRecord>> {
+        let mut messages =
+            query(&format!("{MESSAGE_SELECT} WHERE m.dialogue_id = $1 AND m.id < $2 ORDER BY m.id DESC LIMIT $3"))
+                .bind(dialogue_id)
+                .bind(before.unwrap_or(i64::MAX))
+                .bind(limit)
+                .fetch_all(&self.db)
+                .await
+                .map_err(db_err)?
+                .iter()
+                .map(message_record)
+                .collect::<StoreResult<Vec<_>>>()?;
         messages.reverse();
         self.files_of(dialogue_id, &mut messages).await?;
         Ok(messages)
@@ -234,7 +245,12 @@ impl MessagesStore for SqlStore {
             .and_then(|r| r.try_get("id"))
             .map_err(db_err)?,
             Thread::Existing(id) => {
-                match query("SELECT id FROM dialogue WHERE id = $1").bind(*id).fetch_optional(&mut tx).await.map_err(db_err)? {
+                match query("SELECT id FROM dialogue WHERE id = $1")
+                    .bind(*id)
+                    .fetch_optional(&mut tx)
+                    .await
+                    .map_err(db_err)?
+                {
                     Some(_) => *id,
                     None => return Ok(None),
                 }
@@ -337,7 +353,13 @@ impl MessagesStore for SqlStore {
         r.try_get("n").map_err(db_err)
     }
 
-    async fn inbox(&self, scope: InboxScope, filter: InboxFilter, offset: i64, limit: i64) -> StoreResult<(Vec<DialogueRecord>, i64)> {
+    async fn inbox(
+        &self,
+        scope: InboxScope,
+        filter: InboxFilter,
+        offset: i64,
+        limit: i64,
+    ) -> StoreResult<(Vec<DialogueRecord>, i64)> {
         let who = match (scope.staff_id.is_some(), scope.desk) {
             (true, true) => "(d.staff_id = $1 OR d.staff_id IS NULL)",
             (true, false) => "d.staff_id = $1",
@@ -378,7 +400,8 @@ impl MessagesStore for SqlStore {
     }
 
     async fn hand_over(&self, dialogue_id: i64, staff_id: Option<i64>, audit: AuditEntry) -> StoreResult<bool> {
-        let change = query("UPDATE dialogue SET staff_id = $2, closed = FALSE WHERE id = $1").bind(dialogue_id).bind(staff_id);
+        let change =
+            query("UPDATE dialogue SET staff_id = $2, closed = FALSE WHERE id = $1").bind(dialogue_id).bind(staff_id);
         Ok(super::base::write_audited(&self.db, change, &audit).await? == 1)
     }
 
@@ -404,7 +427,10 @@ impl MessagesStore for SqlStore {
         .await
         .map_err(db_err)?;
         match r {
-            Some(r) => Ok(Some(FileInDialogue { file: file_record(&r)?, dialogue_id: r.try_get("dialogue_id").map_err(db_err)? })),
+            Some(r) => Ok(Some(FileInDialogue {
+                file: file_record(&r)?,
+                dialogue_id: r.try_get("dialogue_id").map_err(db_err)?,
+            })),
             None => Ok(None),
         }
     }
@@ -512,7 +538,8 @@ impl MessagesStore for SqlStore {
     }
 
     async fn broadcast_schedule(&self, id: i64, send_at: i64, audit: AuditEntry) -> StoreResult<bool> {
-        let change = query("UPDATE broadcast SET send_at = $2 WHERE id = $1 AND sent_at IS NULL").bind(id).bind(send_at);
+        let change =
+            query("UPDATE broadcast SET send_at = $2 WHERE id = $1 AND sent_at IS NULL").bind(id).bind(send_at);
         Ok(super::base::write_audited(&self.db, change, &audit).await? == 1)
     }
 
@@ -592,19 +619,24 @@ impl MessagesStore for SqlStore {
         .await
         .map_err(db_err)?;
         match r {
-            Some(r) => Ok(Some(ReceivedBroadcast { broadcast: broadcast_record(&r)?, read_at: r.try_get("read_at").map_err(db_err)? })),
+            Some(r) => Ok(Some(ReceivedBroadcast {
+                broadcast: broadcast_record(&r)?,
+                read_at: r.try_get("read_at").map_err(db_err)?,
+            })),
             None => Ok(None),
         }
     }
 
     async fn mark_broadcast_read(&self, card_id: i64, id: i64, now: i64) -> StoreResult<()> {
-        query("UPDATE broadcast_delivery SET read_at = $3 WHERE card_id = $1 AND broadcast_id = $2 AND read_at IS NULL")
-            .bind(card_id)
-            .bind(id)
-            .bind(now)
-            .execute(&self.db)
-            .await
-            .map_err(db_err)?;
+        query(
+            "UPDATE broadcast_delivery SET read_at = $3 WHERE card_id = $1 AND broadcast_id = $2 AND read_at IS NULL",
+        )
+        .bind(card_id)
+        .bind(id)
+        .bind(now)
+        .execute(&self.db)
+        .await
+        .map_err(db_err)?;
         Ok(())
     }
 }

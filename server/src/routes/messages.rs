@@ -18,14 +18,15 @@ use app::features::record::document_rules::MAX_FILE_BYTES;
 use app::features::record::document_use_cases::IncomingFile;
 use app::kernel::error::{AppError, Problem};
 use app::platform::auth::{self, RequestContext};
-use app::platform::ui::upload::typed_query;
+use app::platform::ui::upload::{typed_query, GO_HEADER};
 use axum::extract::{DefaultBodyLimit, Extension, Multipart, Path, Query, Request, State};
-use axum::http::HeaderMap;
+use axum::http::{HeaderMap, HeaderValue};
 use axum::response::Response;
 use axum::routing::{get, post};
 use axum::Router;
 
-const LIMITS: Limits = Limits { max_files: MAX_ATTACHMENTS, max_file_bytes: MAX_FILE_BYTES, allowed: &ATTACHMENT_TYPES };
+const LIMITS: Limits =
+    Limits { max_files: MAX_ATTACHMENTS, max_file_bytes: MAX_FILE_BYTES, allowed: &ATTACHMENT_TYPES };
 /// Five files of the size a message takes, and the form.
 pub const BODY_MAX: u64 = MAX_ATTACHMENTS as u64 * MAX_FILE_BYTES + (1 << 20);
 
@@ -151,8 +152,15 @@ async fn patient_new(
     let mut typed = String::new();
     let result = patient_send(&state, &ctx, None, multipart, &mut typed).await;
     match (&result, wants_json(&headers)) {
-        // A plain form opens the new dialogue.
+        // Both open the new dialogue: a plain form by the redirect, the island by the header.
         (Ok(id), false) => answer(Ok(*id), false, &format!("/messages/{id}"), ""),
+        (Ok(id), true) => {
+            let mut res = answer(Ok(*id), true, "/messages/new", "");
+            if let Ok(v) = HeaderValue::from_str(&format!("/messages/{id}")) {
+                res.headers_mut().insert(GO_HEADER, v);
+            }
+            res
+        }
         _ => answer(result, wants_json(&headers), "/messages/new", &typed),
     }
 }

@@ -50,11 +50,17 @@ async fn visit(app: &TestApp, card: i64, doctor: i64) {
         source: AppointmentSource::Desk,
         max_future: None,
     };
-    assert!(matches!(app.store.book(new, &Actor::system("test"), app.clock.now()).await.unwrap(), BookOutcome::Booked(_)));
+    assert!(matches!(
+        app.store.book(new, &Actor::system("test"), app.clock.now()).await.unwrap(),
+        BookOutcome::Booked(_)
+    ));
 }
 
 fn message(recipient: &str, subject: &str, body: &str, files: Vec<(&str, Vec<u8>)>) -> Form {
-    let mut form = Form::new().text("recipient", recipient.to_string()).text("subject", subject.to_string()).text("body", body.to_string());
+    let mut form = Form::new()
+        .text("recipient", recipient.to_string())
+        .text("subject", subject.to_string())
+        .text("body", body.to_string());
     for (name, bytes) in files {
         form = form.part("files", Part::bytes(bytes).file_name(name.to_string()));
     }
@@ -147,7 +153,8 @@ async fn a_patient_writes_with_a_photo_and_the_doctor_answers_reads_on_the_journ
     assert_eq!(res.headers()["content-type"], "application/pdf");
     assert_eq!(res.bytes().await.unwrap().len(), 2048);
     // Stored as written: Markdown is text, the link a link.
-    let links: Vec<_> = sent.pieces.iter().filter(|p| matches!(p, app::features::messages::rules::Piece::Link(_))).collect();
+    let links: Vec<_> =
+        sent.pieces.iter().filter(|p| matches!(p, app::features::messages::rules::Piece::Link(_))).collect();
     assert_eq!(links.len(), 1);
 
     // The doctor's inbox has it, unread and waiting; the front desk's does not.
@@ -167,7 +174,9 @@ async fn a_patient_writes_with_a_photo_and_the_doctor_answers_reads_on_the_journ
     assert_eq!(side.card_id, card);
     assert_eq!(side.visits.len(), 1);
     let journal = app.store.audit_for_card(card).await.unwrap();
-    assert!(journal.iter().any(|e| e.action == "message.read" && e.object.as_deref() == Some(&format!("dialogue:{id}"))));
+    assert!(journal
+        .iter()
+        .any(|e| e.action == "message.read" && e.object.as_deref() == Some(&format!("dialogue:{id}"))));
     assert!(journal.iter().any(|e| e.action == "message.send" && e.actor_role == ActorRole::Patient));
     assert_eq!(inbox(&app, &doctor, "unread").await.rows.iter().filter(|r| r.id == id).count(), 0, "read now");
 
@@ -177,7 +186,12 @@ async fn a_patient_writes_with_a_photo_and_the_doctor_answers_reads_on_the_journ
     assert_eq!(sent_id(res).await, id);
     assert_eq!(unread(&app, &patient).await, 1);
     assert!(inbox(&app, &doctor, "waiting").await.rows.iter().all(|r| r.id != id), "answered");
-    let news: Updates = app.rpc(&patient, "messages_updates", &[("id", &id.to_string()), ("after", &first.to_string())]).await.json().await.unwrap();
+    let news: Updates = app
+        .rpc(&patient, "messages_updates", &[("id", &id.to_string()), ("after", &first.to_string())])
+        .await
+        .json()
+        .await
+        .unwrap();
     assert!(news.html.contains("Показатели в норме.") && news.html.contains("Соколов Андрей Викторович"));
     assert!(news.last_id > first);
     assert_eq!(news.unread, Some(0), "shown on an open page, it is read");
@@ -202,7 +216,8 @@ async fn a_patient_writes_with_a_photo_and_the_doctor_answers_reads_on_the_journ
     assert!(inbox(&app, &doctor, "closed").await.rows.iter().any(|r| r.id == id));
     assert!(dialogue(&app, &patient, id).await.json::<DialogueView>().await.unwrap().row.closed);
     sent_id(post(&app, &patient, &format!("/messages/{id}/send"), reply("И ещё вопрос.", vec![])).await).await;
-    let row = inbox(&app, &doctor, "waiting").await.rows.into_iter().find(|r| r.id == id).expect("open and waiting again");
+    let row =
+        inbox(&app, &doctor, "waiting").await.rows.into_iter().find(|r| r.id == id).expect("open and waiting again");
     assert!(!row.closed);
 
     // Handed over to the front desk: it leaves the doctor's inbox and reaches the registrar's.
@@ -224,7 +239,8 @@ async fn bad_input_and_the_hourly_limit_change_nothing_and_another_cards_dialogu
     let app = spawn().await;
     let patient = app.signed_in("patient@kabinet.example").await;
     let count = || app.scalar("SELECT COUNT(*) FROM message");
-    let stored = || std::fs::read_dir(app.files.path()).unwrap().filter(|e| e.as_ref().unwrap().path().is_file()).count();
+    let stored =
+        || std::fs::read_dir(app.files.path()).unwrap().filter(|e| e.as_ref().unwrap().path().is_file()).count();
 
     let res = post(&app, &patient, "/messages/send", message("desk", "other", "   ", vec![])).await;
     assert_eq!(error_of(res).await, AppError::field("body", Problem::Required));
@@ -234,7 +250,13 @@ async fn bad_input_and_the_hourly_limit_change_nothing_and_another_cards_dialogu
     let six = (0..6).map(|i| (["a.pdf", "b.pdf", "c.pdf", "d.pdf", "e.pdf", "f.pdf"][i], pdf(100))).collect();
     let res = post(&app, &patient, "/messages/send", message("desk", "other", "Шесть", six)).await;
     assert_eq!(error_of(res).await, AppError::field("files", Problem::TooManyFiles(5)));
-    let res = post(&app, &patient, "/messages/send", message("desk", "other", "Файл", vec![("l.docx", fixture("letter.docx"))])).await;
+    let res = post(
+        &app,
+        &patient,
+        "/messages/send",
+        message("desk", "other", "Файл", vec![("l.docx", fixture("letter.docx"))]),
+    )
+    .await;
     assert_eq!(error_of(res).await, AppError::field("files", Problem::FileType));
     let res = post(&app, &patient, "/messages/send", message("desk", "nonsense", "Тема", vec![])).await;
     assert_eq!(error_of(res).await, AppError::field("subject", Problem::Choice));
@@ -299,7 +321,10 @@ async fn a_guardian_writes_from_the_wards_profile_and_the_front_desk_answers() {
     let me: Option<Me> = app.rpc(&guardian, "current_user", &[]).await.json().await.unwrap();
     let ward = me.unwrap().profiles.into_iter().find(|p| p.is_ward && p.name.starts_with("Петрова")).unwrap().card_id;
     assert_eq!(app.rpc(&guardian, "switch_profile", &[("card_id", &ward.to_string())]).await.status(), 200);
-    let id = sent_id(post(&app, &guardian, "/messages/send", message("desk", "documents", "Справка для школы?", vec![])).await).await;
+    let id = sent_id(
+        post(&app, &guardian, "/messages/send", message("desk", "documents", "Справка для школы?", vec![])).await,
+    )
+    .await;
     let journal = app.store.audit_for_card(ward).await.unwrap();
     assert!(journal.iter().any(|e| e.action == "message.send" && e.actor_role == ActorRole::Guardian));
     let registrar = app.signed_in("registrar@kabinet.example").await;
@@ -308,10 +333,24 @@ async fn a_guardian_writes_from_the_wards_profile_and_the_front_desk_answers() {
     // The doctor does not handle the desk's dialogues.
     let doctor = app.signed_in("doctor@kabinet.example").await;
     assert_eq!(staff_dialogue(&app, &doctor, id).await.status(), 404);
-    sent_id(post(&app, &registrar, &format!("/staff/messages/{id}/send"), reply("Готова, заберите в регистратуре.", vec![])).await).await;
+    sent_id(
+        post(
+            &app,
+            &registrar,
+            &format!("/staff/messages/{id}/send"),
+            reply("Готова, заберите в регистратуре.", vec![]),
+        )
+        .await,
+    )
+    .await;
     assert_eq!(unread(&app, &guardian).await, 1, "in the ward's profile");
     // In his own profile the ward's dialogue is not listed.
-    let own = app.store.sign_in_record(&app::kernel::email::Email::parse("guardian@kabinet.example").unwrap()).await.unwrap().unwrap();
+    let own = app
+        .store
+        .sign_in_record(&app::kernel::email::Email::parse("guardian@kabinet.example").unwrap())
+        .await
+        .unwrap()
+        .unwrap();
     app.rpc(&guardian, "switch_profile", &[("card_id", &own.own_card_id.unwrap().to_string())]).await;
     assert!(tab(&app, &guardian).await.inbox.dialogues.is_empty());
     assert_eq!(dialogue(&app, &guardian, id).await.status(), 404);
@@ -345,7 +384,13 @@ async fn broadcasts_reach_their_audience_only_and_advertising_never_one_who_refu
     let doctor = app.signed_in("doctor@kabinet.example").await;
     let res = app.rpc(&doctor, "broadcast_save", &[("title", "x"), ("body", "y"), ("audience", "all")]).await;
     assert_eq!(res.status(), 403);
-    let res = app.rpc(&editor, "broadcast_save", &[("title", "x"), ("body", "y"), ("audience", "age"), ("age_min", "30"), ("age_max", "5")]).await;
+    let res = app
+        .rpc(
+            &editor,
+            "broadcast_save",
+            &[("title", "x"), ("body", "y"), ("audience", "age"), ("age_min", "30"), ("age_max", "5")],
+        )
+        .await;
     assert_eq!(error_of(res).await, AppError::field("age_max", Problem::Choice));
     assert_eq!(app.scalar("SELECT COUNT(*) FROM broadcast").await, 0);
 
@@ -362,10 +407,19 @@ async fn broadcasts_reach_their_audience_only_and_advertising_never_one_who_refu
     assert_eq!(reach(&app, &editor, ads).await.row.recipients, cards - 1);
     // Sent once: sending again is refused and writes nobody twice.
     assert_eq!(app.rpc(&editor, "broadcast_send", &[("id", &ads.to_string())]).await.status(), 409);
-    assert_eq!(app.scalar(&format!("SELECT COUNT(*) FROM broadcast_delivery WHERE broadcast_id = {ads}")).await, cards - 1);
+    assert_eq!(
+        app.scalar(&format!("SELECT COUNT(*) FROM broadcast_delivery WHERE broadcast_id = {ads}")).await,
+        cards - 1
+    );
 
     // Informational, by age: the children's profiles get it, the adults' do not.
-    let kids = broadcast(&app, &editor, "Прививки школьникам", &[("audience", "age"), ("age_min", "6"), ("age_max", "12"), ("advertising", "info")]).await;
+    let kids = broadcast(
+        &app,
+        &editor,
+        "Прививки школьникам",
+        &[("audience", "age"), ("age_min", "6"), ("age_max", "12"), ("advertising", "info")],
+    )
+    .await;
     assert_eq!(reach(&app, &editor, kids).await.reach, 2);
     app.rpc(&editor, "broadcast_send", &[("id", &kids.to_string())]).await;
     assert!(!has(&tab(&app, &guardian).await, "Прививки школьникам"), "not the guardian's own card");
@@ -386,10 +440,15 @@ async fn broadcasts_reach_their_audience_only_and_advertising_never_one_who_refu
     let sokolov = staff_id(&app, "doctor@kabinet.example").await;
     let card = card_of(&app, "иванова анна").await;
     visit(&app, card, sokolov).await;
-    let own = broadcast(&app, &editor, "Соколов в отпуске", &[("audience", "doctor"), ("doctor", &sokolov.to_string())]).await;
+    let own =
+        broadcast(&app, &editor, "Соколов в отпуске", &[("audience", "doctor"), ("doctor", &sokolov.to_string())])
+            .await;
     assert_eq!(reach(&app, &editor, own).await.reach, 1);
     let later = app::kernel::time_fmt::to_input_value(app.clock.now() + 3 * 3600, 180);
-    assert_eq!(app.rpc(&editor, "broadcast_send", &[("id", &own.to_string()), ("send_at", &later)]).await.status(), 200);
+    assert_eq!(
+        app.rpc(&editor, "broadcast_send", &[("id", &own.to_string()), ("send_at", &later)]).await.status(),
+        200
+    );
     assert!(reach(&app, &editor, own).await.scheduled);
     assert!(!has(&tab(&app, &patient).await, "Соколов в отпуске"));
     app.clock.advance(4 * 3600);

@@ -2,6 +2,9 @@
 //! broadcasts. Sending a message (with files) is a multipart route of the server
 //! (`server/src/routes/messages.rs`); these are the rest.
 
+// `broadcast_save` takes the form's fields one by one, as a plain form posts them.
+#![allow(clippy::too_many_arguments)]
+
 use super::rules::*;
 use crate::kernel::error::AppError;
 use leptos::prelude::*;
@@ -60,7 +63,12 @@ pub async fn messages_updates(id: i64, after: i64) -> Result<Updates, AppError> 
             let (messages, video_url, unread) = uc::updates(&state, &session, ctx.peer, id, after).await?;
             let last_id = messages.last().map_or(after, |m| m.id);
             let lang = use_context::<axum::http::request::Parts>()
-                .and_then(|p| p.headers.get(axum::http::header::COOKIE).and_then(|v| v.to_str().ok()).map(crate::i18n::Lang::from_cookie_header))
+                .and_then(|p| {
+                    p.headers
+                        .get(axum::http::header::COOKIE)
+                        .and_then(|v| v.to_str().ok())
+                        .map(crate::i18n::Lang::from_cookie_header)
+                })
                 .unwrap_or_default();
             let html = super::page::messages_html(messages, lang, state.utc_offset());
             Ok(Updates { html, last_id, unread, video_url })
@@ -220,7 +228,6 @@ pub async fn broadcast_choices() -> Result<BroadcastSetup, AppError> {
     )
 }
 
-#[allow(clippy::too_many_arguments)]
 #[server(prefix = "/rpc", endpoint = "broadcast_save")]
 pub async fn broadcast_save(
     title: String,
@@ -272,9 +279,18 @@ pub async fn broadcast_get(id: i64) -> Result<BroadcastAdmin, AppError> {
             auth::require_staff(uc::may_broadcast)?;
             let state = use_state()?;
             let b = state.store.broadcast(id).await?.ok_or(AppError::NotFound)?;
-            let reach = if b.sent_at.is_some() { b.recipients } else { uc::audience_size(&state, b.audience, b.advertising).await? };
+            let reach = if b.sent_at.is_some() {
+                b.recipients
+            } else {
+                uc::audience_size(&state, b.audience, b.advertising).await?
+            };
             let scheduled = b.sent_at.is_none() && b.send_at.is_some();
-            Ok(BroadcastAdmin { body_html: crate::features::news::markdown::render(&b.body), reach, scheduled, row: admin_row(b) })
+            Ok(BroadcastAdmin {
+                body_html: crate::features::news::markdown::render(&b.body),
+                reach,
+                scheduled,
+                row: admin_row(b),
+            })
         }
         .await,
     )

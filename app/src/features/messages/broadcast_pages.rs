@@ -15,7 +15,9 @@ use leptos_router::hooks::use_params_map;
 
 fn audience_text(t: &Texts, a: Audience, branches: &[(i64, String)], doctors: &[(i64, String)]) -> String {
     let m = t.messages();
-    let name = |list: &[(i64, String)], id: i64| list.iter().find(|(i, _)| *i == id).map(|(_, n)| n.clone()).unwrap_or_default();
+    let name = |list: &[(i64, String)], id: i64| {
+        list.iter().find(|(i, _)| *i == id).map(|(_, n)| n.clone()).unwrap_or_default()
+    };
     match a {
         Audience::All => m.audience_all.into(),
         Audience::Branch(id) => format!("{}: {}", m.audience_branch, name(branches, id)),

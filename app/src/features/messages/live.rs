@@ -51,7 +51,8 @@ mod browser {
 
     /// The navigation's unread badge.
     fn set_badge(unread: i64) {
-        let Some(badge) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.get_element_by_id("nav-unread")) else {
+        let Some(badge) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.get_element_by_id("nav-unread"))
+        else {
             return;
         };
         badge.set_text_content(Some(&unread.to_string()));
@@ -62,12 +63,7 @@ mod browser {
         }
     }
 
-    pub fn poll(
-        dialogue_id: i64,
-        last_id: i64,
-        fresh: NodeRef<leptos::html::Div>,
-        video: RwSignal<Option<String>>,
-    ) {
+    pub fn poll(dialogue_id: i64, last_id: i64, fresh: NodeRef<leptos::html::Div>, video: RwSignal<Option<String>>) {
         let Some(window) = web_sys::window() else { return };
         let Ok(xhr) = web_sys::XmlHttpRequest::new() else { return };
         let last = Rc::new(Cell::new(last_id));
@@ -109,7 +105,8 @@ mod browser {
                 busy.set(true);
             }
         });
-        let _ = window.set_interval_with_callback_and_timeout_and_arguments_0(tick.as_ref().unchecked_ref(), POLL_MS as i32);
+        let _ = window
+            .set_interval_with_callback_and_timeout_and_arguments_0(tick.as_ref().unchecked_ref(), POLL_MS as i32);
         tick.forget();
     }
 }

@@ -94,7 +94,8 @@ pub enum InboxFilter {
 }
 
 impl InboxFilter {
-    pub const ALL: [InboxFilter; 4] = [InboxFilter::Open, InboxFilter::Unread, InboxFilter::Waiting, InboxFilter::Closed];
+    pub const ALL: [InboxFilter; 4] =
+        [InboxFilter::Open, InboxFilter::Unread, InboxFilter::Waiting, InboxFilter::Closed];
 
     pub fn key(self) -> &'static str {
         match self {
@@ -192,7 +193,10 @@ pub enum Audience {
     /// Patients with an appointment with this doctor.
     Doctor(i64),
     /// Patients whose age today is within the range, inclusive.
-    Age { min: i64, max: i64 },
+    Age {
+        min: i64,
+        max: i64,
+    },
 }
 
 impl Audience {

@@ -147,7 +147,12 @@ pub trait MessagesStore: Send + Sync {
     async fn card_dialogues(&self, card_id: i64, limit: i64) -> StoreResult<Vec<DialogueRecord>>;
     async fn dialogue(&self, id: i64) -> StoreResult<Option<DialogueRecord>>;
     /// The newest `limit` messages before `before` (all when `None`), oldest first.
-    async fn dialogue_messages(&self, dialogue_id: i64, before: Option<i64>, limit: i64) -> StoreResult<Vec<MessageRecord>>;
+    async fn dialogue_messages(
+        &self,
+        dialogue_id: i64,
+        before: Option<i64>,
+        limit: i64,
+    ) -> StoreResult<Vec<MessageRecord>>;
     /// Messages after `after`, oldest first.
     async fn messages_after(&self, dialogue_id: i64, after: i64) -> StoreResult<Vec<MessageRecord>>;
     /// Writes a message (and its dialogue when new) with its files and journal line in one
@@ -164,7 +169,13 @@ pub trait MessagesStore: Send + Sync {
     /// Unread messages and broadcasts of a card.
     async fn card_unread(&self, card_id: i64) -> StoreResult<i64>;
     /// A staff inbox page, newest activity first, and how many match.
-    async fn inbox(&self, scope: InboxScope, filter: InboxFilter, offset: i64, limit: i64) -> StoreResult<(Vec<DialogueRecord>, i64)>;
+    async fn inbox(
+        &self,
+        scope: InboxScope,
+        filter: InboxFilter,
+        offset: i64,
+        limit: i64,
+    ) -> StoreResult<(Vec<DialogueRecord>, i64)>;
     /// Closes or reopens a dialogue; with its journal line. False when there is none.
     async fn set_closed(&self, dialogue_id: i64, closed: bool, audit: AuditEntry) -> StoreResult<bool>;
     /// Hands a dialogue to a doctor or the front desk; with its journal line.

@@ -214,7 +214,8 @@ pub static EN: MessagesTexts = MessagesTexts {
     new_title: "New message",
     recipient: "To",
     desk: "Front desk",
-    recipient_hint: "A doctor you have seen or are booked with, or the front desk for appointments, documents and other questions.",
+    recipient_hint:
+        "A doctor you have seen or are booked with, or the front desk for appointments, documents and other questions.",
     subject: "Subject",
     subject_treatment: "Treatment question",
     subject_results: "Results",

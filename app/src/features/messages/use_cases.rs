@@ -234,7 +234,8 @@ pub async fn patient_send(
     let body = check_body(&form.body, files.len()).map_err(|p| AppError::field("body", p))?;
     check_files(&files)?;
     let now = state.now();
-    let audit = AuditEntry::by(&Actor::in_profile(session, peer, target.ward), now, "message.send").card(target.card_id);
+    let audit =
+        AuditEntry::by(&Actor::in_profile(session, peer, target.ward), now, "message.send").card(target.card_id);
     let (dialogue, _) = state
         .store
         .post_message(NewMessage {
@@ -274,7 +275,8 @@ pub async fn updates(
         Ok(d) => (d, Side::Clinic, None),
         Err(AppError::NotFound) if !session.roles.is_staff() || session.active_card_id.is_some() => {
             let acting = acting(state, session).await?;
-            let d = state.store.dialogue(id).await?.filter(|d| d.card_id == acting.card_id).ok_or(AppError::NotFound)?;
+            let d =
+                state.store.dialogue(id).await?.filter(|d| d.card_id == acting.card_id).ok_or(AppError::NotFound)?;
             (d, Side::Patient, Some(acting.card_id))
         }
         Err(e) => return Err(e),
@@ -333,7 +335,12 @@ async fn staff_dialogue_of(state: &AppState, session: &SessionRecord, id: i64) -
     state.store.dialogue(id).await?.filter(|d| may_handle(scope, d)).ok_or(AppError::NotFound)
 }
 
-async fn journal_staff_read(state: &AppState, session: &SessionRecord, peer: IpAddr, d: &DialogueRecord) -> Result<(), AppError> {
+async fn journal_staff_read(
+    state: &AppState,
+    session: &SessionRecord,
+    peer: IpAddr,
+    d: &DialogueRecord,
+) -> Result<(), AppError> {
     let audit = AuditEntry::by(&Actor::staff(session, peer), state.now(), "message.read")
         .card(d.card_id)
         .object(format!("dialogue:{}", d.id));
@@ -375,12 +382,8 @@ pub async fn staff_dialogue(
         .into_iter()
         .map(|v| RecentVisit { starts_at: v.starts_at, doctor: v.doctor_name, status: v.status })
         .collect();
-    let card = CardSide {
-        card_id: d.card_id,
-        name: d.patient_name.clone(),
-        birth_date: d.patient_birth_date.clone(),
-        visits,
-    };
+    let card =
+        CardSide { card_id: d.card_id, name: d.patient_name.clone(), birth_date: d.patient_birth_date.clone(), visits };
     let mut handover: Vec<RecipientChoice> = state
         .store
         .clinicians()
@@ -428,15 +431,29 @@ pub async fn staff_send(
     Ok(d.id)
 }
 
-pub async fn set_closed(state: &AppState, session: &SessionRecord, peer: IpAddr, id: i64, closed: bool) -> Result<(), AppError> {
+pub async fn set_closed(
+    state: &AppState,
+    session: &SessionRecord,
+    peer: IpAddr,
+    id: i64,
+    closed: bool,
+) -> Result<(), AppError> {
     let d = staff_dialogue_of(state, session, id).await?;
     let action = if closed { "message.close" } else { "message.reopen" };
-    let audit = AuditEntry::by(&Actor::staff(session, peer), state.now(), action).card(d.card_id).object(format!("dialogue:{id}"));
+    let audit = AuditEntry::by(&Actor::staff(session, peer), state.now(), action)
+        .card(d.card_id)
+        .object(format!("dialogue:{id}"));
     state.store.set_closed(id, closed, audit).await?.then_some(()).ok_or(AppError::NotFound)
 }
 
 /// Hands a dialogue to another doctor (a clinician with an active account) or the front desk.
-pub async fn hand_over(state: &AppState, session: &SessionRecord, peer: IpAddr, id: i64, to: &str) -> Result<(), AppError> {
+pub async fn hand_over(
+    state: &AppState,
+    session: &SessionRecord,
+    peer: IpAddr,
+    id: i64,
+    to: &str,
+) -> Result<(), AppError> {
     let d = staff_dialogue_of(state, session, id).await?;
     let to = Recipient::parse(to.trim()).ok_or_else(|| AppError::field("to", Problem::Choice))?;
     if let Recipient::Doctor(staff_id) = to {
@@ -450,21 +467,24 @@ pub async fn hand_over(state: &AppState, session: &SessionRecord, peer: IpAddr, 
     let audit = AuditEntry::by(&Actor::staff(session, peer), state.now(), "message.handover")
         .card(d.card_id)
         .object(format!("dialogue:{id}"))
-        .detail(format!(
-            "{} → {}",
-            d.staff_id.map_or("desk".to_string(), |s| format!("doctor:{s}")),
-            to.key()
-        ));
+        .detail(format!("{} → {}", d.staff_id.map_or("desk".to_string(), |s| format!("doctor:{s}")), to.key()));
     state.store.hand_over(id, to.staff_id(), audit).await?.then_some(()).ok_or(AppError::NotFound)
 }
 
 /// Opens a video call in the dialogue (a fresh room each time) or ends it.
-pub async fn video(state: &AppState, session: &SessionRecord, peer: IpAddr, id: i64, open: bool) -> Result<(), AppError> {
+pub async fn video(
+    state: &AppState,
+    session: &SessionRecord,
+    peer: IpAddr,
+    id: i64,
+    open: bool,
+) -> Result<(), AppError> {
     let d = staff_dialogue_of(state, session, id).await?;
     let now = state.now();
     let call = open.then(|| (new_room(), now + VIDEO_SECS));
     let action = if open { "message.video_start" } else { "message.video_end" };
-    let audit = AuditEntry::by(&Actor::staff(session, peer), now, action).card(d.card_id).object(format!("dialogue:{id}"));
+    let audit =
+        AuditEntry::by(&Actor::staff(session, peer), now, action).card(d.card_id).object(format!("dialogue:{id}"));
     state.store.set_video(id, call, audit).await?.then_some(()).ok_or(AppError::NotFound)
 }
 
@@ -500,7 +520,8 @@ pub async fn attachment(
         }
         Actor::in_profile(session, peer, acting.ward)
     };
-    let audit = AuditEntry::by(&actor, state.now(), "message.file").card(d.card_id).object(format!("message_file:{file_id}"));
+    let audit =
+        AuditEntry::by(&actor, state.now(), "message.file").card(d.card_id).object(format!("message_file:{file_id}"));
     state.store.audit(audit).await?;
     let f = found.file;
     let name = if f.served_type == f.media_type {
@@ -508,7 +529,11 @@ pub async fn attachment(
     } else {
         crate::kernel::media::delivered_name(&f.original_name, f.served_type)
     };
-    Ok(crate::features::record::document_use_cases::ServedFile { stored_name: f.served_name, name, media_type: f.served_type })
+    Ok(crate::features::record::document_use_cases::ServedFile {
+        stored_name: f.served_name,
+        name,
+        media_type: f.served_type,
+    })
 }
 
 // ---- broadcasts ----
@@ -561,7 +586,14 @@ pub async fn broadcast_create(
     Ok(state
         .store
         .broadcast_create(
-            NewBroadcast { title, body, advertising: form.advertising, audience, author_account_id: session.account_id, now },
+            NewBroadcast {
+                title,
+                body,
+                advertising: form.advertising,
+                audience,
+                author_account_id: session.account_id,
+                now,
+            },
             audit,
         )
         .await?)
@@ -599,7 +631,11 @@ pub async fn audience_size(state: &AppState, audience: Audience, advertising: bo
 }
 
 /// A broadcast the active profile received, read.
-pub async fn received_broadcast(state: &AppState, session: &SessionRecord, id: i64) -> Result<ReceivedBroadcast, AppError> {
+pub async fn received_broadcast(
+    state: &AppState,
+    session: &SessionRecord,
+    id: i64,
+) -> Result<ReceivedBroadcast, AppError> {
     let acting = acting(state, session).await?;
     let b = state.store.card_broadcast(acting.card_id, id).await?.ok_or(AppError::NotFound)?;
     if b.read_at.is_none() {

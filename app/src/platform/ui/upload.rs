@@ -28,6 +28,10 @@ pub const TYPED_FIELDS: [&str; 11] = [
 /// refusal (the page, its error and what was typed).
 pub const AGAIN_HEADER: &str = "kabinet-again";
 
+/// The header that tells the island where a successful upload leads when that is not `done`
+/// (a new dialogue's own page, whose address the server just made).
+pub const GO_HEADER: &str = "kabinet-go";
+
 /// `&typed_title=…&typed_visit_date=…` for the page a refused upload goes back to: the form's text
 /// fields as sent (each cut to 300 characters, a message's text to 2,000), empty ones left out.
 pub fn typed_query<'a>(get: impl Fn(&str) -> Option<&'a str>) -> String {
@@ -172,9 +176,13 @@ mod browser {
             let fail = fail.clone();
             Closure::<dyn FnMut()>::new(move || {
                 let again = answered.get_response_header(AGAIN_HEADER).ok().flatten();
+                let local = |a: &String| a.starts_with('/') && !a.starts_with("//");
                 if answered.status().unwrap_or(0) == 200 {
-                    go(&format!("{done}?uploaded=1"));
-                } else if let Some(again) = again.filter(|a| a.starts_with('/') && !a.starts_with("//")) {
+                    match answered.get_response_header(GO_HEADER).ok().flatten().filter(local) {
+                        Some(to) => go(&format!("{to}?uploaded=1")),
+                        None => go(&format!("{done}?uploaded=1")),
+                    }
+                } else if let Some(again) = again.filter(local) {
                     // The page with the refusal and what was typed, as the plain form gets it.
                     go(&again);
                 } else {
