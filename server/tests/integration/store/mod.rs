@@ -6,6 +6,7 @@ mod audit;
 mod booking;
 mod clinic;
 mod documents;
+mod messages;
 mod news;
 mod onboarding;
 mod outbox;
@@ -125,6 +126,7 @@ on_both_backends!(security::story, security_store_on_sqlite, security_store_on_p
 on_both_backends!(booking::story, booking_store_on_sqlite, booking_store_on_postgres);
 on_both_backends!(record::story, record_store_on_sqlite, record_store_on_postgres);
 on_both_backends!(documents::story, document_store_on_sqlite, document_store_on_postgres);
+on_both_backends!(messages::story, messages_store_on_sqlite, messages_store_on_postgres);
 on_both_backends!(typed::rows_story, typed_rows_on_sqlite, typed_rows_on_postgres);
 on_both_backends!(typed::corrupt_story, corrupt_values_on_sqlite, corrupt_values_on_postgres);
 
