@@ -22,7 +22,9 @@ CREATE TABLE dialogue (
     video_until      INTEGER
 );
 CREATE INDEX dialogue_card_idx ON dialogue (card_id, last_at);
-CREATE INDEX dialogue_staff_idx ON dialogue (staff_id, last_at);
+-- A doctor's (or the front desk's) inbox: open or closed, newest activity first; the count of
+-- a filter reads the index alone.
+CREATE INDEX dialogue_staff_idx ON dialogue (staff_id, closed, last_at);
 
 CREATE TABLE message (
     id                 INTEGER PRIMARY KEY,
