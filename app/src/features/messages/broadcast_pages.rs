@@ -84,28 +84,28 @@ fn BroadcastsBody() -> impl IntoView {
                                     <FieldError error field="body"/>
                                     <fieldset>
                                         <legend>{m.b_kind}</legend>
-                                        <label><input type="radio" name="advertising" value="info" checked/>" "{m.b_info}</label>
-                                        <label><input type="radio" name="advertising" value="ads"/>" "{m.b_ads}</label>
+                                        <label class="check"><input type="radio" name="advertising" value="info" checked/>" "{m.b_info}</label>
+                                        <label class="check"><input type="radio" name="advertising" value="ads"/>" "{m.b_ads}</label>
                                         <p class="hint">{m.b_ads_hint}</p>
                                     </fieldset>
                                     <fieldset>
                                         <legend>{m.audience}</legend>
-                                        <label><input type="radio" name="audience" value="all" checked/>" "{m.audience_all}</label>
-                                        <label><input type="radio" name="audience" value="branch"/>" "{m.audience_branch}</label>
+                                        <label class="check"><input type="radio" name="audience" value="all" checked/>" "{m.audience_all}</label>
+                                        <label class="check"><input type="radio" name="audience" value="branch"/>" "{m.audience_branch}</label>
                                         <label for="b-branch">{m.branch}</label>
                                         <select id="b-branch" name="branch">
                                             <option value="">"—"</option>
                                             {c.branches.into_iter().map(|(id, name)| view! { <option value=id.to_string()>{name}</option> }).collect_view()}
                                         </select>
                                         <FieldError error field="branch"/>
-                                        <label><input type="radio" name="audience" value="doctor"/>" "{m.audience_doctor}</label>
+                                        <label class="check"><input type="radio" name="audience" value="doctor"/>" "{m.audience_doctor}</label>
                                         <label for="b-doctor">{m.doctor}</label>
                                         <select id="b-doctor" name="doctor">
                                             <option value="">"—"</option>
                                             {c.doctors.into_iter().map(|(id, name)| view! { <option value=id.to_string()>{name}</option> }).collect_view()}
                                         </select>
                                         <FieldError error field="doctor"/>
-                                        <label><input type="radio" name="audience" value="age"/>" "{m.audience_age}</label>
+                                        <label class="check"><input type="radio" name="audience" value="age"/>" "{m.audience_age}</label>
                                         <label for="b-age-min">{m.age_min}</label>
                                         <input id="b-age-min" name="age_min" type="number" min="0" max="150" inputmode="numeric"/>
                                         <FieldError error field="age_min"/>
