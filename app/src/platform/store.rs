@@ -310,6 +310,9 @@ pub trait SessionStore: Send + Sync {
     /// The live session with this token hash: not past `now` absolutely, seen after
     /// `idle_cutoff`. Refreshes its last-seen time.
     async fn session(&self, token_hash: &str, now: i64, idle_cutoff: i64) -> StoreResult<Option<SessionRecord>>;
+    /// As `session`, without refreshing its last-seen time: for requests a page makes by itself
+    /// (an open dialogue asking for news), which are not the person's activity.
+    async fn session_peek(&self, token_hash: &str, now: i64, idle_cutoff: i64) -> StoreResult<Option<SessionRecord>>;
     async fn delete_session(&self, session_id: i64) -> StoreResult<()>;
     async fn set_active_card(&self, session_id: i64, card_id: i64) -> StoreResult<()>;
     async fn account_overview(&self, account_id: i64) -> StoreResult<AccountOverview>;

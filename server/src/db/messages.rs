@@ -164,19 +164,27 @@ impl SqlStore {
 
 #[async_trait]
 impl MessagesStore for SqlStore {
-    async fn card_dialogues(&self, card_id: i64, limit: i64) -> StoreResult<Vec<DialogueRecord>> {
-        query(&format!(
+    async fn card_dialogues(&self, card_id: i64, offset: i64, limit: i64) -> StoreResult<(Vec<DialogueRecord>, i64)> {
+        let rows = query(&format!(
             "SELECT {DIALOGUE_COLUMNS} FROM {DIALOGUE_FROM} WHERE d.card_id = $1
-             ORDER BY d.last_at DESC, d.id DESC LIMIT $2"
+             ORDER BY d.last_at DESC, d.id DESC LIMIT $2 OFFSET $3"
         ))
         .bind(card_id)
         .bind(limit)
+        .bind(offset)
         .fetch_all(&self.db)
         .await
         .map_err(db_err)?
         .iter()
         .map(dialogue_record)
-        .collect()
+        .collect::<StoreResult<Vec<_>>>()?;
+        let total: i64 = query("SELECT COUNT(*) AS n FROM dialogue WHERE card_id = $1")
+            .bind(card_id)
+            .fetch_one(&self.db)
+            .await
+            .and_then(|r| r.try_get("n"))
+            .map_err(db_err)?;
+        Ok((rows, total))
     }
 
     async fn dialogue(&self, id: i64) -> StoreResult<Option<DialogueRecord>> {

@@ -53,50 +53,11 @@ impl SessionStore for SqlStore {
     }
 
     async fn session(&self, token_hash: &str, now: i64, idle_cutoff: i64) -> StoreResult<Option<SessionRecord>> {
-        // One read: the session, its account, and one row per staff role (none for patients).
-        let rows = query(
-            "SELECT s.id, s.account_id, s.active_card_id, s.last_seen_at, a.card_id, a.totp_secret,
-                    (SELECT c.staff_totp_required FROM clinic c WHERE c.id = 1) AS staff_totp_required,
-                    r.role
-             FROM session s JOIN account a ON a.id = s.account_id
-             LEFT JOIN staff_role r ON r.staff_id = a.staff_id
-             WHERE s.token_hash = $1 AND s.expires_at > $2 AND s.last_seen_at > $3
-               AND a.disabled_at IS NULL
-             ORDER BY r.role",
-        )
-        .bind(token_hash)
-        .bind(now)
-        .bind(idle_cutoff)
-        .fetch_all(&self.db)
-        .await
-        .map_err(db_err)?;
-        let Some(r) = rows.first() else { return Ok(None) };
-        let session_id: i64 = r.try_get("id").map_err(db_err)?;
-        let last_seen: i64 = r.try_get("last_seen_at").map_err(db_err)?;
-        let totp_enabled = r.try_get::<Option<String>, _>("totp_secret").map_err(db_err)?.is_some();
-        let staff_totp_required = r.try_get::<Option<bool>, _>("staff_totp_required").map_err(db_err)?.unwrap_or(true);
-        let mut roles = Vec::new();
-        for row in &rows {
-            roles.extend(known_opt(row, "role", Role::parse)?);
-        }
-        // Refresh the idle timer at most once a minute: reads stay reads.
-        if now - last_seen >= 60 {
-            query("UPDATE session SET last_seen_at = $2 WHERE id = $1")
-                .bind(session_id)
-                .bind(now)
-                .execute(&self.db)
-                .await
-                .map_err(db_err)?;
-        }
-        Ok(Some(SessionRecord {
-            session_id,
-            account_id: r.try_get("account_id").map_err(db_err)?,
-            own_card_id: r.try_get("card_id").map_err(db_err)?,
-            active_card_id: r.try_get("active_card_id").map_err(db_err)?,
-            roles: Roles(roles),
-            totp_enabled,
-            staff_totp_required,
-        }))
+        self.load_session(token_hash, now, idle_cutoff, true).await
+    }
+
+    async fn session_peek(&self, token_hash: &str, now: i64, idle_cutoff: i64) -> StoreResult<Option<SessionRecord>> {
+        self.load_session(token_hash, now, idle_cutoff, false).await
     }
 
     async fn delete_session(&self, session_id: i64) -> StoreResult<()> {
@@ -153,5 +114,61 @@ impl SessionStore for SqlStore {
             }
         }
         Ok(overview)
+    }
+}
+
+impl SqlStore {
+    /// The session behind a token; `touch` refreshes its idle timer (at most once a minute).
+    async fn load_session(
+        &self,
+        token_hash: &str,
+        now: i64,
+        idle_cutoff: i64,
+        touch: bool,
+    ) -> StoreResult<Option<SessionRecord>> {
+        // One read: the session, its account, and one row per staff role (none for patients).
+        let rows = query(
+            "SELECT s.id, s.account_id, s.active_card_id, s.last_seen_at, a.card_id, a.totp_secret,
+                    (SELECT c.staff_totp_required FROM clinic c WHERE c.id = 1) AS staff_totp_required,
+                    r.role
+             FROM session s JOIN account a ON a.id = s.account_id
+             LEFT JOIN staff_role r ON r.staff_id = a.staff_id
+             WHERE s.token_hash = $1 AND s.expires_at > $2 AND s.last_seen_at > $3
+               AND a.disabled_at IS NULL
+             ORDER BY r.role",
+        )
+        .bind(token_hash)
+        .bind(now)
+        .bind(idle_cutoff)
+        .fetch_all(&self.db)
+        .await
+        .map_err(db_err)?;
+        let Some(r) = rows.first() else { return Ok(None) };
+        let session_id: i64 = r.try_get("id").map_err(db_err)?;
+        let last_seen: i64 = r.try_get("last_seen_at").map_err(db_err)?;
+        let totp_enabled = r.try_get::<Option<String>, _>("totp_secret").map_err(db_err)?.is_some();
+        let staff_totp_required = r.try_get::<Option<bool>, _>("staff_totp_required").map_err(db_err)?.unwrap_or(true);
+        let mut roles = Vec::new();
+        for row in &rows {
+            roles.extend(known_opt(row, "role", Role::parse)?);
+        }
+        // Refresh the idle timer at most once a minute: reads stay reads.
+        if touch && now - last_seen >= 60 {
+            query("UPDATE session SET last_seen_at = $2 WHERE id = $1")
+                .bind(session_id)
+                .bind(now)
+                .execute(&self.db)
+                .await
+                .map_err(db_err)?;
+        }
+        Ok(Some(SessionRecord {
+            session_id,
+            account_id: r.try_get("account_id").map_err(db_err)?,
+            own_card_id: r.try_get("card_id").map_err(db_err)?,
+            active_card_id: r.try_get("active_card_id").map_err(db_err)?,
+            roles: Roles(roles),
+            totp_enabled,
+            staff_totp_required,
+        }))
     }
 }

@@ -55,6 +55,13 @@ pub fn client_ip(peer: IpAddr, headers: &HeaderMap, trusted: &[IpAddr]) -> IpAdd
         .unwrap_or(peer)
 }
 
+/// Requests a page makes by itself, with no one acting: an open dialogue asking for news every
+/// few seconds. They are answered for a live session but never keep it alive, so a page left
+/// open still signs its reader out after the idle time.
+fn is_background(path: &str) -> bool {
+    path == "/rpc/messages_updates"
+}
+
 pub async fn guard(State(state): State<ServerState>, mut req: Request, next: Next) -> Response {
     let socket_peer = req
         .extensions()
@@ -68,7 +75,13 @@ pub async fn guard(State(state): State<ServerState>, mut req: Request, next: Nex
         // Static assets need no session lookup.
         Some(token) if !path.starts_with("/pkg/") => {
             let now = state.app.now();
-            match state.app.store.session(&token_hash(&token), now, now - SESSION_IDLE_SECS).await {
+            let (hash, idle) = (token_hash(&token), now - SESSION_IDLE_SECS);
+            let found = if is_background(&path) {
+                state.app.store.session_peek(&hash, now, idle).await
+            } else {
+                state.app.store.session(&hash, now, idle).await
+            };
+            match found {
                 Ok(s) => s,
                 Err(e) => {
                     let err = app::platform::auth::internal(e);

@@ -458,3 +458,26 @@ async fn broadcasts_reach_their_audience_only_and_advertising_never_one_who_refu
     let patient = app.signed_in("patient@kabinet.example").await;
     assert!(has(&tab(&app, &patient).await, "Соколов в отпуске"));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_open_dialogue_asking_for_news_does_not_keep_the_session_alive() {
+    let app = spawn().await;
+    let idle = app.signed_in("patient@kabinet.example").await;
+    let active = app.signed_in("patient@kabinet.example").await;
+    let id = sent_id(post(&app, &idle, "/messages/send", message("desk", "other", "Вопрос", vec![])).await).await;
+    let poll = |c: &reqwest::Client| {
+        let c = c.clone();
+        let app = &app;
+        async move { app.rpc(&c, "messages_updates", &[("id", &id.to_string()), ("after", "0")]).await.status() }
+    };
+    app.clock.advance(20 * 60);
+    assert_eq!(poll(&idle).await, 200);
+    // The other reader does something: that counts.
+    assert_eq!(app.rpc(&active, "messages_tab", &[]).await.status(), 200);
+    app.clock.advance(15 * 60);
+    // 35 minutes after she last did anything, the page's own polling finds her signed out.
+    assert_eq!(poll(&idle).await, 401);
+    let res = app.get(&idle, "/messages").await;
+    assert!(res.headers()["location"].to_str().unwrap().starts_with("/signin"));
+    assert_eq!(poll(&active).await, 200, "15 minutes after real activity the session holds");
+}

@@ -29,12 +29,13 @@ pub struct PatientTab {
 }
 
 #[server(prefix = "/rpc", endpoint = "messages_tab")]
-pub async fn messages_tab() -> Result<PatientTab, AppError> {
+pub async fn messages_tab(page: Option<i64>) -> Result<PatientTab, AppError> {
     with_error_status(
         async {
             let session = auth::require_session()?;
             let state = use_state()?;
-            Ok(PatientTab { inbox: uc::inbox(&state, &session).await?, doctors: uc::doctors(&state, &session).await? })
+            let inbox = uc::inbox(&state, &session, page.unwrap_or(1)).await?;
+            Ok(PatientTab { inbox, doctors: uc::doctors(&state, &session).await? })
         }
         .await,
     )

@@ -87,7 +87,9 @@ pub fn dialogue_label(t: &Texts, r: &DialogueRow) -> String {
 pub fn MessagesPage() -> impl IntoView {
     let t = use_texts();
     let lang = use_lang();
-    let tab = Resource::new(|| (), |_| messages_tab());
+    let query = use_query_map();
+    let page = Memo::new(move |_| query.read().get("page").and_then(|p| p.parse::<i64>().ok()).unwrap_or(1).max(1));
+    let tab = Resource::new(move || page.get(), |p| messages_tab(Some(p)));
     view! {
         <Title text=t.nav_messages/>
         <h1>{t.nav_messages}</h1>
@@ -120,6 +122,16 @@ pub fn MessagesPage() -> impl IntoView {
                                                 }
                                             }).collect_view()}
                                         </ul>
+                                        {(tab.inbox.pages > 1).then(|| {
+                                            let (page, pages) = (tab.inbox.page, tab.inbox.pages);
+                                            view! {
+                                                <nav class="pager" aria-label=t.pagination>
+                                                    {(page > 1).then(|| view! { <a rel="prev" href=format!("/messages?page={}", page - 1)>{t.newer}</a> })}
+                                                    <span>{(t.page_of)(page, pages)}</span>
+                                                    {(page < pages).then(|| view! { <a rel="next" href=format!("/messages?page={}", page + 1)>{t.older}</a> })}
+                                                </nav>
+                                            }
+                                        })}
                                     }.into_any()
                                 }}
                             </section>
@@ -172,7 +184,7 @@ pub fn NewMessagePage() -> impl IntoView {
     let error_text = initial_error.as_ref().map(|e| send_error_text(e, t));
     let error = Signal::stored(initial_error);
     let typed = Typed::from_query(&query.get_untracked());
-    let tab = Resource::new(|| (), |_| messages_tab());
+    let tab = Resource::new(|| (), |_| messages_tab(None));
     let m = t.messages();
     view! {
         <Title text=m.new_title/>

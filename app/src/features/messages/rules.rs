@@ -270,6 +270,9 @@ pub struct BroadcastRow {
 pub struct Inbox {
     pub dialogues: Vec<DialogueRow>,
     pub broadcasts: Vec<BroadcastRow>,
+    /// The page of dialogues shown (`PAGE_DIALOGUES` each) and how many pages there are.
+    pub page: i64,
+    pub pages: i64,
 }
 
 /// One recipient a patient may write to.

@@ -143,8 +143,8 @@ pub struct VisitRecord {
 
 #[async_trait]
 pub trait MessagesStore: Send + Sync {
-    /// A card's dialogues, newest activity first.
-    async fn card_dialogues(&self, card_id: i64, limit: i64) -> StoreResult<Vec<DialogueRecord>>;
+    /// One page of a card's dialogues, newest activity first, and how many it has.
+    async fn card_dialogues(&self, card_id: i64, offset: i64, limit: i64) -> StoreResult<(Vec<DialogueRecord>, i64)>;
     async fn dialogue(&self, id: i64) -> StoreResult<Option<DialogueRecord>>;
     /// The newest `limit` messages before `before` (all when `None`), oldest first.
     async fn dialogue_messages(

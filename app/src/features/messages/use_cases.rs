@@ -75,10 +75,12 @@ fn room_url(state: &AppState, d: &DialogueRecord) -> Option<String> {
 // ---- the patient's side ----
 
 /// The tab: the active profile's dialogues and the clinic's broadcasts to its card.
-pub async fn inbox(state: &AppState, session: &SessionRecord) -> Result<Inbox, AppError> {
+pub async fn inbox(state: &AppState, session: &SessionRecord, page: i64) -> Result<Inbox, AppError> {
     let acting = acting(state, session).await?;
     let now = state.now();
-    let dialogues = state.store.card_dialogues(acting.card_id, PAGE_DIALOGUES).await?;
+    let page = page.max(1);
+    let (dialogues, total) =
+        state.store.card_dialogues(acting.card_id, (page - 1) * PAGE_DIALOGUES, PAGE_DIALOGUES).await?;
     let broadcasts = state.store.card_broadcasts(acting.card_id, PAGE_DIALOGUES).await?;
     Ok(Inbox {
         dialogues: dialogues.iter().map(|d| row(d, Side::Patient, now)).collect(),
@@ -91,6 +93,8 @@ pub async fn inbox(state: &AppState, session: &SessionRecord) -> Result<Inbox, A
                 unread: b.read_at.is_none(),
             })
             .collect(),
+        page,
+        pages: ((total + PAGE_DIALOGUES - 1) / PAGE_DIALOGUES).max(1),
     })
 }
 

@@ -117,7 +117,10 @@ async fn dialogues(store: &dyn Store, url: &str) {
     assert!(store.hand_over(id, None, audit("message.handover")).await.unwrap());
     assert_eq!(store.inbox(desk_scope, InboxFilter::Open, 0, 50).await.unwrap().1, 1);
     assert_eq!(store.inbox(doctor_scope, InboxFilter::Open, 0, 50).await.unwrap().1, 0);
-    assert!(store.card_dialogues(ivanova, 10).await.unwrap().iter().any(|d| d.id == id && d.staff_id.is_none()));
+    let (listed, total) = store.card_dialogues(ivanova, 0, 10).await.unwrap();
+    assert_eq!(total, 1);
+    assert!(listed.iter().any(|d| d.id == id && d.staff_id.is_none()));
+    assert!(store.card_dialogues(ivanova, 10, 10).await.unwrap().0.is_empty(), "past the last page");
     assert!(rows(url, "audit_log").await > 0);
 
     // Doctors the card may write to: none without a visit; clinicians to hand over to.
