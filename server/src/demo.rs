@@ -431,7 +431,7 @@ pub async fn conversations(store: &dyn Store) -> anyhow::Result<()> {
     use app::features::booking::rules::{AppointmentSource, AppointmentStatus};
     use app::features::booking::store::{BookOutcome, NewAppointment, SlotPlace};
     use app::features::messages::rules::{Audience, Side, Subject};
-    use app::features::messages::store::{NewBroadcast, NewMessage, Thread};
+    use app::features::messages::store::{NewBroadcast, NewMessage, Posted, Thread};
     let now = crate::now();
     let system = Actor::system("demo");
     let account = |mail: &'static str| async move {
@@ -479,10 +479,11 @@ pub async fn conversations(store: &dyn Store) -> anyhow::Result<()> {
         now: at,
         audit: AuditEntry::by(&system, at, if from == Side::Patient { "message.send" } else { "message.answer" })
             .card(card),
+        hourly_limit: None,
     };
     let asked = Thread::New { card_id: card, staff_id: Some(sokolov), subject: Subject::Results };
     let text = "Здравствуйте, Андрей Викторович! Пришли результаты анализа крови. Нужно ли что-то менять в лечении?";
-    if let Some((dialogue, _)) =
+    if let Posted::Yes(dialogue, _) =
         store.post_message(post(asked, Side::Patient, patient.account_id, text, now - 2 * 86400, card)).await?
     {
         let answer = "Здравствуйте, Анна Петровна! Показатели в норме, лечение продолжайте как прежде. \

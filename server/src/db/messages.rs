@@ -235,9 +235,34 @@ impl MessagesStore for SqlStore {
         Ok(messages)
     }
 
-    async fn post_message(&self, m: NewMessage) -> StoreResult<Option<(i64, i64)>> {
+    async fn post_message(&self, m: NewMessage) -> StoreResult<Posted> {
         let mut tx = self.db.begin_write().await.map_err(db_err)?;
         let from_patient = m.from == Side::Patient;
+        if let Some(max) = m.hourly_limit {
+            // Counted under the writer's lock: SQLite's `BEGIN IMMEDIATE` has it already; on
+            // PostgreSQL the author's account row is held until commit.
+            if self.db.is_postgres() {
+                query("SELECT id FROM account WHERE id = $1 FOR UPDATE")
+                    .bind(m.author_account_id)
+                    .fetch_optional(&mut tx)
+                    .await
+                    .map_err(db_err)?;
+            }
+            let r = query(
+                "SELECT COUNT(*) AS n, MIN(created_at) AS first FROM message
+                 WHERE author_account_id = $1 AND created_at > $2",
+            )
+            .bind(m.author_account_id)
+            .bind(m.now - 3600)
+            .fetch_one(&mut tx)
+            .await
+            .map_err(db_err)?;
+            let sent: i64 = r.try_get("n").map_err(db_err)?;
+            if sent >= max {
+                let first: Option<i64> = r.try_get("first").map_err(db_err)?;
+                return Ok(Posted::OverLimit { first: first.unwrap_or(m.now) });
+            }
+        }
         let dialogue_id: i64 = match &m.thread {
             Thread::New { card_id, staff_id, subject } => query(
                 "INSERT INTO dialogue (card_id, staff_id, subject, closed, waiting, created_at, last_at)
@@ -260,7 +285,7 @@ impl MessagesStore for SqlStore {
                     .map_err(db_err)?
                 {
                     Some(_) => *id,
-                    None => return Ok(None),
+                    None => return Ok(Posted::NoDialogue),
                 }
             }
         };
@@ -307,7 +332,7 @@ impl MessagesStore for SqlStore {
         let audit = AuditEntry { object: Some(format!("dialogue:{dialogue_id}")), ..m.audit };
         audit_in(&mut tx, &audit).await?;
         tx.commit().await.map_err(db_err)?;
-        Ok(Some((dialogue_id, message_id)))
+        Ok(Posted::Yes(dialogue_id, message_id))
     }
 
     async fn mark_read(&self, dialogue_id: i64, side: Side) -> StoreResult<()> {
@@ -352,9 +377,13 @@ impl MessagesStore for SqlStore {
     async fn card_unread(&self, card_id: i64) -> StoreResult<i64> {
         let r = query(
             "SELECT CAST(COALESCE((SELECT SUM(patient_unread) FROM dialogue WHERE card_id = $1), 0) AS BIGINT)
-                  + (SELECT COUNT(*) FROM broadcast_delivery WHERE card_id = $1 AND read_at IS NULL) AS n",
+                  + (SELECT COUNT(*) FROM (
+                        SELECT bd.read_at FROM broadcast_delivery bd JOIN broadcast b ON b.id = bd.broadcast_id
+                        WHERE bd.card_id = $1 ORDER BY b.sent_at DESC, b.id DESC LIMIT $2
+                     ) shown WHERE shown.read_at IS NULL) AS n",
         )
         .bind(card_id)
+        .bind(app::features::messages::rules::PAGE_DIALOGUES)
         .fetch_one(&self.db)
         .await
         .map_err(db_err)?;

@@ -133,6 +133,8 @@ async fn patient_send(
     typed: &mut String,
 ) -> Result<i64, AppError> {
     let session = ctx.session.clone().ok_or(AppError::Unauthenticated)?;
+    // Over the limit, nothing of the request is stored first.
+    uc::hourly_check(&state.app, &session).await?;
     let (form, incoming) = receive(state, multipart, typed).await?;
     let checked = uc::patient_target(&state.app, &session, dialogue, &form).await;
     let (target, files) = prepared(state, &incoming, checked).await?;
@@ -187,6 +189,8 @@ async fn staff_reply(
     let mut typed = String::new();
     let result = async {
         let session = ctx.session.clone().ok_or(AppError::Unauthenticated)?;
+        // Outside the sender's inbox, nothing of the request is stored.
+        uc::staff_target(&state.app, &session, id).await?;
         let (form, incoming) = receive(&state, multipart, &mut typed).await?;
         let checked = uc::staff_target(&state.app, &session, id).await;
         let (dialogue, files) = prepared(&state, &incoming, checked).await?;

@@ -481,3 +481,31 @@ async fn an_open_dialogue_asking_for_news_does_not_keep_the_session_alive() {
     assert!(res.headers()["location"].to_str().unwrap().starts_with("/signin"));
     assert_eq!(poll(&active).await, 200, "15 minutes after real activity the session holds");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sends_in_parallel_do_not_pass_the_hourly_limit() {
+    let app = spawn().await;
+    let patient = app.signed_in("patient@kabinet.example").await;
+    let mut sends = tokio::task::JoinSet::new();
+    for i in 0..PER_HOUR + 6 {
+        let (c, base) = (patient.clone(), app.base.clone());
+        sends.spawn(async move {
+            c.post(format!("{base}/messages/send"))
+                .header("Origin", &base)
+                .header("Accept", "application/json")
+                .multipart(message("desk", "other", &format!("№{i}"), vec![]))
+                .send()
+                .await
+                .unwrap()
+                .status()
+                .as_u16()
+        });
+    }
+    let mut statuses = Vec::new();
+    while let Some(status) = sends.join_next().await {
+        statuses.push(status.unwrap());
+    }
+    assert_eq!(statuses.iter().filter(|s| **s == 200).count() as i64, PER_HOUR, "{statuses:?}");
+    assert_eq!(statuses.iter().filter(|s| **s == 429).count(), 6);
+    assert_eq!(app.scalar("SELECT COUNT(*) FROM message").await, PER_HOUR);
+}

@@ -16,6 +16,8 @@ pub fn DialogueLive(
     dialogue_id: i64,
     /// The newest message the page shows.
     last_id: i64,
+    /// Ask for news (the newest page of the dialogue); an older page does not.
+    live: bool,
     video_url: Option<String>,
     /// «Подключиться к видеосвязи».
     video_label: String,
@@ -26,9 +28,13 @@ pub fn DialogueLive(
     let video = RwSignal::new(video_url);
     let fresh = NodeRef::<leptos::html::Div>::new();
     #[cfg(feature = "hydrate")]
-    Effect::new(move |_| browser::poll(dialogue_id, last_id, fresh, video));
+    Effect::new(move |_| {
+        if live {
+            browser::poll(dialogue_id, last_id, fresh, video)
+        }
+    });
     #[cfg(not(feature = "hydrate"))]
-    let _ = (dialogue_id, last_id);
+    let _ = (dialogue_id, last_id, live);
     view! {
         {move || video.get().map(|url| view! {
             <p class="video-call">
@@ -68,13 +74,22 @@ mod browser {
         let Ok(xhr) = web_sys::XmlHttpRequest::new() else { return };
         let last = Rc::new(Cell::new(last_id));
         let busy = Rc::new(Cell::new(false));
+        let timer = Rc::new(Cell::new(None::<i32>));
         // One request object and one handler for the page's life: each tick reuses them.
         let on_done = {
-            let (answered, last, busy) = (xhr.clone(), last.clone(), busy.clone());
+            let (answered, last, busy, timer) = (xhr.clone(), last.clone(), busy.clone(), timer.clone());
             Closure::<dyn FnMut()>::new(move || {
                 busy.set(false);
-                if answered.status().unwrap_or(0) != 200 {
-                    return;
+                match answered.status().unwrap_or(0) {
+                    200 => {}
+                    // Signed out, or the dialogue is no longer this reader's: stop asking.
+                    401 | 403 | 404 => {
+                        if let (Some(w), Some(id)) = (web_sys::window(), timer.take()) {
+                            w.clear_interval_with_handle(id);
+                        }
+                        return;
+                    }
+                    _ => return,
                 }
                 let text = answered.response_text().ok().flatten().unwrap_or_default();
                 let Ok(u) = serde_json::from_str::<Updates>(&text) else { return };
@@ -105,8 +120,11 @@ mod browser {
                 busy.set(true);
             }
         });
-        let _ = window
-            .set_interval_with_callback_and_timeout_and_arguments_0(tick.as_ref().unchecked_ref(), POLL_MS as i32);
+        timer.set(
+            window
+                .set_interval_with_callback_and_timeout_and_arguments_0(tick.as_ref().unchecked_ref(), POLL_MS as i32)
+                .ok(),
+        );
         tick.forget();
     }
 }

@@ -268,7 +268,11 @@ pub fn ReplyForm(action: String, done: String, label: &'static str) -> impl Into
 
 /// The messages of a dialogue with the live island around them.
 #[component]
-pub fn DialogueBody(view: super::rules::DialogueView) -> impl IntoView {
+pub fn DialogueBody(
+    view: super::rules::DialogueView,
+    /// An older page (`?before=`) shows what it shows: only the newest page asks for news.
+    live: bool,
+) -> impl IntoView {
     let t = use_texts();
     let lang = use_lang();
     let offset = clinic_offset();
@@ -277,7 +281,7 @@ pub fn DialogueBody(view: super::rules::DialogueView) -> impl IntoView {
     let id = view.row.id;
     view! {
         {view.older_before.map(|b| view! { <p><a href=format!("?before={b}")>{m.older}</a></p> })}
-        <DialogueLive dialogue_id=id last_id video_url=view.video_url video_label=m.video_join.to_string() live_label=m.live_region.to_string()>
+        <DialogueLive dialogue_id=id last_id live video_url=view.video_url video_label=m.video_join.to_string() live_label=m.live_region.to_string()>
             <ol class="messages">
                 {view.messages.into_iter().map(|msg| view! { <MessageItem m=msg lang offset/> }).collect_view()}
             </ol>
@@ -306,7 +310,7 @@ pub fn DialoguePage() -> impl IntoView {
                             <Title text=label.clone()/>
                             <h1>{label}</h1>
                             {closed.then(|| view! { <p class="notice">{m.closed_hint}</p> })}
-                            <DialogueBody view=d/>
+                            <DialogueBody view=d live=before.get_untracked().is_none()/>
                             <ReplyForm action=format!("/messages/{id}/send") done=format!("/messages/{id}") label=m.body/>
                         }.into_any()
                     }

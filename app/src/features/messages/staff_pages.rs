@@ -172,7 +172,7 @@ pub fn StaffDialoguePage() -> impl IntoView {
                                         <FormError error=handover_error/>
                                     </section>
                                     {closed.then(|| view! { <p class="notice">{m.closed}</p> })}
-                                    <DialogueBody view=d/>
+                                    <DialogueBody view=d live=args.get_untracked().1.is_none()/>
                                     <ReplyForm action=format!("/staff/messages/{id}/send") done=format!("/staff/messages/{id}") label=m.reply/>
                                 </div>
                             </div>

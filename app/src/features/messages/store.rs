@@ -79,6 +79,20 @@ pub struct NewMessage {
     pub files: Vec<NewAttachment>,
     pub now: i64,
     pub audit: AuditEntry,
+    /// At most this many messages by the author in the hour before `now` (a patient's limit),
+    /// counted again inside the write, so parallel sends cannot pass it.
+    pub hourly_limit: Option<i64>,
+}
+
+/// What became of a message.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Posted {
+    /// Written: (dialogue, message).
+    Yes(i64, i64),
+    /// The existing dialogue is not there.
+    NoDialogue,
+    /// The author reached the hourly limit; `first` is the oldest message of that hour.
+    OverLimit { first: i64 },
 }
 
 /// A file and the dialogue it belongs to, for the access check before its bytes.
@@ -157,16 +171,16 @@ pub trait MessagesStore: Send + Sync {
     async fn messages_after(&self, dialogue_id: i64, after: i64) -> StoreResult<Vec<MessageRecord>>;
     /// Writes a message (and its dialogue when new) with its files and journal line in one
     /// transaction: the other side's unread count grows, a patient's message reopens a closed
-    /// dialogue and marks it waiting, the clinic's clears waiting. Returns (dialogue, message).
-    /// `None` when an existing dialogue is not there.
-    async fn post_message(&self, m: NewMessage) -> StoreResult<Option<(i64, i64)>>;
+    /// dialogue and marks it waiting, the clinic's clears waiting.
+    async fn post_message(&self, m: NewMessage) -> StoreResult<Posted>;
     /// Marks the dialogue read for one side (its unread count becomes 0).
     async fn mark_read(&self, dialogue_id: i64, side: Side) -> StoreResult<()>;
     /// Messages an account wrote since `since`, and the first of them.
     async fn sent_since(&self, account_id: i64, since: i64) -> StoreResult<(i64, Option<i64>)>;
     /// Doctors the card has (had) an appointment with that was not cancelled.
     async fn card_doctors(&self, card_id: i64) -> StoreResult<Vec<DoctorChoice>>;
-    /// Unread messages and broadcasts of a card.
+    /// Unread messages of a card, and unread broadcasts among the newest `PAGE_DIALOGUES` (the
+    /// ones its tab lists).
     async fn card_unread(&self, card_id: i64) -> StoreResult<i64>;
     /// A staff inbox page, newest activity first, and how many match.
     async fn inbox(

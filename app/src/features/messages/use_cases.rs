@@ -78,7 +78,7 @@ fn room_url(state: &AppState, d: &DialogueRecord) -> Option<String> {
 pub async fn inbox(state: &AppState, session: &SessionRecord, page: i64) -> Result<Inbox, AppError> {
     let acting = acting(state, session).await?;
     let now = state.now();
-    let page = page.max(1);
+    let page = page.clamp(1, 100_000);
     let (dialogues, total) =
         state.store.card_dialogues(acting.card_id, (page - 1) * PAGE_DIALOGUES, PAGE_DIALOGUES).await?;
     let broadcasts = state.store.card_broadcasts(acting.card_id, PAGE_DIALOGUES).await?;
@@ -217,12 +217,19 @@ pub async fn patient_target(
             Thread::New { card_id: acting.card_id, staff_id: recipient.staff_id(), subject }
         }
     };
+    hourly_check(state, session).await?;
+    Ok(PatientTarget { card_id: acting.card_id, ward: acting.ward, thread })
+}
+
+/// The patient's hourly limit, checked before anything of a request is read (and again when the
+/// message is written).
+pub async fn hourly_check(state: &AppState, session: &SessionRecord) -> Result<(), AppError> {
     let now = state.now();
     let (sent, first) = state.store.sent_since(session.account_id, now - 3600).await?;
-    if let Some(wait) = wait_before_next(sent, first, now) {
-        return Err(AppError::MessageLimit { max: PER_HOUR, retry_after_secs: wait });
+    match wait_before_next(sent, first, now) {
+        Some(wait) => Err(AppError::MessageLimit { max: PER_HOUR, retry_after_secs: wait }),
+        None => Ok(()),
     }
-    Ok(PatientTarget { card_id: acting.card_id, ward: acting.ward, thread })
 }
 
 /// Sends a patient's message (a new dialogue's first, or a reply) with its files, already
@@ -240,7 +247,7 @@ pub async fn patient_send(
     let now = state.now();
     let audit =
         AuditEntry::by(&Actor::in_profile(session, peer, target.ward), now, "message.send").card(target.card_id);
-    let (dialogue, _) = state
+    let posted = state
         .store
         .post_message(NewMessage {
             thread: target.thread,
@@ -250,10 +257,17 @@ pub async fn patient_send(
             files,
             now,
             audit,
+            hourly_limit: Some(PER_HOUR),
         })
-        .await?
-        .ok_or(AppError::NotFound)?;
-    Ok(dialogue)
+        .await?;
+    match posted {
+        Posted::Yes(dialogue, _) => Ok(dialogue),
+        Posted::NoDialogue => Err(AppError::NotFound),
+        Posted::OverLimit { first } => Err(AppError::MessageLimit {
+            max: PER_HOUR,
+            retry_after_secs: wait_before_next(PER_HOUR, Some(first), now).unwrap_or(1),
+        }),
+    }
 }
 
 fn check_files(files: &[NewAttachment]) -> Result<(), AppError> {
@@ -285,12 +299,17 @@ pub async fn updates(
         }
         Err(e) => return Err(e),
     };
-    let fresh = state.store.messages_after(d.id, after).await?;
-    if !fresh.is_empty() {
+    // Marked read first: whatever arrives after the mark is still unread if this answer is lost.
+    let unread_here = match side {
+        Side::Patient => d.patient_unread,
+        Side::Clinic => d.staff_unread,
+    };
+    if unread_here > 0 {
         state.store.mark_read(d.id, side).await?;
-        if side == Side::Clinic && fresh.iter().any(|m| m.from_patient) {
-            journal_staff_read(state, session, peer, &d).await?;
-        }
+    }
+    let fresh = state.store.messages_after(d.id, after).await?;
+    if side == Side::Clinic && !fresh.is_empty() {
+        journal_staff_read(state, session, peer, &d).await?;
     }
     let unread = match card {
         Some(card) => Some(state.store.card_unread(card).await?),
@@ -304,7 +323,12 @@ pub async fn updates(
 /// Whose dialogues a staff member handles: their own as a doctor, the front desk's as a
 /// registrar or the head.
 async fn scope(state: &AppState, session: &SessionRecord) -> Result<InboxScope, AppError> {
-    let staff_id = state.store.staff_of_account(session.account_id).await?.map(|(id, _)| id);
+    // Only clinicians are written to by name; a registrar's inbox is the desk's alone (one
+    // index range, in order).
+    let staff_id = match session.roles.has(crate::kernel::account::Role::Clinician) {
+        true => state.store.staff_of_account(session.account_id).await?.map(|(id, _)| id),
+        false => None,
+    };
     Ok(InboxScope { staff_id, desk: session.roles.can_manage_cards() })
 }
 
@@ -361,7 +385,8 @@ pub async fn staff_inbox(
     require_inbox(session)?;
     let scope = scope(state, session).await?;
     let now = state.now();
-    let (rows, total) = state.store.inbox(scope, filter, (page.max(1) - 1) * PAGE_DIALOGUES, PAGE_DIALOGUES).await?;
+    let page = page.clamp(1, 100_000);
+    let (rows, total) = state.store.inbox(scope, filter, (page - 1) * PAGE_DIALOGUES, PAGE_DIALOGUES).await?;
     Ok((rows.iter().map(|d| row(d, Side::Clinic, now)).collect(), total))
 }
 
@@ -419,7 +444,7 @@ pub async fn staff_send(
     check_files(&files)?;
     let now = state.now();
     let audit = AuditEntry::by(&Actor::staff(session, peer), now, "message.answer").card(d.card_id);
-    state
+    let posted = state
         .store
         .post_message(NewMessage {
             thread: Thread::Existing(d.id),
@@ -429,10 +454,13 @@ pub async fn staff_send(
             files,
             now,
             audit,
+            hourly_limit: None,
         })
-        .await?
-        .ok_or(AppError::NotFound)?;
-    Ok(d.id)
+        .await?;
+    match posted {
+        Posted::Yes(..) => Ok(d.id),
+        _ => Err(AppError::NotFound),
+    }
 }
 
 pub async fn set_closed(

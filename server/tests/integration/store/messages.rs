@@ -4,7 +4,7 @@
 
 use super::{account, card, execute, rows, seeded, NOW};
 use app::features::messages::rules::{Audience, InboxFilter, Side, Subject};
-use app::features::messages::store::{InboxScope, NewAttachment, NewBroadcast, NewMessage, Thread};
+use app::features::messages::store::{InboxScope, NewAttachment, NewBroadcast, NewMessage, Posted, Thread};
 use app::kernel::media::MediaType;
 use app::platform::store::{Actor, AuditEntry, Store};
 
@@ -21,6 +21,7 @@ fn msg(thread: Thread, from: Side, author: i64, body: &str, at: i64) -> NewMessa
         files: vec![],
         now: at,
         audit: audit("message.send"),
+        hourly_limit: None,
     }
 }
 
@@ -48,7 +49,7 @@ async fn dialogues(store: &dyn Store, url: &str) {
         served_name: "aa02".into(),
         served_type: MediaType::Webp,
     }];
-    let (id, m1) = store.post_message(first).await.unwrap().unwrap();
+    let Posted::Yes(id, m1) = store.post_message(first).await.unwrap() else { panic!("posted") };
     let d = store.dialogue(id).await.unwrap().unwrap();
     assert_eq!((d.staff_unread, d.patient_unread, d.waiting, d.closed), (1, 0, true, false));
     assert_eq!(d.doctor_name.as_deref(), Some("Соколов Андрей Викторович"));
@@ -90,11 +91,8 @@ async fn dialogues(store: &dyn Store, url: &str) {
     store.post_message(msg(Thread::Existing(id), Side::Patient, patient.account_id, "Ещё", NOW + 20)).await.unwrap();
     let d = store.dialogue(id).await.unwrap().unwrap();
     assert!(!d.closed && d.waiting);
-    assert!(store
-        .post_message(msg(Thread::Existing(999_999), Side::Patient, patient.account_id, "x", NOW))
-        .await
-        .unwrap()
-        .is_none());
+    let missing = msg(Thread::Existing(999_999), Side::Patient, patient.account_id, "x", NOW);
+    assert_eq!(store.post_message(missing).await.unwrap(), Posted::NoDialogue);
     assert!(!store.set_closed(999_999, true, audit("message.close")).await.unwrap());
 
     // Older pages: the newest first, shown oldest first.
@@ -105,6 +103,15 @@ async fn dialogues(store: &dyn Store, url: &str) {
     // The hourly count: the patient's two messages within the hour.
     assert_eq!(store.sent_since(patient.account_id, NOW - 3600).await.unwrap(), (2, Some(NOW)));
     assert_eq!(store.sent_since(patient.account_id, NOW + 5).await.unwrap().0, 1);
+    // The hourly limit is counted inside the write: two sent this hour, a limit of two refuses
+    // the third and writes nothing.
+    let before = rows(url, "message").await;
+    let third = || msg(Thread::Existing(id), Side::Patient, patient.account_id, "Третье", NOW + 30);
+    let limited = NewMessage { hourly_limit: Some(2), ..third() };
+    assert_eq!(store.post_message(limited).await.unwrap(), Posted::OverLimit { first: NOW });
+    assert_eq!(rows(url, "message").await, before);
+    let allowed = NewMessage { hourly_limit: Some(3), ..third() };
+    assert!(matches!(store.post_message(allowed).await.unwrap(), Posted::Yes(..)));
 
     // Video: opened with its room and end, ended.
     assert!(store.set_video(id, Some(("ab".repeat(16), NOW + 7200)), audit("message.video_start")).await.unwrap());
