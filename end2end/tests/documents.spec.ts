@@ -60,7 +60,14 @@ async function uploadAndSend(page: Page, info: TestInfo, category: string, title
       await expect(tick).toContainText('файл больше 16 МБ');
     }
   }
+  // With JavaScript the island posts in the background: wait for the server's answer, since a
+  // second upload starts on a page whose address already says `uploaded=1`, and reloading it
+  // before the post is answered would cancel the upload.
+  const posted = jsOn(info)
+    ? page.waitForResponse((r) => r.url().includes('/documents/upload') && r.request().method() === 'POST')
+    : null;
   await form.getByRole('button', { name: 'Загрузить и отправить' }).click();
+  if (posted) expect((await posted).status()).toBe(200);
   await expect(page).toHaveURL(/\/documents\?uploaded=1$/);
   await ready(page, info);
   await expect(page.getByText('Документы загружены.')).toBeVisible();
