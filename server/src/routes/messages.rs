@@ -190,10 +190,9 @@ async fn staff_reply(
     let result = async {
         let session = ctx.session.clone().ok_or(AppError::Unauthenticated)?;
         // Outside the sender's inbox, nothing of the request is stored.
-        uc::staff_target(&state.app, &session, id).await?;
+        let dialogue = uc::staff_target(&state.app, &session, id).await?;
         let (form, incoming) = receive(&state, multipart, &mut typed).await?;
-        let checked = uc::staff_target(&state.app, &session, id).await;
-        let (dialogue, files) = prepared(&state, &incoming, checked).await?;
+        let (dialogue, files) = prepared(&state, &incoming, Ok(dialogue)).await?;
         let result = uc::staff_send(&state.app, &session, ctx.peer, &dialogue, &form.body, files.clone()).await;
         if result.is_err() {
             discard_all(&state, &incoming, &files).await;

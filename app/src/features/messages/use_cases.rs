@@ -173,7 +173,8 @@ pub struct MessageForm {
 }
 
 /// Where a patient's message may go, checked before its files are converted: the dialogue (or
-/// the new one's recipient and subject) and the hourly limit.
+/// the new one's recipient and subject). The hourly limit is `hourly_check`'s, before the request
+/// is read, and `post_message`'s, inside the write.
 #[derive(Clone, Debug)]
 pub struct PatientTarget {
     card_id: i64,
@@ -217,7 +218,6 @@ pub async fn patient_target(
             Thread::New { card_id: acting.card_id, staff_id: recipient.staff_id(), subject }
         }
     };
-    hourly_check(state, session).await?;
     Ok(PatientTarget { card_id: acting.card_id, ward: acting.ward, thread })
 }
 
