@@ -59,7 +59,9 @@ pub fn client_ip(peer: IpAddr, headers: &HeaderMap, trusted: &[IpAddr]) -> IpAdd
 /// few seconds. They are answered for a live session but never keep it alive, so a page left
 /// open still signs its reader out after the idle time.
 fn is_background(path: &str) -> bool {
-    path == "/rpc/messages_updates"
+    path.strip_prefix("/messages/")
+        .and_then(|rest| rest.strip_suffix("/updates"))
+        .is_some_and(|id| !id.is_empty() && id.bytes().all(|b| b.is_ascii_digit()))
 }
 
 pub async fn guard(State(state): State<ServerState>, mut req: Request, next: Next) -> Response {
@@ -101,7 +103,8 @@ pub async fn guard(State(state): State<ServerState>, mut req: Request, next: Nex
         return redirect("/");
     }
     if !signed_in && !public {
-        if path.starts_with("/rpc/") {
+        // A script's request (a server function, a page's own polling) is told, not redirected.
+        if path.starts_with("/rpc/") || is_background(&path) {
             let body = serde_json::to_string(&AppError::Unauthenticated).unwrap_or_default();
             return (StatusCode::UNAUTHORIZED, [(header::CONTENT_TYPE, "application/json")], body).into_response();
         }

@@ -8,7 +8,7 @@
 //! conversion runs. Answers as the record's uploads: a redirect back (with the error and what was
 //! typed) for a plain form, JSON for the upload island.
 
-use super::files::{answer, error_text, field, fields_of, serve, wants_json};
+use super::files::{answer, error_text, field, fields_of, lang_of, serve, wants_json};
 use crate::files::{self, Limits};
 use crate::ServerState;
 use app::features::messages::rules::MAX_ATTACHMENTS;
@@ -37,6 +37,7 @@ pub fn router() -> Router<ServerState> {
         .route("/messages/{id}/send", post(patient_reply).layer(cap()))
         .route("/staff/messages/{id}/send", post(staff_reply).layer(cap()))
         .route("/messages/files/{id}", get(attachment))
+        .route("/messages/{id}/updates", get(updates))
 }
 
 fn form_of(fields: &std::collections::HashMap<String, String>) -> MessageForm {
@@ -201,6 +202,55 @@ async fn staff_reply(
     }
     .await;
     answer(result, wants_json(&headers), &format!("/staff/messages/{id}"), &typed)
+}
+
+#[derive(serde::Deserialize)]
+struct After {
+    after: Option<i64>,
+}
+
+/// News for an open dialogue (either side, `rules::updates_path`): the messages after `after`
+/// rendered as the page renders them, as the body; the newest id, the tab's unread count (the
+/// patient's side) and the open call's address in headers. The access middleware answers it
+/// without refreshing the session's idle timer.
+async fn updates(
+    State(state): State<ServerState>,
+    Extension(ctx): Extension<RequestContext>,
+    Path(id): Path<i64>,
+    Query(q): Query<After>,
+    headers: HeaderMap,
+) -> Response {
+    use app::features::messages::rules::{LAST_ID_HEADER, UNREAD_HEADER, VIDEO_HEADER};
+    use axum::http::header;
+    use axum::response::IntoResponse;
+    let after = q.after.unwrap_or(0).max(0);
+    let found = async {
+        let session = ctx.session.clone().ok_or(AppError::Unauthenticated)?;
+        uc::updates(&state.app, &session, ctx.peer, id, after).await
+    }
+    .await;
+    let (messages, video, unread) = match found {
+        Ok(f) => f,
+        Err(e) => return error_text(&e, &headers),
+    };
+    let newest = messages.last().map_or(after, |m| m.id);
+    let html = app::features::messages::page::messages_html(messages, lang_of(&headers), state.app.utc_offset());
+    let mut res = ([(header::CONTENT_TYPE, "text/html; charset=utf-8"), (header::CACHE_CONTROL, "no-store")], html)
+        .into_response();
+    let h = res.headers_mut();
+    let mut set = |name: &'static str, value: String| {
+        if let Ok(v) = HeaderValue::from_str(&value) {
+            h.insert(name, v);
+        }
+    };
+    set(LAST_ID_HEADER, newest.to_string());
+    if let Some(n) = unread {
+        set(UNREAD_HEADER, n.to_string());
+    }
+    if let Some(url) = video {
+        set(VIDEO_HEADER, url);
+    }
+    res
 }
 
 #[derive(serde::Deserialize)]

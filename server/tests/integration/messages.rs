@@ -10,7 +10,7 @@ use crate::support::{error_of, TestApp};
 use app::features::booking::rules::{AppointmentSource, VisitMode};
 use app::features::booking::store::{BookOutcome, NewAppointment, SlotPlace};
 use app::features::messages::api::{BroadcastAdmin, PatientTab, StaffInbox};
-use app::features::messages::rules::{DialogueView, Updates, BODY_MAX, PER_HOUR};
+use app::features::messages::rules::{updates_path, DialogueView, BODY_MAX, PER_HOUR};
 use app::kernel::account::{ActorRole, Me};
 use app::kernel::error::{AppError, Problem};
 use app::platform::store::Actor;
@@ -108,6 +108,15 @@ async fn inbox(app: &TestApp, c: &reqwest::Client, filter: &str) -> StaffInbox {
     res.json().await.unwrap()
 }
 
+/// What an open dialogue page gets when it asks for news: status, body, newest id, unread.
+async fn updates(app: &TestApp, c: &reqwest::Client, id: i64, after: i64) -> (u16, String, i64, Option<i64>) {
+    let res = app.get(c, &updates_path(id, after)).await;
+    let header = |name: &str| res.headers().get(name).and_then(|v| v.to_str().ok()).and_then(|v| v.parse::<i64>().ok());
+    let (newest, unread) = (header("kabinet-last-id").unwrap_or(-1), header("kabinet-unread"));
+    let status = res.status().as_u16();
+    (status, res.text().await.unwrap(), newest, unread)
+}
+
 async fn unread(app: &TestApp, c: &reqwest::Client) -> i64 {
     let me: Option<Me> = app.rpc(c, "current_user", &[]).await.json().await.unwrap();
     me.unwrap().unread_messages
@@ -186,15 +195,11 @@ async fn a_patient_writes_with_a_photo_and_the_doctor_answers_reads_on_the_journ
     assert_eq!(sent_id(res).await, id);
     assert_eq!(unread(&app, &patient).await, 1);
     assert!(inbox(&app, &doctor, "waiting").await.rows.iter().all(|r| r.id != id), "answered");
-    let news: Updates = app
-        .rpc(&patient, "messages_updates", &[("id", &id.to_string()), ("after", &first.to_string())])
-        .await
-        .json()
-        .await
-        .unwrap();
-    assert!(news.html.contains("Показатели в норме.") && news.html.contains("Соколов Андрей Викторович"));
-    assert!(news.last_id > first);
-    assert_eq!(news.unread, Some(0), "shown on an open page, it is read");
+    let (status, html, newest, unread_now) = updates(&app, &patient, id, first).await;
+    assert_eq!(status, 200);
+    assert!(html.contains("Показатели в норме.") && html.contains("Соколов Андрей Викторович"));
+    assert!(newest > first);
+    assert_eq!(unread_now, Some(0), "shown on an open page, it is read");
     assert_eq!(unread(&app, &patient).await, 0);
 
     // A video call: the link shows only while it is open, and it ends by itself after 2 h.
@@ -296,8 +301,7 @@ async fn bad_input_and_the_hourly_limit_change_nothing_and_another_cards_dialogu
     assert_eq!(error_of(res).await, AppError::NotFound);
     let res = guardian.get(format!("{}/messages/files/{file}", app.base)).send().await.unwrap();
     assert_eq!(res.status(), 404);
-    let updates = app.rpc(&guardian, "messages_updates", &[("id", &id.to_string()), ("after", "0")]).await;
-    assert_eq!(updates.status(), 404);
+    assert_eq!(updates(&app, &guardian, id, 0).await.0, 404);
 
     // Twenty messages an hour; the twenty-first is refused with the wait, then allowed again.
     for i in 1..PER_HOUR {
@@ -468,7 +472,7 @@ async fn an_open_dialogue_asking_for_news_does_not_keep_the_session_alive() {
     let poll = |c: &reqwest::Client| {
         let c = c.clone();
         let app = &app;
-        async move { app.rpc(&c, "messages_updates", &[("id", &id.to_string()), ("after", "0")]).await.status() }
+        async move { updates(app, &c, id, 0).await.0 }
     };
     app.clock.advance(20 * 60);
     assert_eq!(poll(&idle).await, 200);

@@ -53,31 +53,6 @@ pub async fn messages_dialogue(id: i64, before: Option<i64>) -> Result<DialogueV
     )
 }
 
-/// News for an open dialogue (either side): new messages rendered as the page renders them.
-#[server(prefix = "/rpc", endpoint = "messages_updates")]
-pub async fn messages_updates(id: i64, after: i64) -> Result<Updates, AppError> {
-    with_error_status(
-        async {
-            let ctx = auth::request_context()?;
-            let session = ctx.session.clone().ok_or(AppError::Unauthenticated)?;
-            let state = use_state()?;
-            let (messages, video_url, unread) = uc::updates(&state, &session, ctx.peer, id, after).await?;
-            let last_id = messages.last().map_or(after, |m| m.id);
-            let lang = use_context::<axum::http::request::Parts>()
-                .and_then(|p| {
-                    p.headers
-                        .get(axum::http::header::COOKIE)
-                        .and_then(|v| v.to_str().ok())
-                        .map(crate::i18n::Lang::from_cookie_header)
-                })
-                .unwrap_or_default();
-            let html = super::page::messages_html(messages, lang, state.utc_offset());
-            Ok(Updates { html, last_id, unread, video_url })
-        }
-        .await,
-    )
-}
-
 #[server(prefix = "/rpc", endpoint = "messages_broadcast")]
 pub async fn messages_broadcast(id: i64) -> Result<BroadcastView, AppError> {
     with_error_status(

@@ -1,8 +1,9 @@
 //! The open dialogue's island: the video link while a call is open, and messages that arrive
 //! while the page is open. Without JavaScript the page shows both as of its load (reload to see
 //! more). In the browser it asks the server every `POLL_MS` for what came after the newest
-//! message shown (`messages_updates`); the server answers with those messages already rendered
-//! as the page renders them, and the tab's unread count for the navigation's badge.
+//! message shown (`rules::updates_path`); the server answers with those messages already rendered
+//! as the page renders them, and in headers the newest id, the video call and the tab's unread
+//! count for the navigation's badge.
 //!
 //! Polling rather than Server-Sent Events: it works the same on every replica and both
 //! databases (no process-local channel, no LISTEN/NOTIFY), survives proxies that buffer
@@ -48,7 +49,7 @@ pub fn DialogueLive(
 
 #[cfg(feature = "hydrate")]
 mod browser {
-    use super::super::rules::{Updates, POLL_MS};
+    use super::super::rules::{updates_path, LAST_ID_HEADER, POLL_MS, UNREAD_HEADER, VIDEO_HEADER};
     use leptos::prelude::*;
     use std::cell::Cell;
     use std::rc::Rc;
@@ -91,18 +92,20 @@ mod browser {
                     }
                     _ => return,
                 }
-                let text = answered.response_text().ok().flatten().unwrap_or_default();
-                let Ok(u) = serde_json::from_str::<Updates>(&text) else { return };
-                if u.last_id > last.get() && !u.html.is_empty() {
+                let header = |name: &str| answered.get_response_header(name).ok().flatten();
+                let html = answered.response_text().ok().flatten().unwrap_or_default();
+                let newest = header(LAST_ID_HEADER).and_then(|v| v.parse::<i64>().ok()).unwrap_or(0);
+                if newest > last.get() && !html.is_empty() {
                     if let Some(el) = fresh.get_untracked() {
-                        let _ = el.insert_adjacent_html("beforeend", &u.html);
+                        let _ = el.insert_adjacent_html("beforeend", &html);
                     }
                 }
-                last.set(last.get().max(u.last_id));
-                if video.get_untracked() != u.video_url {
-                    video.set(u.video_url);
+                last.set(last.get().max(newest));
+                let url = header(VIDEO_HEADER).filter(|u| u.starts_with("https://") || u.starts_with("http://"));
+                if video.get_untracked() != url {
+                    video.set(url);
                 }
-                if let Some(n) = u.unread {
+                if let Some(n) = header(UNREAD_HEADER).and_then(|v| v.parse::<i64>().ok()) {
                     set_badge(n);
                 }
             })
@@ -113,10 +116,8 @@ mod browser {
             if busy.get() {
                 return;
             }
-            let opened = xhr.open("POST", "/rpc/messages_updates").is_ok()
-                && xhr.set_request_header("Content-Type", "application/x-www-form-urlencoded").is_ok()
-                && xhr.set_request_header("Accept", "application/json").is_ok();
-            if opened && xhr.send_with_opt_str(Some(&format!("id={dialogue_id}&after={}", last.get()))).is_ok() {
+            let opened = xhr.open("GET", &updates_path(dialogue_id, last.get())).is_ok();
+            if opened && xhr.send().is_ok() {
                 busy.set(true);
             }
         });

@@ -65,7 +65,7 @@ pub fn MessageItem(m: MessageView, lang: Lang, offset: i32) -> impl IntoView {
     }
 }
 
-/// Messages as the server sends them to an open page (`messages_updates`): the same items.
+/// Messages as the server sends them to an open page (`rules::updates_path`): the same items.
 #[cfg(feature = "ssr")]
 pub fn messages_html(messages: Vec<MessageView>, lang: Lang, offset: i32) -> String {
     if messages.is_empty() {

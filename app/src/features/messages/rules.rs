@@ -335,17 +335,19 @@ pub struct CardSide {
     pub visits: Vec<RecentVisit>,
 }
 
-/// What an open dialogue page learns when it asks for news.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Updates {
-    /// The new messages, rendered by the server.
-    pub html: String,
-    /// The newest message id the page now shows.
-    pub last_id: i64,
-    /// Unread in the patient's whole tab (the navigation's badge); `None` on the staff side.
-    pub unread: Option<i64>,
-    pub video_url: Option<String>,
+/// Where an open dialogue page asks for news: the messages after `after`, rendered by the server
+/// as the page renders them, as the body; the rest in headers (below), so that the browser needs
+/// no JSON parser for it.
+pub fn updates_path(dialogue: i64, after: i64) -> String {
+    format!("/messages/{dialogue}/updates?after={after}")
 }
+
+/// The newest message id the page shows once the body is added.
+pub const LAST_ID_HEADER: &str = "kabinet-last-id";
+/// Unread in the patient's whole tab (the navigation's badge); absent on the staff side.
+pub const UNREAD_HEADER: &str = "kabinet-unread";
+/// The open video call's address; absent when none is open.
+pub const VIDEO_HEADER: &str = "kabinet-video";
 
 /// A broadcast on the staff side.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
