@@ -641,7 +641,7 @@ impl MessagesStore for SqlStore {
         .await
         .map_err(db_err)?
         .iter()
-        .map(|r| Ok(ReceivedBroadcast { broadcast: broadcast_record(r)?, read_at: r.try_get("read_at").map_err(db_err)? }))
+        .map(received_broadcast)
         .collect()
     }
 
@@ -655,13 +655,7 @@ impl MessagesStore for SqlStore {
         .fetch_optional(&self.db)
         .await
         .map_err(db_err)?;
-        match r {
-            Some(r) => Ok(Some(ReceivedBroadcast {
-                broadcast: broadcast_record(&r)?,
-                read_at: r.try_get("read_at").map_err(db_err)?,
-            })),
-            None => Ok(None),
-        }
+        r.as_ref().map(received_broadcast).transpose()
     }
 
     async fn mark_broadcast_read(&self, card_id: i64, id: i64, now: i64) -> StoreResult<()> {
@@ -676,6 +670,11 @@ impl MessagesStore for SqlStore {
         .map_err(db_err)?;
         Ok(())
     }
+}
+
+/// A broadcast as one card received it (`BROADCAST_COLUMNS` and `bd.read_at`).
+fn received_broadcast(r: &Row) -> StoreResult<ReceivedBroadcast> {
+    Ok(ReceivedBroadcast { broadcast: broadcast_record(r)?, read_at: r.try_get("read_at").map_err(db_err)? })
 }
 
 fn doctor_choice(r: &Row) -> StoreResult<DoctorChoice> {

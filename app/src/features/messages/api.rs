@@ -223,7 +223,7 @@ pub async fn broadcast_save(
             let form = uc::BroadcastForm {
                 title,
                 body,
-                advertising: advertising.as_deref() == Some("on") || advertising.as_deref() == Some("ads"),
+                advertising: advertising.as_deref().is_some_and(super::rules::is_advertising),
                 audience,
                 branch: branch.unwrap_or_default(),
                 doctor: doctor.unwrap_or_default(),

@@ -184,6 +184,12 @@ pub fn pieces(text: &str) -> Vec<Piece> {
     out
 }
 
+/// The broadcast form's «Вид рассылки»: "ads" (the radio button) or "on" (a checkbox) is
+/// advertising; anything else, or nothing, informational.
+pub fn is_advertising(kind: &str) -> bool {
+    matches!(kind.trim(), "ads" | "on")
+}
+
 /// Who a broadcast is for.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Audience {
@@ -422,6 +428,12 @@ mod tests {
         assert_eq!(InboxFilter::parse("closed"), InboxFilter::Closed);
         assert_eq!(InboxFilter::parse("??"), InboxFilter::Open);
         assert_eq!(Subject::parse("results"), Some(Subject::Results));
+    }
+
+    #[test]
+    fn the_form_says_advertising_by_its_radio_button() {
+        assert!(is_advertising("ads") && is_advertising("on"));
+        assert!(!is_advertising("info") && !is_advertising(""));
     }
 
     #[test]
