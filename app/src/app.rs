@@ -6,6 +6,7 @@ use crate::features::cards::routes::CardsRoutes;
 use crate::features::clinic::routes::{ClinicRoutes, ClinicStaffRoutes};
 use crate::features::messages::routes::MessagesRoutes;
 use crate::features::news::routes::NewsRoutes;
+use crate::features::notifications::routes::NotificationsRoutes;
 use crate::features::onboarding::routes::OnboardingRoutes;
 use crate::features::prices::routes::PricesRoutes;
 use crate::features::record::routes::RecordRoutes;
@@ -145,6 +146,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("staff") view=StaffHomePage ssr=SsrMode::Async/>
                     <NewsRoutes/>
                     <MessagesRoutes/>
+                    <NotificationsRoutes/>
                     <PricesRoutes/>
                     <AccountRoutes/>
                     <RecordRoutes/>

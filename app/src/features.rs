@@ -11,6 +11,7 @@ pub mod cards;
 pub mod clinic;
 pub mod messages;
 pub mod news;
+pub mod notifications;
 pub mod onboarding;
 pub mod prices;
 pub mod record;

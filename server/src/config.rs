@@ -35,6 +35,9 @@ pub struct Settings {
     pub smtp_url: Option<String>,
     /// `KABINET_MAIL_FROM`: the sender of the clinic's mail.
     pub mail_from: String,
+    /// `KABINET_SMS_URL`, `KABINET_SMS_TOKEN`, `KABINET_SMS_FROM`: the SMS gateway; without it
+    /// the development provider records text messages in the outbox and sends nothing.
+    pub sms_gateway: Option<SmsGateway>,
     /// `KABINET_WORKER_THREADS`: async worker threads; default one per CPU.
     pub worker_threads: usize,
     /// `KABINET_PAGE_TIMEOUT_SECS`: how long a page may take to render before the visitor gets
@@ -78,6 +81,7 @@ impl std::fmt::Debug for Settings {
             .field("secret_key_old", &self.secret_key_old.as_ref().map(|_| "***"))
             .field("smtp_url", &self.smtp_url.as_deref().map(redact_url))
             .field("mail_from", &self.mail_from)
+            .field("sms_gateway", &self.sms_gateway)
             .field("contact_priority", &self.contact_priority)
             .field("attach_code_ttl_hours", &self.attach_code_ttl_hours)
             .field("video_base_url", &self.video_base_url)
@@ -92,7 +96,29 @@ impl std::fmt::Debug for Settings {
     }
 }
 
-fn redact_url(url: &str) -> String {
+/// An SMS gateway with the API of SMS.RU.
+#[derive(Clone)]
+pub struct SmsGateway {
+    /// `KABINET_SMS_URL`: the gateway's base URL (`https://sms.ru`), without a trailing slash.
+    pub url: String,
+    /// `KABINET_SMS_TOKEN`: the API key (`api_id`); never logged or shown by `Debug`.
+    pub token: String,
+    /// `KABINET_SMS_FROM`: the sender name, when the clinic has one approved by the gateway.
+    pub from: Option<String>,
+}
+
+impl std::fmt::Debug for SmsGateway {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SmsGateway")
+            .field("url", &redact_url(&self.url))
+            .field("token", &"***")
+            .field("from", &self.from)
+            .finish()
+    }
+}
+
+/// The URL with any `user:password@` replaced by `***@`.
+pub fn redact_url(url: &str) -> String {
     match (url.find("://"), url.rfind('@')) {
         (Some(scheme_end), Some(at)) if at > scheme_end => format!("{}://***{}", &url[..scheme_end], &url[at..]),
         _ => url.to_string(),
@@ -139,6 +165,7 @@ impl Settings {
             secret_key_old: key("KABINET_SECRET_KEY_OLD")?,
             smtp_url: get("KABINET_SMTP_URL").filter(|u| !u.trim().is_empty()),
             mail_from: get("KABINET_MAIL_FROM").unwrap_or_else(|| "Kabinet <no-reply@kabinet.example>".into()),
+            sms_gateway: sms_gateway(&get)?,
             worker_threads: match get("KABINET_WORKER_THREADS") {
                 Some(v) => v
                     .parse()
@@ -236,6 +263,26 @@ impl Settings {
     pub fn secure_cookies(&self) -> bool {
         self.public_url.as_deref().is_some_and(|u| u.starts_with("https://"))
     }
+}
+
+/// `KABINET_SMS_URL` with its token and sender name; `None` (the development provider) when
+/// none of the three is set. The token never appears in an error.
+fn sms_gateway(get: &impl Fn(&str) -> Option<String>) -> anyhow::Result<Option<SmsGateway>> {
+    let set = |name: &str| get(name).map(|v| v.trim().to_string()).filter(|v| !v.is_empty());
+    let (token, from) = (set("KABINET_SMS_TOKEN"), set("KABINET_SMS_FROM"));
+    let url = match set("KABINET_SMS_URL").map(|u| u.trim_end_matches('/').to_string()) {
+        None if token.is_some() || from.is_some() => anyhow::bail!(
+            "KABINET_SMS_TOKEN and KABINET_SMS_FROM need KABINET_SMS_URL, the SMS gateway (e.g. https://sms.ru); \
+             unset them to keep the development SMS provider"
+        ),
+        None => return Ok(None),
+        Some(u) if u.starts_with("https://") || u.starts_with("http://") => u,
+        Some(_) => anyhow::bail!("KABINET_SMS_URL must be an http(s) URL, e.g. https://sms.ru"),
+    };
+    let Some(token) = token else {
+        anyhow::bail!("KABINET_SMS_URL is set but KABINET_SMS_TOKEN is not: set the gateway's API key (api_id)")
+    };
+    Ok(Some(SmsGateway { url, token, from }))
 }
 
 /// The host of a URL's remainder after `scheme://`, without port, user or brackets.

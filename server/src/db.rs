@@ -12,6 +12,7 @@ mod documents;
 mod messages;
 mod migrate;
 mod news;
+mod notifications;
 mod onboarding;
 mod outbox;
 mod prices;

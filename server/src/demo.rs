@@ -510,3 +510,60 @@ pub async fn conversations(store: &dyn Store) -> anyhow::Result<()> {
     store.release_broadcasts(now, app::kernel::time_fmt::local_date(now, 180)).await?;
     Ok(())
 }
+
+/// The demo's sending schedules, saved as the head saves them: a reminder the day before a
+/// visit at 10:00, and a notice of a message unread for 30 minutes (both SMS or e-mail by the
+/// contact priority), and a birthday greeting (marketing, off until the head turns it on).
+pub async fn notification_schedules(store: &dyn Store) -> anyhow::Result<()> {
+    use app::features::notifications::rules::{check_schedule, ScheduleForm};
+    let now = crate::now();
+    let forms = [
+        ScheduleForm {
+            name: "Напоминание за день до приёма".into(),
+            kind: "days_before".into(),
+            enabled: true,
+            via: "either".into(),
+            days: "1".into(),
+            send_at: "10:00".into(),
+            include_same_day: true,
+            sms_text: "{имя}, ждём Вас {дата} в {время}, {филиал}. {клиника}".into(),
+            email_subject: "Напоминание о приёме {дата}".into(),
+            email_body: "{имя_отчество}, здравствуйте!\n\nНапоминаем о приёме {дата} в {время}: врач {врач} \
+                         ({специальность}), {филиал}, {адрес}.\n{ссылка_на_видео}\n\nОтменить или перенести запись: \
+                         {ссылка_на_запись}\n\n{клиника}"
+                .into(),
+            ..Default::default()
+        },
+        ScheduleForm {
+            name: "Новое сообщение".into(),
+            kind: "new_message".into(),
+            enabled: true,
+            via: "either".into(),
+            minutes: "30".into(),
+            sms_text: "{имя}, для Вас новое сообщение в личном кабинете. {клиника}".into(),
+            email_subject: "Новое сообщение в личном кабинете".into(),
+            email_body: "{имя_отчество}, здравствуйте!\n\nДля Вас новое сообщение в личном кабинете.\n\n{клиника}"
+                .into(),
+            ..Default::default()
+        },
+        ScheduleForm {
+            name: "С днём рождения".into(),
+            kind: "birthday".into(),
+            enabled: false,
+            via: "either".into(),
+            marketing: true,
+            days: "0".into(),
+            send_at: "12:00".into(),
+            sms_text: "{имя}, поздравляем с днём рождения! {клиника}".into(),
+            email_subject: "С днём рождения!".into(),
+            email_body: "{имя_отчество}, поздравляем Вас с днём рождения!\n\n{клиника}".into(),
+            ..Default::default()
+        },
+    ];
+    for form in forms {
+        let schedule = check_schedule(&form).map_err(|e| anyhow::anyhow!("demo schedule {}: {e:?}", form.name))?;
+        let audit = AuditEntry::by(&Actor::system("demo"), now, "notify_schedule.create").detail(schedule.name.clone());
+        store.notify_schedule_save(None, &schedule, now, audit).await?;
+    }
+    Ok(())
+}

@@ -13,6 +13,7 @@ pub mod mail;
 mod middleware;
 mod routes;
 pub mod secret_key;
+pub mod sms;
 pub mod spreadsheet;
 
 use anyhow::Context;
@@ -63,11 +64,12 @@ pub struct Application {
     router: Router,
     /// The outbox worker's parts, when an SMTP server is configured.
     mail: Option<MailWorker>,
-    /// The text-message worker's parts (the development provider records messages).
-    sms: (Arc<dyn Store>, Clock),
+    /// The text-message worker's parts: the SMS gateway, or the development provider that
+    /// records messages in the outbox.
+    sms: (Arc<dyn Store>, Arc<dyn mail::MailTransport>, Clock),
     /// The document delivery worker, unless turned off (`KABINET_DOCUMENT_WORKER=0`).
     documents: Option<delivery::Worker>,
-    /// Sends the broadcasts that were set to go out at a time.
+    /// Sends the broadcasts that were set to go out at a time, and runs the notification engine.
     app: app::platform::state::AppState,
 }
 
@@ -113,7 +115,17 @@ pub async fn build_with_store(settings: Settings, store: Arc<dyn Store>, clock: 
             None
         }
     };
-    let sms = (store.clone(), clock.clone());
+    let sms_transport: Arc<dyn mail::MailTransport> = match &settings.sms_gateway {
+        Some(gateway) => {
+            tracing::info!(url = %config::redact_url(&gateway.url), sender = ?gateway.from, "SMS go through the gateway");
+            Arc::new(sms::HttpSms::new(&gateway.url, &gateway.token, gateway.from.as_deref())?)
+        }
+        None => {
+            tracing::info!("KABINET_SMS_URL not set: SMS stay in the outbox (development provider)");
+            Arc::new(mail::DevSms)
+        }
+    };
+    let sms = (store.clone(), sms_transport, clock.clone());
     if settings.demo && !settings.reachable_only_from_this_machine() {
         tracing::warn!(
             "KABINET_DEMO_UNSAFE_PUBLIC: demo mode is reachable from other machines; anyone can read /demo/mail"
@@ -248,11 +260,12 @@ impl Application {
         if let Some(w) = self.mail {
             mail::spawn_worker(w.store, app::platform::store::Channel::Email, w.mailer, w.clock);
         }
-        let (store, clock) = self.sms;
-        mail::spawn_worker(store, app::platform::store::Channel::Sms, Arc::new(mail::DevSms), clock);
+        let (store, sms, clock) = self.sms;
+        mail::spawn_worker(store, app::platform::store::Channel::Sms, sms, clock);
         if let Some(worker) = self.documents {
             worker.spawn();
         }
+        spawn_notifications(self.app.clone());
         spawn_broadcasts(self.app);
         let listener = self.listener.tap_io(|tcp| {
             let _ = tcp.set_nodelay(true);
@@ -274,6 +287,32 @@ fn spawn_broadcasts(app: app::platform::state::AppState) {
                 Ok(0) => {}
                 Ok(n) => tracing::info!(broadcasts = n, "broadcasts sent"),
                 Err(error) => tracing::error!(?error, "broadcasts: release failed"),
+            }
+        }
+    });
+}
+
+/// Every 30 seconds, runs the notification engine: queues what the clinic's schedules make due
+/// and settles what is due now (each once: the store's unique key and the settling update's
+/// guard hold across replicas).
+fn spawn_notifications(app: app::platform::state::AppState) {
+    use app::features::notifications::{rules::TICK_SECS, use_cases};
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(std::time::Duration::from_secs(TICK_SECS));
+        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            tick.tick().await;
+            let env = use_cases::Env::of(&app);
+            match use_cases::tick(&*app.store, &env, app.now()).await {
+                Ok(r) if r.queued + r.sent + r.cancelled + r.failed == 0 => {}
+                Ok(r) => tracing::info!(
+                    queued = r.queued,
+                    sent = r.sent,
+                    cancelled = r.cancelled,
+                    failed = r.failed,
+                    "notifications"
+                ),
+                Err(error) => tracing::error!(%error, "notifications: tick failed"),
             }
         }
     });

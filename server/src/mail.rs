@@ -108,8 +108,8 @@ pub fn spawn_worker(
 }
 
 /// The development SMS provider: the message stays recorded in the outbox, code included
-/// (where the demo mailbox shows it), and is marked delivered; nothing leaves the machine. A real SMS provider
-/// implements `MailTransport` (one message to one recipient) as `SmtpMailer` does for e-mail.
+/// (where the demo mailbox shows it), and is marked delivered; nothing leaves the machine. The
+/// real one, `sms::HttpSms`, is used instead when `KABINET_SMS_URL` is set.
 pub struct DevSms;
 
 #[async_trait]

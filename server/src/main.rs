@@ -84,6 +84,7 @@ async fn run(command: Command, settings: Settings) -> anyhow::Result<()> {
             let store = db::open(&settings.database_url).await?;
             if store.load_seed(&demo::seed()).await? {
                 demo::conversations(&*store).await?;
+                demo::notification_schedules(&*store).await?;
                 println!("Demo clinic loaded. Accounts (password {}):", demo::PASSWORD);
             } else {
                 println!(

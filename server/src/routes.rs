@@ -17,6 +17,8 @@ use tower_http::set_header::SetResponseHeaderLayer;
 mod doctors;
 mod files;
 mod messages;
+#[cfg(debug_assertions)]
+mod notifications;
 mod prices;
 
 pub fn router(site_root: &Path, context: impl Fn() + Clone + Send + Sync + 'static) -> Router<ServerState> {
@@ -32,6 +34,7 @@ pub fn router(site_root: &Path, context: impl Fn() + Clone + Send + Sync + 'stat
         .merge(prices::router())
         .merge(doctors::router())
         .merge(messages::router())
+        .merge(test_doors())
         .route("/lang", post(set_language))
         .route("/healthz", get(|| async { "ok" }))
         .route("/readyz", get(ready))
@@ -47,6 +50,15 @@ pub fn router(site_root: &Path, context: impl Fn() + Clone + Send + Sync + 'stat
         )
         .route_service("/favicon.svg", ServeFile::new(site_root.join("favicon.svg")))
         .fallback(not_found_page)
+}
+
+/// Doors for the browser tests (debug builds only, answered in demo mode only): the notification
+/// engine run at a given time. A release build has none.
+fn test_doors() -> Router<ServerState> {
+    #[cfg(debug_assertions)]
+    return notifications::router();
+    #[cfg(not(debug_assertions))]
+    Router::new()
 }
 
 /// An error answered outside a server function or page: `AppError` as JSON for scripts, the

@@ -46,6 +46,8 @@ pub enum Problem {
     TooManyRows(usize),
     /// A list's entry that is there already.
     Taken,
+    /// A template names a parameter its type does not offer (`{…}` not in «Параметры»).
+    UnknownParameter,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -294,6 +296,7 @@ impl AppError {
             Problem::Spreadsheet => t.prices().problem_spreadsheet.into(),
             Problem::TooManyRows(n) => (t.prices().problem_too_many_rows)(n),
             Problem::Taken => t.clinic().problem_taken.into(),
+            Problem::UnknownParameter => t.notifications().problem_unknown_parameter.into(),
         })
     }
 }

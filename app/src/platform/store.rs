@@ -293,6 +293,7 @@ pub trait Store:
     + crate::features::record::document_store::DocumentStore
     + crate::features::clinic::store::ClinicAdminStore
     + crate::features::messages::store::MessagesStore
+    + crate::features::notifications::store::NotificationsStore
     + Send
     + Sync
     + 'static

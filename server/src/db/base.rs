@@ -106,13 +106,14 @@ impl ReferenceList {
     }
 }
 
-/// Queues a message inside the caller's transaction, so it stands or falls with the change.
-/// Secret parts marked in the body are kept only until the message is sent.
-pub(super) async fn enqueue_in(tx: &mut Tx, channel: Channel, mail: &NewMail, now: i64) -> StoreResult<()> {
+/// Queues a message inside the caller's transaction, so it stands or falls with the change;
+/// returns its outbox id. Secret parts marked in the body are kept only until the message is
+/// sent.
+pub(super) async fn enqueue_in(tx: &mut Tx, channel: Channel, mail: &NewMail, now: i64) -> StoreResult<i64> {
     let (body, after_send) = app::kernel::outbox::split_secrets(&mail.body);
     query(
         "INSERT INTO outbox (channel, recipient, subject, body, body_after_send, created_at, next_attempt_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $6)",
+         VALUES ($1, $2, $3, $4, $5, $6, $6) RETURNING id",
     )
     .bind(channel.as_str())
     .bind(&mail.recipient)
@@ -120,10 +121,10 @@ pub(super) async fn enqueue_in(tx: &mut Tx, channel: Channel, mail: &NewMail, no
     .bind(body)
     .bind(after_send)
     .bind(now)
-    .execute(&mut *tx)
+    .fetch_one(&mut *tx)
     .await
-    .map_err(db_err)?;
-    Ok(())
+    .and_then(|r| r.try_get("id"))
+    .map_err(db_err)
 }
 
 /// "Surname Name Patronymic" from the columns `{prefix}surname`, `{prefix}name` and

@@ -323,10 +323,11 @@ impl MessagesStore for SqlStore {
         // The writer has read the dialogue; the other side has one more to read.
         let update = if from_patient {
             "UPDATE dialogue SET last_at = $2, closed = FALSE, waiting = TRUE, patient_unread = 0,
-                 staff_unread = staff_unread + 1 WHERE id = $1"
+                 patient_unread_since = NULL, staff_unread = staff_unread + 1 WHERE id = $1"
         } else {
             "UPDATE dialogue SET last_at = $2, closed = FALSE, waiting = FALSE, staff_unread = 0,
-                 patient_unread = patient_unread + 1 WHERE id = $1"
+                 patient_unread = patient_unread + 1, patient_unread_since = COALESCE(patient_unread_since, $2)
+             WHERE id = $1"
         };
         query(update).bind(dialogue_id).bind(m.now).execute(&mut tx).await.map_err(db_err)?;
         let audit = AuditEntry { object: Some(format!("dialogue:{dialogue_id}")), ..m.audit };
@@ -337,7 +338,10 @@ impl MessagesStore for SqlStore {
 
     async fn mark_read(&self, dialogue_id: i64, side: Side) -> StoreResult<()> {
         let sql = match side {
-            Side::Patient => "UPDATE dialogue SET patient_unread = 0 WHERE id = $1 AND patient_unread <> 0",
+            Side::Patient => {
+                "UPDATE dialogue SET patient_unread = 0, patient_unread_since = NULL
+                 WHERE id = $1 AND patient_unread <> 0"
+            }
             Side::Clinic => "UPDATE dialogue SET staff_unread = 0 WHERE id = $1 AND staff_unread <> 0",
         };
         query(sql).bind(dialogue_id).execute(&self.db).await.map_err(db_err)?;

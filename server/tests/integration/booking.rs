@@ -11,11 +11,11 @@ use app::kernel::error::{AppError, Problem};
 use std::collections::BTreeMap;
 
 /// A doctor's bookable times on one day, as the booking page offers them.
-struct Pick {
-    doctor: String,
-    service: String,
-    day: String,
-    times: Vec<String>,
+pub(crate) struct Pick {
+    pub(crate) doctor: String,
+    pub(crate) service: String,
+    pub(crate) day: String,
+    pub(crate) times: Vec<String>,
 }
 
 async fn view(app: &TestApp, c: &reqwest::Client, doctor: &str, service: &str, day: &str) -> BookingView {
@@ -32,7 +32,7 @@ async fn view(app: &TestApp, c: &reqwest::Client, doctor: &str, service: &str, d
 
 /// The first day at least `ahead` days from now with free times for the doctor of `specialty`
 /// and the service with `code` (or none).
-async fn pick(app: &TestApp, c: &reqwest::Client, specialty: &str, code: Option<&str>, ahead: i64) -> Pick {
+pub(crate) async fn pick(app: &TestApp, c: &reqwest::Client, specialty: &str, code: Option<&str>, ahead: i64) -> Pick {
     let all = view(app, c, "", "", "").await;
     let doctor = all.doctors.iter().find(|d| d.specialty == specialty).expect("doctor").id.to_string();
     let first = view(app, c, &doctor, "", "").await;
@@ -53,7 +53,7 @@ async fn pick(app: &TestApp, c: &reqwest::Client, specialty: &str, code: Option<
     Pick { doctor, service, day, times }
 }
 
-async fn book(app: &TestApp, c: &reqwest::Client, p: &Pick, time: &str) -> reqwest::Response {
+pub(crate) async fn book(app: &TestApp, c: &reqwest::Client, p: &Pick, time: &str) -> reqwest::Response {
     app.rpc(c, "book_appointment", &[("doctor", &p.doctor), ("service", &p.service), ("day", &p.day), ("time", time)])
         .await
 }

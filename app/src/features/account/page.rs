@@ -121,6 +121,8 @@ fn AccountView(page: AccountPage, actions: Actions) -> impl IntoView {
         staff_totp_required,
         can_change_staff_totp,
     } = page;
+    // A card's refusals are shown with what was sent to it.
+    let has_card = refusals.is_some();
     view! {
         <h1>{t.nav_account}</h1>
 
@@ -171,6 +173,7 @@ fn AccountView(page: AccountPage, actions: Actions) -> impl IntoView {
                 })}
             </section>
         })}
+        {has_card.then(|| view! { <crate::features::notifications::pages::SentToMeSection/> })}
 
         <section class="panel" id="attach" aria-labelledby="attach-heading">
             <h2 id="attach-heading">{t.account().attach_card_title}</h2>

@@ -94,6 +94,17 @@ pub fn StaffHomePage() -> impl IntoView {
                     <p><a href="/staff/modules">{t.modules_title}</a></p>
                 </section>
             })}
+            {(me.roles.has(Role::Head) || me.roles.has(Role::Registrar)).then(|| view! {
+                <section class="panel">
+                    <h2>{t.notifications().title}</h2>
+                    <ul class="links">
+                        {me.roles.has(Role::Head).then(|| view! {
+                            <li><a href="/staff/notifications">{t.notifications().schedules}</a></li>
+                        })}
+                        <li><a href="/staff/notifications/log">{t.notifications().log_link}</a></li>
+                    </ul>
+                </section>
+            })}
             {me.roles.can_manage_booking().then(|| view! {
                 <section class="panel">
                     <h2>{t.nav_booking_settings}</h2>

@@ -1,0 +1,566 @@
+//! `NotificationsStore`: the clinic's schedules, what they fire for, the queue of notifications
+//! (unique per schedule, subject and occurrence, so a second evaluator — another replica, a
+//! tick run twice — queues nothing new) and the delivery log joined with the outbox.
+
+use super::base::{audit_in, enqueue_in, known, known_opt, name_of};
+use super::sql::{query, Row};
+use super::SqlStore;
+use crate::db::{db_err, format_date, parse_date};
+use app::features::booking::rules::AppointmentStatus;
+use app::features::notifications::rules::{Kind, QuietHours, Reason, Schedule, Status, Subject, Via};
+use app::features::notifications::store::*;
+use app::platform::store::*;
+use async_trait::async_trait;
+use time::Date;
+
+const SCHEDULE_COLUMNS: &str = "id, name, kind, enabled, via, marketing, days, minutes, send_at_min, status,
+    working_days_only, include_same_day, services, hourly, sms_text, email_subject, email_body, active_since, updated_at";
+
+fn schedule_record(r: &Row) -> StoreResult<ScheduleRecord> {
+    let services: String = r.try_get("services").map_err(db_err)?;
+    let send_at: i64 = r.try_get("send_at_min").map_err(db_err)?;
+    Ok(ScheduleRecord {
+        id: r.try_get("id").map_err(db_err)?,
+        schedule: Schedule {
+            name: r.try_get("name").map_err(db_err)?,
+            kind: known(r, "kind", Kind::parse)?,
+            enabled: r.try_get("enabled").map_err(db_err)?,
+            via: known(r, "via", Via::parse)?,
+            marketing: r.try_get("marketing").map_err(db_err)?,
+            days: r.try_get("days").map_err(db_err)?,
+            minutes: r.try_get("minutes").map_err(db_err)?,
+            send_at_min: u16::try_from(send_at).map_err(|_| StoreError::Corrupt(format!("send_at_min {send_at}")))?,
+            status: known_opt(r, "status", AppointmentStatus::parse)?,
+            working_days_only: r.try_get("working_days_only").map_err(db_err)?,
+            include_same_day: r.try_get("include_same_day").map_err(db_err)?,
+            services: services.split(',').filter_map(|s| s.trim().parse().ok()).collect(),
+            hourly: r.try_get("hourly").map_err(db_err)?,
+            sms_text: r.try_get("sms_text").map_err(db_err)?,
+            email_subject: r.try_get("email_subject").map_err(db_err)?,
+            email_body: r.try_get("email_body").map_err(db_err)?,
+        },
+        active_since: r.try_get("active_since").map_err(db_err)?,
+        updated_at: r.try_get("updated_at").map_err(db_err)?,
+    })
+}
+
+fn services_text(ids: &[i64]) -> String {
+    ids.iter().map(i64::to_string).collect::<Vec<_>>().join(",")
+}
+
+/// An appointment row (`id, card_id, starts_at, day, created_at, updated_at`) as a subject.
+fn appointment_subject(r: &Row) -> StoreResult<(i64, Subject)> {
+    let day: String = r.try_get("day").map_err(db_err)?;
+    Ok((
+        r.try_get("card_id").map_err(db_err)?,
+        Subject::Appointment {
+            id: r.try_get("id").map_err(db_err)?,
+            starts_at: r.try_get("starts_at").map_err(db_err)?,
+            day: parse_date(&day)?,
+            created_at: r.try_get("created_at").map_err(db_err)?,
+            changed_at: r.try_get("updated_at").map_err(db_err)?,
+        },
+    ))
+}
+
+const APPOINTMENT_SUBJECT: &str =
+    "SELECT a.id, a.card_id, a.starts_at, a.day, a.created_at, a.updated_at FROM appointment a";
+
+#[async_trait]
+impl NotificationsStore for SqlStore {
+    async fn notify_schedules(&self) -> StoreResult<Vec<ScheduleRecord>> {
+        query(&format!("SELECT {SCHEDULE_COLUMNS} FROM notify_schedule ORDER BY id"))
+            .fetch_all(&self.db)
+            .await
+            .map_err(db_err)?
+            .iter()
+            .map(schedule_record)
+            .collect()
+    }
+
+    async fn notify_schedule(&self, id: i64) -> StoreResult<Option<ScheduleRecord>> {
+        query(&format!("SELECT {SCHEDULE_COLUMNS} FROM notify_schedule WHERE id = $1"))
+            .bind(id)
+            .fetch_optional(&self.db)
+            .await
+            .map_err(db_err)?
+            .as_ref()
+            .map(schedule_record)
+            .transpose()
+    }
+
+    async fn notify_schedule_save(
+        &self,
+        id: Option<i64>,
+        s: &Schedule,
+        now: i64,
+        mut audit: AuditEntry,
+    ) -> StoreResult<Option<i64>> {
+        let mut tx = self.db.begin_write().await.map_err(db_err)?;
+        let id = match id {
+            None => query(
+                "INSERT INTO notify_schedule (name, kind, enabled, via, marketing, days, minutes, send_at_min, status,
+                     working_days_only, include_same_day, services, hourly, sms_text, email_subject, email_body,
+                     active_since, created_at, updated_at)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $17, $17)
+                 RETURNING id",
+            ),
+            Some(_) => query(
+                "UPDATE notify_schedule SET name = $1, kind = $2, enabled = $3, via = $4, marketing = $5, days = $6,
+                     minutes = $7, send_at_min = $8, status = $9, working_days_only = $10, include_same_day = $11,
+                     services = $12, hourly = $13, sms_text = $14, email_subject = $15, email_body = $16,
+                     active_since = CASE WHEN enabled THEN active_since ELSE $17 END, updated_at = $17
+                 WHERE id = $18 RETURNING id",
+            ),
+        }
+        .bind(&s.name)
+        .bind(s.kind.as_str())
+        .bind(s.enabled)
+        .bind(s.via.as_str())
+        .bind(s.marketing)
+        .bind(s.days)
+        .bind(s.minutes)
+        .bind(i64::from(s.send_at_min))
+        .bind(s.status.map(AppointmentStatus::as_str))
+        .bind(s.working_days_only)
+        .bind(s.include_same_day)
+        .bind(services_text(&s.services))
+        .bind(s.hourly)
+        .bind(&s.sms_text)
+        .bind(&s.email_subject)
+        .bind(&s.email_body)
+        .bind(now)
+        .bind(id)
+        .fetch_optional(&mut tx)
+        .await
+        .map_err(db_err)?;
+        let Some(row) = id else { return Ok(None) };
+        let id: i64 = row.try_get("id").map_err(db_err)?;
+        // What was queued by the old settings goes; the next tick queues by the new ones.
+        query(
+            "UPDATE notification SET status = 'cancelled', reason = 'schedule_off', settled_at = $2
+             WHERE schedule_id = $1 AND status = 'queued'",
+        )
+        .bind(id)
+        .bind(now)
+        .execute(&mut tx)
+        .await
+        .map_err(db_err)?;
+        audit.object = Some(format!("notify_schedule:{id}"));
+        audit_in(&mut tx, &audit).await?;
+        tx.commit().await.map_err(db_err)?;
+        Ok(Some(id))
+    }
+
+    async fn quiet_hours(&self) -> StoreResult<QuietHours> {
+        let row = query("SELECT quiet_from_min, quiet_to_min FROM clinic WHERE id = 1")
+            .fetch_optional(&self.db)
+            .await
+            .map_err(db_err)?;
+        let Some(r) = row else { return Ok(QuietHours::NONE) };
+        let get = |c: &str| -> StoreResult<u16> {
+            let v: i64 = r.try_get(c).map_err(db_err)?;
+            u16::try_from(v).map_err(|_| StoreError::Corrupt(format!("{c} {v}")))
+        };
+        Ok(QuietHours { from_min: get("quiet_from_min")?, to_min: get("quiet_to_min")? })
+    }
+
+    async fn set_quiet_hours(&self, q: QuietHours, audit: AuditEntry) -> StoreResult<()> {
+        let mut tx = self.db.begin().await.map_err(db_err)?;
+        query("UPDATE clinic SET quiet_from_min = $1, quiet_to_min = $2 WHERE id = 1")
+            .bind(i64::from(q.from_min))
+            .bind(i64::from(q.to_min))
+            .execute(&mut tx)
+            .await
+            .map_err(db_err)?;
+        audit_in(&mut tx, &audit).await?;
+        tx.commit().await.map_err(db_err)
+    }
+
+    async fn notify_upcoming(&self, from: i64, to: i64) -> StoreResult<Vec<(i64, Subject)>> {
+        query(&format!(
+            "{APPOINTMENT_SUBJECT} WHERE a.starts_at >= $1 AND a.starts_at < $2 AND a.status IN ('booked', 'confirmed')"
+        ))
+        .bind(from)
+        .bind(to)
+        .fetch_all(&self.db)
+        .await
+        .map_err(db_err)?
+        .iter()
+        .map(appointment_subject)
+        .collect()
+    }
+
+    async fn notify_changed_to(
+        &self,
+        status: AppointmentStatus,
+        from: i64,
+        to: i64,
+    ) -> StoreResult<Vec<(i64, Subject)>> {
+        query(&format!("{APPOINTMENT_SUBJECT} WHERE a.status = $1 AND a.updated_at >= $2 AND a.updated_at < $3"))
+            .bind(status.as_str())
+            .bind(from)
+            .bind(to)
+            .fetch_all(&self.db)
+            .await
+            .map_err(db_err)?
+            .iter()
+            .map(appointment_subject)
+            .collect()
+    }
+
+    async fn notify_completed(&self, from: Date, to: Date, services: &[i64]) -> StoreResult<Vec<(i64, Subject)>> {
+        // Service ids are numbers the form checked; they go in as a list of literals.
+        if services.is_empty() {
+            return Ok(Vec::new());
+        }
+        let list = services_text(services);
+        query(&format!(
+            "{APPOINTMENT_SUBJECT} WHERE a.status = 'completed' AND a.day >= $1 AND a.day <= $2 AND a.service_id IN ({list})"
+        ))
+        .bind(format_date(from))
+        .bind(format_date(to))
+        .fetch_all(&self.db)
+        .await
+        .map_err(db_err)?
+        .iter()
+        .map(appointment_subject)
+        .collect()
+    }
+
+    async fn notify_birthdays(&self, days: &[(String, i32)]) -> StoreResult<Vec<(i64, Subject)>> {
+        let mut out = Vec::new();
+        for (month_day, year) in days {
+            let rows = query("SELECT id, birth_date FROM patient_card WHERE substr(birth_date, 6) = $1")
+                .bind(month_day)
+                .fetch_all(&self.db)
+                .await
+                .map_err(db_err)?;
+            for r in rows {
+                let birth: String = r.try_get("birth_date").map_err(db_err)?;
+                let id: i64 = r.try_get("id").map_err(db_err)?;
+                out.push((id, Subject::Birthday { card_id: id, birth_date: parse_date(&birth)?, year: *year }));
+            }
+        }
+        Ok(out)
+    }
+
+    async fn notify_uploads(&self, from: i64, to: i64, analyses_only: bool) -> StoreResult<Vec<(i64, i64, i64)>> {
+        let category = if analyses_only { " AND r.category = 'analyses'" } else { "" };
+        query(&format!(
+            "SELECT u.id, r.card_id, MAX(f.delivered_at) AS at
+             FROM document_upload u
+             JOIN medical_record r ON r.id = u.record_id
+             JOIN document_file f ON f.upload_id = u.id
+             WHERE u.source = 'clinic'{category}
+               AND u.id IN (SELECT upload_id FROM document_file WHERE delivered_at >= $1 AND delivered_at < $2)
+             GROUP BY u.id, r.card_id
+             HAVING SUM(CASE WHEN f.status = 'queued' THEN 1 ELSE 0 END) = 0 AND MAX(f.delivered_at) IS NOT NULL"
+        ))
+        .bind(from)
+        .bind(to)
+        .fetch_all(&self.db)
+        .await
+        .map_err(db_err)?
+        .iter()
+        .map(|r| {
+            Ok((
+                r.try_get("card_id").map_err(db_err)?,
+                r.try_get("id").map_err(db_err)?,
+                r.try_get::<Option<i64>, _>("at").map_err(db_err)?.unwrap_or(from),
+            ))
+        })
+        .collect()
+    }
+
+    async fn notify_unread_dialogues(&self, from: i64, to: i64) -> StoreResult<Vec<(i64, Subject)>> {
+        query(
+            "SELECT id, card_id, patient_unread_since FROM dialogue
+             WHERE patient_unread_since >= $1 AND patient_unread_since < $2 AND patient_unread > 0",
+        )
+        .bind(from)
+        .bind(to)
+        .fetch_all(&self.db)
+        .await
+        .map_err(db_err)?
+        .iter()
+        .map(|r| {
+            Ok((
+                r.try_get("card_id").map_err(db_err)?,
+                Subject::Dialogue {
+                    id: r.try_get("id").map_err(db_err)?,
+                    since: r.try_get("patient_unread_since").map_err(db_err)?,
+                },
+            ))
+        })
+        .collect()
+    }
+
+    async fn notify_unread_broadcasts(&self, from: i64, to: i64) -> StoreResult<Vec<(i64, Subject)>> {
+        query(
+            "SELECT b.id, b.sent_at, d.card_id FROM broadcast b
+             JOIN broadcast_delivery d ON d.broadcast_id = b.id
+             WHERE b.sent_at >= $1 AND b.sent_at < $2 AND d.read_at IS NULL",
+        )
+        .bind(from)
+        .bind(to)
+        .fetch_all(&self.db)
+        .await
+        .map_err(db_err)?
+        .iter()
+        .map(|r| {
+            Ok((
+                r.try_get("card_id").map_err(db_err)?,
+                Subject::Broadcast { id: r.try_get("id").map_err(db_err)?, at: r.try_get("sent_at").map_err(db_err)? },
+            ))
+        })
+        .collect()
+    }
+
+    async fn notify_queue(&self, items: &[NewNotification], now: i64) -> StoreResult<u64> {
+        if items.is_empty() {
+            return Ok(0);
+        }
+        // One short transaction per batch: SQLite's single writer is held for the inserts only.
+        let mut queued = 0;
+        for chunk in items.chunks(500) {
+            let mut tx = self.db.begin().await.map_err(db_err)?;
+            for n in chunk {
+                // The card's refusals as they stand: a refused one is written cancelled, so it
+                // keeps its key and is never considered again. (Checked again when sending.)
+                queued += query(
+                    "INSERT INTO notification (schedule_id, card_id, subject_kind, subject_id, occurrence, status, reason,
+                         due_at, created_at, settled_at)
+                     SELECT $1, c.id, $3, $4, $5,
+                            CASE WHEN c.refused_notifications OR ($7 AND c.refused_advertising) THEN 'cancelled' ELSE 'queued' END,
+                            CASE WHEN c.refused_notifications THEN 'refused'
+                                 WHEN $7 AND c.refused_advertising THEN 'refused_advertising' END,
+                            $6, $8,
+                            CASE WHEN c.refused_notifications OR ($7 AND c.refused_advertising) THEN $8 END
+                     FROM patient_card c WHERE c.id = $2
+                     ON CONFLICT (schedule_id, subject_kind, subject_id, occurrence) DO NOTHING",
+                )
+                .bind(n.schedule_id)
+                .bind(n.card_id)
+                .bind(n.subject_kind)
+                .bind(n.subject_id)
+                .bind(n.occurrence)
+                .bind(n.due_at)
+                .bind(n.marketing)
+                .bind(now)
+                .execute(&mut tx)
+                .await
+                .map_err(db_err)?
+                .rows_affected();
+            }
+            tx.commit().await.map_err(db_err)?;
+        }
+        Ok(queued)
+    }
+
+    async fn notify_due(&self, now: i64, limit: i64) -> StoreResult<Vec<DueNotification>> {
+        query(
+            "SELECT id, schedule_id, card_id, subject_kind, subject_id, occurrence, due_at FROM notification
+             WHERE status = 'queued' AND due_at <= $1 ORDER BY due_at, id LIMIT $2",
+        )
+        .bind(now)
+        .bind(limit)
+        .fetch_all(&self.db)
+        .await
+        .map_err(db_err)?
+        .iter()
+        .map(|r| {
+            Ok(DueNotification {
+                id: r.try_get("id").map_err(db_err)?,
+                schedule_id: r.try_get("schedule_id").map_err(db_err)?,
+                card_id: r.try_get("card_id").map_err(db_err)?,
+                subject_kind: r.try_get("subject_kind").map_err(db_err)?,
+                subject_id: r.try_get("subject_id").map_err(db_err)?,
+                occurrence: r.try_get("occurrence").map_err(db_err)?,
+                due_at: r.try_get("due_at").map_err(db_err)?,
+            })
+        })
+        .collect()
+    }
+
+    async fn notify_card(&self, card_id: i64) -> StoreResult<Option<CardContact>> {
+        let row = query(
+            "SELECT c.id, c.surname, c.name, c.patronymic, c.refused_notifications, c.refused_advertising,
+                    CASE WHEN c.phone_kind = 'mobile' THEN c.phone END AS mobile,
+                    COALESCE(c.email, (SELECT a.email FROM account a WHERE a.card_id = c.id)) AS email,
+                    (SELECT CASE WHEN g.phone_kind = 'mobile' THEN g.phone END FROM guardianship gs
+                       JOIN patient_card g ON g.id = gs.guardian_card_id
+                       WHERE gs.ward_card_id = c.id AND gs.revoked_at IS NULL
+                       ORDER BY gs.granted_at LIMIT 1) AS guardian_mobile,
+                    (SELECT COALESCE(g.email, (SELECT a.email FROM account a WHERE a.card_id = g.id)) FROM guardianship gs
+                       JOIN patient_card g ON g.id = gs.guardian_card_id
+                       WHERE gs.ward_card_id = c.id AND gs.revoked_at IS NULL
+                       ORDER BY gs.granted_at LIMIT 1) AS guardian_email
+             FROM patient_card c WHERE c.id = $1",
+        )
+        .bind(card_id)
+        .fetch_optional(&self.db)
+        .await
+        .map_err(db_err)?;
+        let Some(r) = row else { return Ok(None) };
+        Ok(Some(CardContact {
+            card_id,
+            surname: r.try_get("surname").map_err(db_err)?,
+            name: r.try_get("name").map_err(db_err)?,
+            patronymic: r.try_get("patronymic").map_err(db_err)?,
+            refused_notifications: r.try_get("refused_notifications").map_err(db_err)?,
+            refused_advertising: r.try_get("refused_advertising").map_err(db_err)?,
+            mobile: r.try_get("mobile").map_err(db_err)?,
+            email: r.try_get("email").map_err(db_err)?,
+            guardian_mobile: r.try_get("guardian_mobile").map_err(db_err)?,
+            guardian_email: r.try_get("guardian_email").map_err(db_err)?,
+        }))
+    }
+
+    async fn notify_appointment(&self, id: i64) -> StoreResult<Option<AppointmentFacts>> {
+        let row = query(
+            "SELECT a.id, a.card_id, a.status, a.starts_at, a.day, a.start_min, a.duration_min, a.mode, a.room,
+                    s.surname AS d_surname, s.name AS d_name, s.patronymic AS d_patronymic,
+                    s.specialty, b.name AS branch_name, b.address AS branch_address
+             FROM appointment a JOIN staff s ON s.id = a.staff_id JOIN branch b ON b.id = a.branch_id
+             WHERE a.id = $1",
+        )
+        .bind(id)
+        .fetch_optional(&self.db)
+        .await
+        .map_err(db_err)?;
+        let Some(r) = row else { return Ok(None) };
+        let day: String = r.try_get("day").map_err(db_err)?;
+        let minutes = |c: &str| -> StoreResult<u16> {
+            let v: i64 = r.try_get(c).map_err(db_err)?;
+            u16::try_from(v).map_err(|_| StoreError::Corrupt(format!("{c} {v}")))
+        };
+        let mode: String = r.try_get("mode").map_err(db_err)?;
+        Ok(Some(AppointmentFacts {
+            id,
+            card_id: r.try_get("card_id").map_err(db_err)?,
+            status: known(&r, "status", AppointmentStatus::parse)?,
+            starts_at: r.try_get("starts_at").map_err(db_err)?,
+            day: parse_date(&day)?,
+            start_min: minutes("start_min")?,
+            duration_min: minutes("duration_min")?,
+            online: mode == "online",
+            room: r.try_get("room").map_err(db_err)?,
+            doctor: name_of(&r, "d_")?,
+            specialty: r.try_get("specialty").map_err(db_err)?,
+            branch: r.try_get("branch_name").map_err(db_err)?,
+            address: r.try_get("branch_address").map_err(db_err)?,
+        }))
+    }
+
+    async fn notify_still_unread(&self, subject_kind: &str, id: i64, card_id: i64, since: i64) -> StoreResult<bool> {
+        let sql = match subject_kind {
+            "dialogue" => {
+                "SELECT id FROM dialogue WHERE id = $1 AND card_id = $2 AND patient_unread > 0
+                   AND patient_unread_since = $3"
+            }
+            "broadcast" => {
+                "SELECT broadcast_id FROM broadcast_delivery WHERE broadcast_id = $1 AND card_id = $2
+                   AND read_at IS NULL AND $3 = $3"
+            }
+            _ => return Ok(false),
+        };
+        Ok(query(sql).bind(id).bind(card_id).bind(since).fetch_optional(&self.db).await.map_err(db_err)?.is_some())
+    }
+
+    async fn notify_settle(&self, id: i64, outcome: Handover, now: i64) -> StoreResult<bool> {
+        let mut tx = self.db.begin_write().await.map_err(db_err)?;
+        let (status, reason) = match &outcome {
+            Handover::Send { .. } => (Status::Sent, None),
+            Handover::Cancel(r) => (Status::Cancelled, Some(r.as_str())),
+            Handover::Fail(r) => (Status::Failed, Some(r.as_str())),
+        };
+        // Only a queued one: of two workers settling it at once, one changes it.
+        let changed = query(
+            "UPDATE notification SET status = $2, reason = $3, settled_at = $4 WHERE id = $1 AND status = 'queued'",
+        )
+        .bind(id)
+        .bind(status.as_str())
+        .bind(reason)
+        .bind(now)
+        .execute(&mut tx)
+        .await
+        .map_err(db_err)?
+        .rows_affected();
+        if changed != 1 {
+            return Ok(false);
+        }
+        if let Handover::Send { sms, mail } = &outcome {
+            let channel = if *sms { Channel::Sms } else { Channel::Email };
+            let outbox_id = enqueue_in(&mut tx, channel, mail, now).await?;
+            query("UPDATE notification SET outbox_id = $2 WHERE id = $1")
+                .bind(id)
+                .bind(outbox_id)
+                .execute(&mut tx)
+                .await
+                .map_err(db_err)?;
+        }
+        tx.commit().await.map_err(db_err)?;
+        Ok(true)
+    }
+
+    async fn notify_log(&self, f: &LogFilter) -> StoreResult<Vec<LogRecord>> {
+        let mut sql = String::from(
+            "SELECT n.id, n.schedule_id, s.name AS schedule_name, n.card_id, c.surname AS p_surname, c.name AS p_name,
+                    c.patronymic AS p_patronymic, n.status, n.reason, n.due_at, o.channel, o.recipient, o.subject,
+                    o.body, o.sent_at, o.last_error
+             FROM notification n
+             JOIN notify_schedule s ON s.id = n.schedule_id
+             JOIN patient_card c ON c.id = n.card_id
+             LEFT JOIN outbox o ON o.id = n.outbox_id
+             WHERE 1 = 1",
+        );
+        let mut n = 0;
+        let mut next = || {
+            n += 1;
+            n
+        };
+        if f.card_id.is_some() {
+            sql.push_str(&format!(" AND n.card_id = ${}", next()));
+        }
+        if f.schedule_id.is_some() {
+            sql.push_str(&format!(" AND n.schedule_id = ${}", next()));
+        }
+        if f.from.is_some() {
+            sql.push_str(&format!(" AND n.due_at >= ${}", next()));
+        }
+        if f.to.is_some() {
+            sql.push_str(&format!(" AND n.due_at < ${}", next()));
+        }
+        sql.push_str(&format!(" ORDER BY n.due_at DESC, n.id DESC LIMIT ${} OFFSET ${}", next(), next()));
+        let mut q = query(&sql);
+        for v in [f.card_id, f.schedule_id, f.from, f.to].into_iter().flatten() {
+            q = q.bind(v);
+        }
+        q.bind(f.limit)
+            .bind(f.offset)
+            .fetch_all(&self.db)
+            .await
+            .map_err(db_err)?
+            .iter()
+            .map(|r| {
+                Ok(LogRecord {
+                    id: r.try_get("id").map_err(db_err)?,
+                    schedule_id: r.try_get("schedule_id").map_err(db_err)?,
+                    schedule_name: r.try_get("schedule_name").map_err(db_err)?,
+                    card_id: r.try_get("card_id").map_err(db_err)?,
+                    patient: name_of(r, "p_")?,
+                    status: known(r, "status", Status::parse)?,
+                    reason: known_opt(r, "reason", Reason::parse)?,
+                    due_at: r.try_get("due_at").map_err(db_err)?,
+                    channel: r.try_get("channel").map_err(db_err)?,
+                    recipient: r.try_get("recipient").map_err(db_err)?,
+                    subject: r.try_get("subject").map_err(db_err)?,
+                    body: r.try_get("body").map_err(db_err)?,
+                    delivered_at: r.try_get("sent_at").map_err(db_err)?,
+                    error: r.try_get("last_error").map_err(db_err)?,
+                })
+            })
+            .collect()
+    }
+}

@@ -1,0 +1,368 @@
+//! Notifications through the real server and store, on SQLite and (with
+//! KABINET_TEST_BACKEND=postgres) PostgreSQL, with the test clock: a schedule fires at the
+//! clinic's local time, once; quiet hours hold it; a refusal made between queuing and sending
+//! wins; a cancelled visit's reminder is not sent and a moved one is re-timed; two evaluators
+//! racing queue each notification once; an SMTP outage delays mail without losing or doubling
+//! it; a template with an unknown parameter is refused.
+
+use crate::booking::{book, pick};
+use crate::outbox::{body_of, SmtpSink};
+use crate::support::{error_of, spawn_app, TestApp};
+use app::features::notifications::rules::{at_local, Reason, Status};
+use app::features::notifications::store::{LogFilter, LogRecord};
+use app::features::notifications::use_cases::{tick, Env};
+use app::kernel::error::{AppError, Problem};
+use std::net::TcpListener;
+use time::Duration;
+
+const OFFSET: i32 = 180;
+
+fn env() -> Env {
+    Env {
+        utc_offset_minutes: OFFSET,
+        // E-mail first, so the reminders reach the SMTP server on loopback.
+        phone_first: false,
+        public_url: "http://portal.test".into(),
+        clinic_name: "Клиника «Здоровье»".into(),
+        video_base_url: "https://video.test/room".into(),
+        video_link_minutes: 15,
+    }
+}
+
+/// A schedule saved by the head through the form's server function; its id.
+async fn schedule(app: &TestApp, head: &reqwest::Client, fields: &[(&str, &str)]) -> i64 {
+    let res = app.rpc(head, "notify_schedule_save", fields).await;
+    assert_eq!(res.status(), 200, "{}", res.text().await.unwrap_or_default());
+    res.json().await.unwrap()
+}
+
+fn reminder<'a>(name: &'a str, kind: &'a str, extra: &[(&'a str, &'a str)]) -> Vec<(&'a str, &'a str)> {
+    let mut f = vec![
+        ("name", name),
+        ("kind", kind),
+        ("enabled", "on"),
+        ("via", "email"),
+        ("sms_text", "{имя}, ждём Вас {дата} в {время}"),
+        ("email_subject", "Напоминание о приёме {дата}"),
+        ("email_body", "{имя_отчество}, ждём Вас {дата} в {время}, врач {врач}, {адрес}. {клиника}"),
+    ];
+    f.extend_from_slice(extra);
+    f
+}
+
+async fn log(app: &TestApp, schedule_id: i64) -> Vec<LogRecord> {
+    let filter = LogFilter { schedule_id: Some(schedule_id), limit: 100, ..Default::default() };
+    app.store.notify_log(&filter).await.unwrap()
+}
+
+/// Books the patient's first free time at least `ahead` days away; (appointment id, day, starts_at).
+async fn booked(app: &TestApp, patient: &reqwest::Client, ahead: i64, nth: usize) -> (i64, time::Date, i64) {
+    let p = pick(app, patient, "Терапевт", Some("B01.047.002"), ahead).await;
+    let res = book(app, patient, &p, &p.times[nth]).await;
+    assert_eq!(res.status(), 200, "{}", res.text().await.unwrap_or_default());
+    let id: i64 = res.json().await.unwrap();
+    let a = app.store.notify_appointment(id).await.unwrap().unwrap();
+    (id, a.day, a.starts_at)
+}
+
+/// The demo clinic's quiet hours (21:00–09:00) off, so a reminder goes at its own time.
+async fn no_quiet_hours(app: &TestApp) {
+    app.raw_sql("UPDATE clinic SET quiet_from_min = 0, quiet_to_min = 0").await;
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+}
+
+#[tokio::test]
+async fn a_reminder_days_before_fires_at_the_clinics_time_once_and_reaches_the_mail_server() {
+    let app = spawn_app().await;
+    no_quiet_hours(&app).await;
+    let head = app.signed_in("head@kabinet.example").await;
+    let patient = app.signed_in("patient@kabinet.example").await;
+    let id = schedule(&app, &head, &reminder("За день", "days_before", &[("days", "1"), ("send_at", "10:00")])).await;
+    let (appointment, day, _) = booked(&app, &patient, 3, 0).await;
+    // 10:00 in the clinic (UTC+3) the day before: 07:00 UTC.
+    let fire = at_local(day - Duration::days(1), 600, OFFSET);
+    assert_eq!(time::OffsetDateTime::from_unix_timestamp(fire).unwrap().hour(), 7);
+
+    // Within the horizon it is queued, once, however often the evaluator runs.
+    let r = tick(&*app.store, &env(), fire - 3600).await.unwrap();
+    assert_eq!((r.queued, r.sent), (1, 0));
+    let r = tick(&*app.store, &env(), fire - 1800).await.unwrap();
+    assert_eq!((r.queued, r.sent), (0, 0));
+    let lines = log(&app, id).await;
+    assert_eq!(lines.len(), 1);
+    assert_eq!((lines[0].status, lines[0].due_at), (Status::Queued, fire));
+
+    // At its time it goes, once.
+    let r = tick(&*app.store, &env(), fire).await.unwrap();
+    assert_eq!(r.sent, 1);
+    let r = tick(&*app.store, &env(), fire + 60).await.unwrap();
+    assert_eq!((r.queued, r.sent), (0, 0));
+
+    let maildir = tempfile::tempdir().unwrap();
+    let port = free_port();
+    let sink = SmtpSink::start(port, maildir.path());
+    let mailer =
+        kabinet_server::mail::SmtpMailer::new(&format!("smtp://127.0.0.1:{port}"), "Клиника <clinic@kabinet.example>")
+            .unwrap();
+    assert_eq!(kabinet_server::mail::drain_once(&*app.store, &mailer, fire + 5).await.unwrap(), 1);
+    assert_eq!(kabinet_server::mail::drain_once(&*app.store, &mailer, fire + 600).await.unwrap(), 0);
+    let received = sink.messages();
+    assert_eq!(received.len(), 1);
+    let body = body_of(&received[0]);
+    let date = app::kernel::time_fmt::format_date(day, app::i18n::Lang::Ru);
+    assert!(body.contains(&format!("Анна Петровна, ждём Вас {date} в")), "{body}");
+    assert!(body.contains("врач Соколов Андрей Викторович"), "{body}");
+    assert!(received[0].contains("To: patient@kabinet.example"), "{}", received[0]);
+    let lines = log(&app, id).await;
+    assert_eq!(lines[0].status, Status::Sent);
+    assert!(lines[0].delivered_at.is_some());
+
+    // The patient sees it in «Учётная запись».
+    let mine: Vec<app::features::notifications::api::SentToMe> =
+        app.rpc(&patient, "notify_mine", &[]).await.json().await.unwrap();
+    assert_eq!(mine.len(), 1);
+    assert!(mine[0].body.contains(&date));
+    let _ = appointment;
+}
+
+#[tokio::test]
+async fn quiet_hours_hold_a_reminder_and_a_change_of_plan_cancels_or_re_times_it() {
+    let app = spawn_app().await;
+    let head = app.signed_in("head@kabinet.example").await;
+    let patient = app.signed_in("patient@kabinet.example").await;
+    // 22:00 two days before falls in the quiet hours (21:00–09:00): it waits for 09:00.
+    let late = schedule(&app, &head, &reminder("Вечером", "days_before", &[("days", "2"), ("send_at", "22:00")])).await;
+    let soon = schedule(&app, &head, &reminder("За 2 часа", "minutes_before", &[("minutes", "120")])).await;
+    let (a, day, starts_at) = booked(&app, &patient, 3, 0).await;
+    let evening = at_local(day - Duration::days(2), 22 * 60, OFFSET);
+    tick(&*app.store, &env(), evening - 3600).await.unwrap();
+    let line = log(&app, late).await.pop().unwrap();
+    assert_eq!(line.due_at, at_local(day - Duration::days(1), 9 * 60, OFFSET), "moved to the end of the quiet hours");
+    no_quiet_hours(&app).await;
+
+    // Queued for two hours before; then the patient moves the visit: the old reminder is
+    // cancelled as moved and one for the new time is queued.
+    tick(&*app.store, &env(), starts_at - 3 * 3600).await.unwrap();
+    let first = log(&app, soon).await;
+    assert_eq!((first.len(), first[0].due_at), (1, starts_at - 7200));
+    let p = pick(&app, &patient, "Терапевт", Some("B01.047.002"), 3).await;
+    let to = p.times.iter().rev().find(|t| *t != &p.times[0]).unwrap().clone();
+    let res =
+        app.rpc(&patient, "reschedule_appointment", &[("id", &a.to_string()), ("day", &p.day), ("time", &to)]).await;
+    assert_eq!(res.status(), 200, "{}", res.text().await.unwrap_or_default());
+    let moved_to = app.store.notify_appointment(a).await.unwrap().unwrap().starts_at;
+    assert_ne!(moved_to, starts_at);
+    let r = tick(&*app.store, &env(), starts_at - 7200).await.unwrap();
+    assert_eq!(r.cancelled, 1);
+    let lines = log(&app, soon).await;
+    let old = lines.iter().find(|l| l.due_at == starts_at - 7200).unwrap();
+    assert_eq!((old.status, old.reason), (Status::Cancelled, Some(Reason::Moved)));
+    if moved_to - 7200 <= starts_at - 7200 + app::features::notifications::rules::HORIZON_SECS {
+        let new = lines.iter().find(|l| l.due_at == moved_to - 7200).expect("re-timed");
+        assert_eq!(new.status, Status::Queued);
+    }
+
+    // Cancelled before its time: not sent.
+    tick(&*app.store, &env(), moved_to - 3 * 3600).await.unwrap();
+    let res = app.rpc(&patient, "cancel_appointment", &[("id", &a.to_string()), ("reason", "Заболел")]).await;
+    assert_eq!(res.status(), 200, "{}", res.text().await.unwrap_or_default());
+    let outbox_before = app.scalar("SELECT COUNT(*) FROM outbox").await;
+    let r = tick(&*app.store, &env(), moved_to - 7200).await.unwrap();
+    assert_eq!(r.sent, 0);
+    let new = log(&app, soon).await.into_iter().find(|l| l.due_at == moved_to - 7200).unwrap();
+    assert_eq!((new.status, new.reason), (Status::Cancelled, Some(Reason::AppointmentCancelled)));
+    assert_eq!(app.scalar("SELECT COUNT(*) FROM outbox").await, outbox_before);
+}
+
+#[tokio::test]
+async fn a_refusal_made_between_queuing_and_sending_wins() {
+    let app = spawn_app().await;
+    no_quiet_hours(&app).await;
+    let head = app.signed_in("head@kabinet.example").await;
+    let patient = app.signed_in("patient@kabinet.example").await;
+    let id = schedule(&app, &head, &reminder("За 2 часа", "minutes_before", &[("minutes", "120")])).await;
+    let (_, _, starts_at) = booked(&app, &patient, 2, 0).await;
+    tick(&*app.store, &env(), starts_at - 4 * 3600).await.unwrap();
+    assert_eq!(log(&app, id).await[0].status, Status::Queued);
+    // «Отказ от всех уведомлений», from the account page.
+    let res = app.rpc(&patient, "set_my_refusals", &[("notifications", "on")]).await;
+    assert_eq!(res.status(), 200, "{}", res.text().await.unwrap_or_default());
+    let outbox_before = app.scalar("SELECT COUNT(*) FROM outbox").await;
+    let r = tick(&*app.store, &env(), starts_at - 7200).await.unwrap();
+    assert_eq!((r.sent, r.cancelled), (0, 1));
+    let line = &log(&app, id).await[0];
+    assert_eq!((line.status, line.reason), (Status::Cancelled, Some(Reason::Refused)));
+    assert_eq!(app.scalar("SELECT COUNT(*) FROM outbox").await, outbox_before);
+}
+
+#[tokio::test]
+async fn marketing_skips_those_who_refused_advertising_when_queuing() {
+    let app = spawn_app().await;
+    let head = app.signed_in("head@kabinet.example").await;
+    let id = schedule(
+        &app,
+        &head,
+        &[
+            ("name", "С днём рождения"),
+            ("kind", "birthday"),
+            ("enabled", "on"),
+            ("via", "either"),
+            ("days", "0"),
+            ("send_at", "12:00"),
+            ("sms_text", "{имя}, с днём рождения! {клиника}"),
+            ("email_subject", "С днём рождения"),
+            ("email_body", "{имя_отчество}, поздравляем! Ждём Вас: {ссылка_на_запись}"),
+        ],
+    )
+    .await;
+    app.raw_sql("UPDATE patient_card SET refused_advertising = TRUE WHERE surname = 'Петров' AND name = 'Дмитрий'")
+        .await;
+    // Everyone born today and tomorrow: move two cards' birthdays there.
+    let today = app::kernel::time_fmt::local_date(app.clock.now(), OFFSET);
+    let tomorrow = today + Duration::days(1);
+    let born = |y: i32| format!("{y}-{:02}-{:02}", tomorrow.month() as u8, tomorrow.day());
+    app.raw_sql(&format!("UPDATE patient_card SET birth_date = '{}' WHERE surname = 'Иванова'", born(1985))).await;
+    app.raw_sql(&format!(
+        "UPDATE patient_card SET birth_date = '{}' WHERE surname = 'Петров' AND name = 'Дмитрий'",
+        born(1980)
+    ))
+    .await;
+    let noon = at_local(tomorrow, 12 * 60, OFFSET);
+    tick(&*app.store, &env(), noon - 3600).await.unwrap();
+    let lines = log(&app, id).await;
+    let ivanova = lines.iter().find(|l| l.patient.starts_with("Иванова")).expect("Иванова queued");
+    assert_eq!(ivanova.status, Status::Queued);
+    let petrov = lines
+        .iter()
+        .find(|l| l.patient.starts_with("Петров Дмитрий"))
+        .unwrap_or_else(|| panic!("Петров considered: {lines:?}"));
+    assert_eq!((petrov.status, petrov.reason), (Status::Cancelled, Some(Reason::RefusedAdvertising)));
+    let r = tick(&*app.store, &env(), noon).await.unwrap();
+    assert!(r.sent >= 1);
+    let sent = log(&app, id).await.into_iter().find(|l| l.patient.starts_with("Иванова")).unwrap();
+    assert_eq!(sent.status, Status::Sent);
+    assert_eq!(sent.subject.as_deref(), Some("С днём рождения"));
+    assert!(sent.body.as_deref().unwrap().contains("Анна Петровна, поздравляем! Ждём Вас: http://portal.test/booking"));
+}
+
+#[tokio::test]
+async fn two_evaluators_racing_queue_and_send_each_notification_once() {
+    let app = spawn_app().await;
+    no_quiet_hours(&app).await;
+    let head = app.signed_in("head@kabinet.example").await;
+    let patient = app.signed_in("patient@kabinet.example").await;
+    let id = schedule(&app, &head, &reminder("За 2 часа", "minutes_before", &[("minutes", "120")])).await;
+    let (_, _, first) = booked(&app, &patient, 2, 0).await;
+    let (_, _, second) = booked(&app, &patient, 2, 1).await;
+    // A second process on the same database: its own pool, as a replica has.
+    let other = kabinet_server::db::open(&app.db.url).await.unwrap();
+    let at = first.max(second) - 7200;
+    let e = env();
+    let (mut queued, mut sent) = (0, 0);
+    for now in [first.min(second) - 4 * 3600, at] {
+        let (a, b) = tokio::join!(tick(&*app.store, &e, now), tick(&*other, &e, now));
+        let (a, b) = (a.unwrap(), b.unwrap());
+        queued += a.queued + b.queued;
+        sent += a.sent + b.sent;
+    }
+    assert_eq!((queued, sent), (2, 2), "between them, each queued and sent once");
+    let lines = log(&app, id).await;
+    assert_eq!(lines.len(), 2, "one notification per appointment");
+    assert!(lines.iter().all(|l| l.status == Status::Sent), "{lines:?}");
+    let outbox_rows = app
+        .scalar(&format!(
+            "SELECT COUNT(*) FROM outbox o JOIN notification n ON n.outbox_id = o.id WHERE n.schedule_id = {id}"
+        ))
+        .await;
+    assert_eq!(outbox_rows, 2);
+    assert_eq!(app.scalar("SELECT COUNT(*) FROM outbox WHERE recipient = 'patient@kabinet.example'").await, 2);
+}
+
+#[tokio::test]
+async fn an_hour_without_the_mail_server_delays_reminders_without_losing_or_doubling_them() {
+    let app = spawn_app().await;
+    no_quiet_hours(&app).await;
+    let head = app.signed_in("head@kabinet.example").await;
+    let patient = app.signed_in("patient@kabinet.example").await;
+    let id = schedule(&app, &head, &reminder("За 2 часа", "minutes_before", &[("minutes", "120")])).await;
+    let (_, _, first) = booked(&app, &patient, 2, 0).await;
+    let (_, _, second) = booked(&app, &patient, 2, 1).await;
+    let at = first.max(second) - 7200;
+    tick(&*app.store, &env(), first.min(second) - 4 * 3600).await.unwrap();
+    tick(&*app.store, &env(), at).await.unwrap();
+    let port = free_port();
+    let mailer =
+        kabinet_server::mail::SmtpMailer::new(&format!("smtp://127.0.0.1:{port}"), "clinic@kabinet.example").unwrap();
+    // Nothing listens: every attempt for an hour fails and is kept.
+    for minute in (0..60).step_by(10) {
+        kabinet_server::mail::drain_once(&*app.store, &mailer, at + minute * 60).await.unwrap();
+    }
+    let lines = log(&app, id).await;
+    assert!(lines.iter().all(|l| l.delivered_at.is_none() && l.error.is_some()), "{lines:?}");
+    let staff_view: app::features::notifications::api::LogView =
+        app.rpc(&head, "notify_log", &[("schedule", &id.to_string())]).await.json().await.unwrap();
+    assert!(staff_view.rows.iter().all(|r| r.status == Status::Failed && r.error.is_some()));
+    // The server is back: both go, once.
+    let maildir = tempfile::tempdir().unwrap();
+    let sink = SmtpSink::start(port, maildir.path());
+    let mut sent = 0;
+    for minute in (60..180).step_by(10) {
+        sent += kabinet_server::mail::drain_once(&*app.store, &mailer, at + minute * 60).await.unwrap();
+    }
+    assert_eq!(sent, 2);
+    assert_eq!(sink.messages().len(), 2);
+    assert!(log(&app, id).await.iter().all(|l| l.delivered_at.is_some()));
+}
+
+#[tokio::test]
+async fn a_template_with_an_unknown_parameter_or_a_bad_time_is_refused_and_changes_nothing() {
+    let app = spawn_app().await;
+    let head = app.signed_in("head@kabinet.example").await;
+    let bad = reminder("За день", "days_before", &[("days", "1"), ("send_at", "10:00")])
+        .into_iter()
+        .map(|(k, v)| if k == "sms_text" { (k, "{фамилия}, ждём Вас") } else { (k, v) })
+        .collect::<Vec<_>>();
+    let res = app.rpc(&head, "notify_schedule_save", &bad).await;
+    assert_eq!(res.status(), 422);
+    match error_of(res).await {
+        AppError::Validation(errors) => {
+            assert_eq!(errors.len(), 1);
+            assert_eq!((errors[0].field.as_str(), errors[0].problem), ("sms_text", Problem::UnknownParameter));
+        }
+        other => panic!("{other:?}"),
+    }
+    let res = app
+        .rpc(&head, "notify_schedule_save", &reminder("x", "days_before", &[("days", "1"), ("send_at", "24:30")]))
+        .await;
+    assert!(matches!(error_of(res).await, AppError::Validation(e) if e[0].field == "send_at"));
+    // A doctor's visit parameter in a birthday greeting names no visit.
+    let res = app
+        .rpc(
+            &head,
+            "notify_schedule_save",
+            &[
+                ("name", "ДР"),
+                ("kind", "birthday"),
+                ("via", "sms"),
+                ("days", "0"),
+                ("send_at", "12:00"),
+                ("sms_text", "{имя}, Вас ждёт {врач}"),
+            ],
+        )
+        .await;
+    assert!(matches!(error_of(res).await, AppError::Validation(e) if e[0].problem == Problem::UnknownParameter));
+    // Only the head sets schedules.
+    let desk = app.signed_in("registrar@kabinet.example").await;
+    let res = app
+        .rpc(&desk, "notify_schedule_save", &reminder("x", "days_before", &[("days", "1"), ("send_at", "10:00")]))
+        .await;
+    assert_eq!(res.status(), 403);
+    assert_eq!(app.scalar("SELECT COUNT(*) FROM notify_schedule").await, 0);
+    // The desk reads the log; a patient does not.
+    assert_eq!(app.rpc(&desk, "notify_log", &[]).await.status(), 200);
+    let patient = app.signed_in("patient@kabinet.example").await;
+    assert_eq!(app.rpc(&patient, "notify_log", &[]).await.status(), 403);
+}
