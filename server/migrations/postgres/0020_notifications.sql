@@ -1,5 +1,5 @@
 -- Notifications («Уведомления»): the clinic's sending schedules and the notifications they
--- make. A notification is unique per schedule, subject and occurrence (a moved appointment is a
+-- make. A notification is unique per schedule, card, subject and occurrence (a moved appointment is a
 -- new occurrence), so evaluating twice — or in two replicas at once — queues it once. Sending
 -- writes its outbox row in the same transaction that marks it sent.
 CREATE TABLE notify_schedule (
@@ -44,7 +44,7 @@ CREATE TABLE notification (
     outbox_id     BIGINT REFERENCES outbox (id),
     created_at    BIGINT NOT NULL,
     settled_at    BIGINT,
-    CONSTRAINT notification_key UNIQUE (schedule_id, subject_kind, subject_id, occurrence)
+    CONSTRAINT notification_key UNIQUE (schedule_id, card_id, subject_kind, subject_id, occurrence)
 );
 CREATE INDEX notification_due_idx ON notification (status, due_at);
 CREATE INDEX notification_card_idx ON notification (card_id, due_at);

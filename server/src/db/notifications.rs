@@ -1,5 +1,5 @@
 //! `NotificationsStore`: the clinic's schedules, what they fire for, the queue of notifications
-//! (unique per schedule, subject and occurrence, so a second evaluator — another replica, a
+//! (unique per schedule, card, subject and occurrence, so a second evaluator — another replica, a
 //! tick run twice — queues nothing new) and the delivery log joined with the outbox.
 
 use super::base::{audit_in, enqueue_in, known, known_opt, name_of};
@@ -338,7 +338,7 @@ impl NotificationsStore for SqlStore {
                             $6, $8,
                             CASE WHEN c.refused_notifications OR ($7 AND c.refused_advertising) THEN $8 END
                      FROM patient_card c WHERE c.id = $2
-                     ON CONFLICT (schedule_id, subject_kind, subject_id, occurrence) DO NOTHING",
+                     ON CONFLICT (schedule_id, card_id, subject_kind, subject_id, occurrence) DO NOTHING",
                 )
                 .bind(n.schedule_id)
                 .bind(n.card_id)

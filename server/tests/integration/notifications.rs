@@ -366,3 +366,122 @@ async fn a_template_with_an_unknown_parameter_or_a_bad_time_is_refused_and_chang
     let patient = app.signed_in("patient@kabinet.example").await;
     assert_eq!(app.rpc(&patient, "notify_log", &[]).await.status(), 403);
 }
+
+#[tokio::test]
+async fn an_unread_broadcast_brings_one_notice_per_patient_and_opening_it_first_cancels_that_one() {
+    let app = spawn_app().await;
+    no_quiet_hours(&app).await;
+    let head = app.signed_in("head@kabinet.example").await;
+    let id = schedule(
+        &app,
+        &head,
+        &[
+            ("name", "Новое сообщение"),
+            ("kind", "new_message"),
+            ("enabled", "on"),
+            ("via", "email"),
+            ("minutes", "30"),
+            ("email_subject", "Новое сообщение"),
+            ("email_body", "{имя}, для Вас новое сообщение в личном кабинете: {ссылка_на_запись}"),
+        ],
+    )
+    .await;
+    let editor = app.signed_in("editor@kabinet.example").await;
+    let res = app
+        .rpc(&editor, "broadcast_save", &[("title", "Часы работы"), ("body", "С 1 января."), ("audience", "all")])
+        .await;
+    assert_eq!(res.status(), 200, "{}", res.text().await.unwrap_or_default());
+    let broadcast: i64 = res.json().await.unwrap();
+    assert_eq!(app.rpc(&editor, "broadcast_send", &[("id", &broadcast.to_string())]).await.status(), 200);
+    let recipients =
+        app.scalar(&format!("SELECT COUNT(*) FROM broadcast_delivery WHERE broadcast_id = {broadcast}")).await;
+    assert!(recipients >= 3, "{recipients}");
+    let sent_at = app.scalar(&format!("SELECT sent_at FROM broadcast WHERE id = {broadcast}")).await;
+    let r = tick(&*app.store, &env(), sent_at + 60).await.unwrap();
+    assert_eq!((r.queued as i64, r.sent), (recipients, 0), "one queued per patient it reached");
+    // Иванова opens it within the half hour; the others do not.
+    let patient = app.signed_in("patient@kabinet.example").await;
+    assert_eq!(app.rpc(&patient, "messages_broadcast", &[("id", &broadcast.to_string())]).await.status(), 200);
+    let r = tick(&*app.store, &env(), sent_at + 1800).await.unwrap();
+    assert_eq!((r.sent as i64, r.cancelled), (recipients - 1, 1));
+    let lines = log(&app, id).await;
+    let mut cards: Vec<i64> = lines.iter().map(|l| l.card_id).collect();
+    cards.dedup();
+    assert_eq!(cards.len() as i64, recipients);
+    let ivanova = lines.iter().find(|l| l.patient.starts_with("Иванова")).unwrap();
+    assert_eq!((ivanova.status, ivanova.reason), (Status::Cancelled, Some(Reason::Read)));
+    let sent: Vec<_> = lines.iter().filter(|l| l.status == Status::Sent).collect();
+    assert!(!sent.is_empty());
+    assert!(sent.iter().all(|l| l.body.as_deref().unwrap().contains("для Вас новое сообщение в личном кабинете")));
+    // Nothing more, however often it runs.
+    let r = tick(&*app.store, &env(), sent_at + 3600).await.unwrap();
+    assert_eq!((r.queued, r.sent), (0, 0));
+}
+
+/// Posts a message form as the upload island does; the dialogue's id.
+async fn write(app: &TestApp, c: &reqwest::Client, path: &str, fields: &[(&str, &str)]) -> i64 {
+    let mut form = reqwest::multipart::Form::new();
+    for (k, v) in fields {
+        form = form.text(k.to_string(), v.to_string());
+    }
+    let res = c
+        .post(format!("{}{path}", app.base))
+        .header("Origin", &app.base)
+        .header("Accept", "application/json")
+        .multipart(form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200, "{}", res.text().await.unwrap_or_default());
+    res.json::<serde_json::Value>().await.unwrap()["upload"].as_i64().unwrap()
+}
+
+#[tokio::test]
+async fn answers_left_unread_bring_one_notice_per_stretch_of_unread() {
+    let app = spawn_app().await;
+    no_quiet_hours(&app).await;
+    let head = app.signed_in("head@kabinet.example").await;
+    let id = schedule(
+        &app,
+        &head,
+        &[
+            ("name", "Новое сообщение"),
+            ("kind", "new_message"),
+            ("enabled", "on"),
+            ("via", "email"),
+            ("minutes", "30"),
+            ("email_subject", "Новое сообщение"),
+            ("email_body", "{имя}, для Вас новое сообщение."),
+        ],
+    )
+    .await;
+    let patient = app.signed_in("patient@kabinet.example").await;
+    let desk = app.signed_in("registrar@kabinet.example").await;
+    let fields = [("recipient", "desk"), ("subject", "documents"), ("body", "Нужна справка")];
+    let dialogue = write(&app, &patient, "/messages/send", &fields).await;
+    let start = app.clock.now();
+    // Two answers in a row: one stretch of unread, one notice.
+    write(&app, &desk, &format!("/staff/messages/{dialogue}/send"), &[("body", "Готовим.")]).await;
+    app.clock.advance(300);
+    write(&app, &desk, &format!("/staff/messages/{dialogue}/send"), &[("body", "Готова.")]).await;
+    let r = tick(&*app.store, &env(), start + 1800).await.unwrap();
+    assert_eq!((r.queued, r.sent), (1, 1));
+    // Read, then a new answer left unread: a second notice, 30 minutes after it.
+    assert_eq!(app.rpc(&patient, "messages_dialogue", &[("id", &dialogue.to_string())]).await.status(), 200);
+    app.clock.advance(3600);
+    // An hour later both have signed in again (sessions idle out after 30 minutes).
+    let (patient, desk) =
+        (app.signed_in("patient@kabinet.example").await, app.signed_in("registrar@kabinet.example").await);
+    let again = app.clock.now();
+    write(&app, &desk, &format!("/staff/messages/{dialogue}/send"), &[("body", "Заберите в регистратуре.")]).await;
+    let r = tick(&*app.store, &env(), again + 1799).await.unwrap();
+    assert_eq!((r.queued, r.sent), (1, 0), "queued for its time");
+    // Read before its time: cancelled.
+    assert_eq!(app.rpc(&patient, "messages_dialogue", &[("id", &dialogue.to_string())]).await.status(), 200);
+    let r = tick(&*app.store, &env(), again + 1800).await.unwrap();
+    assert_eq!((r.sent, r.cancelled), (0, 1));
+    let lines = log(&app, id).await;
+    assert_eq!(lines.len(), 2);
+    assert_eq!(lines.iter().filter(|l| l.status == Status::Sent).count(), 1);
+    assert_eq!(lines.iter().filter(|l| l.reason == Some(Reason::Read)).count(), 1);
+}

@@ -545,8 +545,8 @@ pub enum Subject {
 }
 
 impl Subject {
-    /// The notification's unique key beside the schedule: (kind of subject, id, occurrence).
-    /// A moved appointment is a new occurrence; so is a dialogue unread again.
+    /// The notification's unique key beside the schedule and the card: (kind of subject, id,
+    /// occurrence). A moved appointment is a new occurrence; so is a dialogue unread again.
     pub fn key(&self) -> (&'static str, i64, i64) {
         match *self {
             Subject::Appointment { id, starts_at, .. } => ("appointment", id, starts_at),

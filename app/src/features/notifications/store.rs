@@ -1,5 +1,5 @@
 //! What notifications need from storage: the schedules, what each may fire for, the queue of
-//! notifications (one row per schedule and subject and occurrence, made once), and the
+//! notifications (one row per schedule, card, subject and occurrence, made once), and the
 //! delivery log.
 
 use super::rules::{QuietHours, Reason, Schedule, Status, Subject};
