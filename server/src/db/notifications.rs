@@ -66,6 +66,11 @@ fn appointment_subject(r: &Row) -> StoreResult<(i64, Subject)> {
 const APPOINTMENT_SUBJECT: &str =
     "SELECT a.id, a.card_id, a.starts_at, a.day, a.created_at, a.updated_at FROM appointment a";
 
+/// Leaves out the appointments schedule `$1` has a notification for at their present start
+/// (the key `Subject::key` gives them): one probe of the unique index each.
+const NOT_NOTIFIED: &str = "NOT EXISTS (SELECT 1 FROM notification n WHERE n.schedule_id = $1 AND n.card_id = a.card_id
+      AND n.subject_kind = 'appointment' AND n.subject_id = a.id AND n.occurrence = a.starts_at)";
+
 #[async_trait]
 impl NotificationsStore for SqlStore {
     async fn notify_schedules(&self) -> StoreResult<Vec<ScheduleRecord>> {
@@ -177,10 +182,12 @@ impl NotificationsStore for SqlStore {
         tx.commit().await.map_err(db_err)
     }
 
-    async fn notify_upcoming(&self, from: i64, to: i64) -> StoreResult<Vec<(i64, Subject)>> {
+    async fn notify_upcoming(&self, schedule_id: i64, from: i64, to: i64) -> StoreResult<Vec<(i64, Subject)>> {
         query(&format!(
-            "{APPOINTMENT_SUBJECT} WHERE a.starts_at >= $1 AND a.starts_at < $2 AND a.status IN ('booked', 'confirmed')"
+            "{APPOINTMENT_SUBJECT} WHERE a.starts_at >= $2 AND a.starts_at < $3 AND a.status IN ('booked', 'confirmed')
+               AND {NOT_NOTIFIED}"
         ))
+        .bind(schedule_id)
         .bind(from)
         .bind(to)
         .fetch_all(&self.db)
@@ -193,31 +200,43 @@ impl NotificationsStore for SqlStore {
 
     async fn notify_changed_to(
         &self,
+        schedule_id: i64,
         status: AppointmentStatus,
         from: i64,
         to: i64,
     ) -> StoreResult<Vec<(i64, Subject)>> {
-        query(&format!("{APPOINTMENT_SUBJECT} WHERE a.status = $1 AND a.updated_at >= $2 AND a.updated_at < $3"))
-            .bind(status.as_str())
-            .bind(from)
-            .bind(to)
-            .fetch_all(&self.db)
-            .await
-            .map_err(db_err)?
-            .iter()
-            .map(appointment_subject)
-            .collect()
+        query(&format!(
+            "{APPOINTMENT_SUBJECT} WHERE a.status = $2 AND a.updated_at >= $3 AND a.updated_at < $4 AND {NOT_NOTIFIED}"
+        ))
+        .bind(schedule_id)
+        .bind(status.as_str())
+        .bind(from)
+        .bind(to)
+        .fetch_all(&self.db)
+        .await
+        .map_err(db_err)?
+        .iter()
+        .map(appointment_subject)
+        .collect()
     }
 
-    async fn notify_completed(&self, from: Date, to: Date, services: &[i64]) -> StoreResult<Vec<(i64, Subject)>> {
+    async fn notify_completed(
+        &self,
+        schedule_id: i64,
+        from: Date,
+        to: Date,
+        services: &[i64],
+    ) -> StoreResult<Vec<(i64, Subject)>> {
         // Service ids are numbers the form checked; they go in as a list of literals.
         if services.is_empty() {
             return Ok(Vec::new());
         }
         let list = services_text(services);
         query(&format!(
-            "{APPOINTMENT_SUBJECT} WHERE a.status = 'completed' AND a.day >= $1 AND a.day <= $2 AND a.service_id IN ({list})"
+            "{APPOINTMENT_SUBJECT} WHERE a.status = 'completed' AND a.day >= $2 AND a.day <= $3
+               AND a.service_id IN ({list}) AND {NOT_NOTIFIED}"
         ))
+        .bind(schedule_id)
         .bind(format_date(from))
         .bind(format_date(to))
         .fetch_all(&self.db)
@@ -228,14 +247,20 @@ impl NotificationsStore for SqlStore {
         .collect()
     }
 
-    async fn notify_birthdays(&self, days: &[(String, i32)]) -> StoreResult<Vec<(i64, Subject)>> {
+    async fn notify_birthdays(&self, schedule_id: i64, days: &[(String, i32)]) -> StoreResult<Vec<(i64, Subject)>> {
         let mut out = Vec::new();
         for (month_day, year) in days {
-            let rows = query("SELECT id, birth_date FROM patient_card WHERE substr(birth_date, 6) = $1")
-                .bind(month_day)
-                .fetch_all(&self.db)
-                .await
-                .map_err(db_err)?;
+            let rows = query(
+                "SELECT c.id, c.birth_date FROM patient_card c WHERE substr(c.birth_date, 6) = $2
+                   AND NOT EXISTS (SELECT 1 FROM notification n WHERE n.schedule_id = $1 AND n.card_id = c.id
+                     AND n.subject_kind = 'birthday' AND n.subject_id = c.id AND n.occurrence = $3)",
+            )
+            .bind(schedule_id)
+            .bind(month_day)
+            .bind(i64::from(*year))
+            .fetch_all(&self.db)
+            .await
+            .map_err(db_err)?;
             for r in rows {
                 let birth: String = r.try_get("birth_date").map_err(db_err)?;
                 let id: i64 = r.try_get("id").map_err(db_err)?;
@@ -273,11 +298,14 @@ impl NotificationsStore for SqlStore {
         .collect()
     }
 
-    async fn notify_unread_dialogues(&self, from: i64, to: i64) -> StoreResult<Vec<(i64, Subject)>> {
+    async fn notify_unread_dialogues(&self, schedule_id: i64, from: i64, to: i64) -> StoreResult<Vec<(i64, Subject)>> {
         query(
-            "SELECT id, card_id, patient_unread_since FROM dialogue
-             WHERE patient_unread_since >= $1 AND patient_unread_since < $2 AND patient_unread > 0",
+            "SELECT d.id, d.card_id, d.patient_unread_since FROM dialogue d
+             WHERE d.patient_unread_since >= $2 AND d.patient_unread_since < $3 AND d.patient_unread > 0
+               AND NOT EXISTS (SELECT 1 FROM notification n WHERE n.schedule_id = $1 AND n.card_id = d.card_id
+                 AND n.subject_kind = 'dialogue' AND n.subject_id = d.id AND n.occurrence = d.patient_unread_since)",
         )
+        .bind(schedule_id)
         .bind(from)
         .bind(to)
         .fetch_all(&self.db)
@@ -296,12 +324,15 @@ impl NotificationsStore for SqlStore {
         .collect()
     }
 
-    async fn notify_unread_broadcasts(&self, from: i64, to: i64) -> StoreResult<Vec<(i64, Subject)>> {
+    async fn notify_unread_broadcasts(&self, schedule_id: i64, from: i64, to: i64) -> StoreResult<Vec<(i64, Subject)>> {
         query(
             "SELECT b.id, b.sent_at, d.card_id FROM broadcast b
              JOIN broadcast_delivery d ON d.broadcast_id = b.id
-             WHERE b.sent_at >= $1 AND b.sent_at < $2 AND d.read_at IS NULL",
+             WHERE b.sent_at >= $2 AND b.sent_at < $3 AND d.read_at IS NULL
+               AND NOT EXISTS (SELECT 1 FROM notification n WHERE n.schedule_id = $1 AND n.card_id = d.card_id
+                 AND n.subject_kind = 'broadcast' AND n.subject_id = b.id AND n.occurrence = 0)",
         )
+        .bind(schedule_id)
         .bind(from)
         .bind(to)
         .fetch_all(&self.db)

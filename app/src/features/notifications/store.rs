@@ -140,26 +140,36 @@ pub trait NotificationsStore: Send + Sync {
     async fn quiet_hours(&self) -> StoreResult<QuietHours>;
     async fn set_quiet_hours(&self, quiet: QuietHours, audit: AuditEntry) -> StoreResult<()>;
 
-    /// Booked or confirmed appointments starting within [from, to): (card, subject).
-    async fn notify_upcoming(&self, from: i64, to: i64) -> StoreResult<Vec<(i64, Subject)>>;
+    // What a schedule may fire for, (card, subject), leaving out what `schedule_id` has a
+    // notification for already (so a tick in the steady state writes nothing).
+
+    /// Booked or confirmed appointments starting within [from, to).
+    async fn notify_upcoming(&self, schedule_id: i64, from: i64, to: i64) -> StoreResult<Vec<(i64, Subject)>>;
     /// Appointments whose status is `status`, changed within [from, to).
     async fn notify_changed_to(
         &self,
+        schedule_id: i64,
         status: crate::features::booking::rules::AppointmentStatus,
         from: i64,
         to: i64,
     ) -> StoreResult<Vec<(i64, Subject)>>;
     /// Completed visits on local days [from, to] for one of `services`.
-    async fn notify_completed(&self, from: Date, to: Date, services: &[i64]) -> StoreResult<Vec<(i64, Subject)>>;
-    /// Living cards born on one of the month-days ("MM-DD") given, with the year to fire in.
-    async fn notify_birthdays(&self, days: &[(String, i32)]) -> StoreResult<Vec<(i64, Subject)>>;
+    async fn notify_completed(
+        &self,
+        schedule_id: i64,
+        from: Date,
+        to: Date,
+        services: &[i64],
+    ) -> StoreResult<Vec<(i64, Subject)>>;
+    /// Cards born on one of the month-days ("MM-DD") given, with the year to fire in.
+    async fn notify_birthdays(&self, schedule_id: i64, days: &[(String, i32)]) -> StoreResult<Vec<(i64, Subject)>>;
     /// The clinic's uploads delivered whole within [from, to): (card, upload id, when).
     /// `analyses_only`: uploads whose record is of analyses.
     async fn notify_uploads(&self, from: i64, to: i64, analyses_only: bool) -> StoreResult<Vec<(i64, i64, i64)>>;
     /// Dialogues unread by the patient since within [from, to).
-    async fn notify_unread_dialogues(&self, from: i64, to: i64) -> StoreResult<Vec<(i64, Subject)>>;
+    async fn notify_unread_dialogues(&self, schedule_id: i64, from: i64, to: i64) -> StoreResult<Vec<(i64, Subject)>>;
     /// Broadcasts delivered within [from, to) and not opened.
-    async fn notify_unread_broadcasts(&self, from: i64, to: i64) -> StoreResult<Vec<(i64, Subject)>>;
+    async fn notify_unread_broadcasts(&self, schedule_id: i64, from: i64, to: i64) -> StoreResult<Vec<(i64, Subject)>>;
 
     /// Queues the notifications not queued before (by their key); returns how many were new.
     async fn notify_queue(&self, items: &[NewNotification], now: i64) -> StoreResult<u64>;

@@ -86,23 +86,23 @@ pub async fn evaluate(store: &dyn Store, env: &Env, now: i64) -> Result<u64, Sto
         let floor = rec.active_since.max(now - CATCH_UP_SECS);
         let wait = s.minutes * 60;
         let candidates: Vec<(i64, Subject)> = match s.kind {
-            Kind::DaysBefore => store.notify_upcoming(now, horizon + (s.days + 1) * 86_400).await?,
-            Kind::MinutesBefore => store.notify_upcoming(now, horizon + wait).await?,
+            Kind::DaysBefore => store.notify_upcoming(rec.id, now, horizon + (s.days + 1) * 86_400).await?,
+            Kind::MinutesBefore => store.notify_upcoming(rec.id, now, horizon + wait).await?,
             Kind::AfterStatus => match s.status {
-                Some(st) => store.notify_changed_to(st, floor - wait, horizon).await?,
+                Some(st) => store.notify_changed_to(rec.id, st, floor - wait, horizon).await?,
                 None => Vec::new(),
             },
             Kind::DaysAfterService => {
                 let from = local_date(floor, offset) - Duration::days(s.days + 1);
                 let to = local_date(horizon, offset) - Duration::days(s.days);
-                store.notify_completed(from, to, &s.services).await?
+                store.notify_completed(rec.id, from, to, &s.services).await?
             }
-            Kind::Birthday => store.notify_birthdays(&birthday_dates(floor, horizon, s.days, offset)).await?,
+            Kind::Birthday => store.notify_birthdays(rec.id, &birthday_dates(floor, horizon, s.days, offset)).await?,
             Kind::ResultReady => uploads(store.notify_uploads(floor - wait, horizon, true).await?, false),
             Kind::DocumentDelivered => uploads(store.notify_uploads(floor - 3600, horizon, false).await?, s.hourly),
             Kind::NewMessage => {
-                let mut all = store.notify_unread_dialogues(floor - wait, horizon).await?;
-                all.extend(store.notify_unread_broadcasts(floor - wait, horizon).await?);
+                let mut all = store.notify_unread_dialogues(rec.id, floor - wait, horizon).await?;
+                all.extend(store.notify_unread_broadcasts(rec.id, floor - wait, horizon).await?);
                 all
             }
         };
@@ -169,13 +169,17 @@ fn birthday_dates(from: i64, to: i64, days: i64, offset: i32) -> Vec<(String, i3
     out
 }
 
+/// How long one tick settles due notifications before leaving the rest to the next.
+const DISPATCH_BUDGET: std::time::Duration = std::time::Duration::from_secs(20);
+
 /// Settles the notifications due by `now`: each is checked again, then sent, cancelled or
 /// failed, once.
 pub async fn dispatch(store: &dyn Store, env: &Env, now: i64) -> Result<TickReport, StoreError> {
     let mut report = TickReport::default();
     let mut schedules: HashMap<i64, Option<ScheduleRecord>> = HashMap::new();
-    // Bounded, so one tick never holds the loop for long; what remains goes next tick.
-    for _ in 0..10 {
+    // Bounded in time, so one tick never holds the loop for long; what remains goes next tick.
+    let started = std::time::Instant::now();
+    while started.elapsed() < DISPATCH_BUDGET {
         let due = store.notify_due(now, 100).await?;
         if due.is_empty() {
             break;
