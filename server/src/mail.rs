@@ -23,6 +23,11 @@ pub trait MailTransport: Send + Sync + 'static {
     fn delivers_into_outbox(&self) -> bool {
         false
     }
+
+    /// The longest one `send` may take, in seconds (its timeout).
+    fn longest_secs(&self) -> i64 {
+        15
+    }
 }
 
 pub struct SmtpMailer {
@@ -72,14 +77,28 @@ pub async fn drain(
     now: i64,
 ) -> Result<usize, StoreError> {
     let mut sent = 0;
+    let started = std::time::Instant::now();
     for message in store.outbox_lease_due(channel, now, now + LEASE_SECS, 20).await? {
+        // Never send on a lease that could run out before the transport answers (a slow SMS
+        // gateway, 20 × 10 s): what is left is taken again once its lease ends, by this worker
+        // or another, and no row is sent by two.
+        if started.elapsed().as_secs() as i64 + transport.longest_secs() >= LEASE_SECS {
+            break;
+        }
+        if store.notify_withdrawn(message.id, now).await? {
+            // A notification whose patient refused, or whose visit was cancelled or moved, after
+            // it was handed over (the relay was down meanwhile): not sent.
+            continue;
+        }
         match transport.send(&message).await {
             Ok(()) => {
                 store.outbox_mark_sent(message.id, now, transport.delivers_into_outbox()).await?;
                 sent += 1;
             }
             Err(error) => {
-                // The error names the relay's complaint, never the message's content.
+                // The error names the relay's complaint, never the message's content; a relay
+                // that repeats the address in it («550 <anna@…>: rejected») has it taken out.
+                let error = error.replace(&message.recipient, "…");
                 tracing::warn!(outbox_id = message.id, attempts = message.attempts, channel = channel.as_str(), %error,
                     "message not sent; will retry");
                 store.outbox_mark_failed(message.id, now + retry_delay(message.attempts), &error).await?;

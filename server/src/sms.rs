@@ -119,6 +119,10 @@ fn transport_error(e: reqwest::Error, timeout: Duration, what: &str) -> String {
 
 #[async_trait]
 impl MailTransport for HttpSms {
+    fn longest_secs(&self) -> i64 {
+        self.timeout.as_secs().max(1) as i64
+    }
+
     async fn send(&self, sms: &OutboxMail) -> Result<(), String> {
         let number: String = sms.recipient.chars().filter(char::is_ascii_digit).collect();
         if number.is_empty() {

@@ -49,6 +49,8 @@ CREATE TABLE notification (
 CREATE INDEX notification_due_idx ON notification (status, due_at);
 CREATE INDEX notification_card_idx ON notification (card_id, due_at);
 CREATE INDEX notification_log_idx ON notification (due_at);
+-- The outbox asks, before sending a row, whether it is a notification that must not go any more.
+CREATE INDEX notification_outbox_idx ON notification (outbox_id);
 
 -- The clinic's quiet hours (local time): 21:00 to 09:00 unless the head changes them.
 ALTER TABLE clinic ADD COLUMN quiet_from_min INTEGER NOT NULL DEFAULT 1260;

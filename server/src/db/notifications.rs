@@ -66,10 +66,22 @@ fn appointment_subject(r: &Row) -> StoreResult<(i64, Subject)> {
 const APPOINTMENT_SUBJECT: &str =
     "SELECT a.id, a.card_id, a.starts_at, a.day, a.created_at, a.updated_at FROM appointment a";
 
-/// Leaves out the appointments schedule `$1` has a notification for at their present start
-/// (the key `Subject::key` gives them): one probe of the unique index each.
-const NOT_NOTIFIED: &str = "NOT EXISTS (SELECT 1 FROM notification n WHERE n.schedule_id = $1 AND n.card_id = a.card_id
-      AND n.subject_kind = 'appointment' AND n.subject_id = a.id AND n.occurrence = a.starts_at)";
+/// A notification queued again when its subject is a candidate again: one cancelled as moved
+/// (the visit may come back to that time) or refused (the refusal may be withdrawn);
+/// `notify_queue` queues it again then.
+const REVIVABLE: &str = "n.status = 'cancelled' AND n.reason IN ('moved', 'refused', 'refused_advertising')";
+
+/// Leaves out what schedule `$1` has a notification for already — for the card, the subject's
+/// kind and id and the occurrence given as SQL (`Subject::key`'s parts) —, unless it may be
+/// queued again: one probe of the unique index each, so a tick in the steady state writes
+/// nothing.
+fn not_notified(card: &str, kind: &str, id: &str, occurrence: &str) -> String {
+    format!(
+        "NOT EXISTS (SELECT 1 FROM notification n WHERE n.schedule_id = $1 AND n.card_id = {card}
+           AND n.subject_kind = '{kind}' AND n.subject_id = {id} AND n.occurrence = {occurrence}
+           AND NOT ({REVIVABLE}))"
+    )
+}
 
 #[async_trait]
 impl NotificationsStore for SqlStore {
@@ -141,16 +153,13 @@ impl NotificationsStore for SqlStore {
         .map_err(db_err)?;
         let Some(row) = id else { return Ok(None) };
         let id: i64 = row.try_get("id").map_err(db_err)?;
-        // What was queued by the old settings goes; the next tick queues by the new ones.
-        query(
-            "UPDATE notification SET status = 'cancelled', reason = 'schedule_off', settled_at = $2
-             WHERE schedule_id = $1 AND status = 'queued'",
-        )
-        .bind(id)
-        .bind(now)
-        .execute(&mut tx)
-        .await
-        .map_err(db_err)?;
+        // What was queued by the old settings goes (it has no outbox row yet); the next tick
+        // queues by the new ones.
+        query("DELETE FROM notification WHERE schedule_id = $1 AND status = 'queued'")
+            .bind(id)
+            .execute(&mut tx)
+            .await
+            .map_err(db_err)?;
         audit.object = Some(format!("notify_schedule:{id}"));
         audit_in(&mut tx, &audit).await?;
         tx.commit().await.map_err(db_err)?;
@@ -185,7 +194,8 @@ impl NotificationsStore for SqlStore {
     async fn notify_upcoming(&self, schedule_id: i64, from: i64, to: i64) -> StoreResult<Vec<(i64, Subject)>> {
         query(&format!(
             "{APPOINTMENT_SUBJECT} WHERE a.starts_at >= $2 AND a.starts_at < $3 AND a.status IN ('booked', 'confirmed')
-               AND {NOT_NOTIFIED}"
+               AND {}",
+            not_notified("a.card_id", "appointment", "a.id", "a.starts_at")
         ))
         .bind(schedule_id)
         .bind(from)
@@ -206,7 +216,9 @@ impl NotificationsStore for SqlStore {
         to: i64,
     ) -> StoreResult<Vec<(i64, Subject)>> {
         query(&format!(
-            "{APPOINTMENT_SUBJECT} WHERE a.status = $2 AND a.updated_at >= $3 AND a.updated_at < $4 AND {NOT_NOTIFIED}"
+            "{APPOINTMENT_SUBJECT} WHERE a.status = $2 AND a.updated_at >= $3 AND a.updated_at < $4 AND {}",
+            // Once per appointment: its occurrence is 0 (`evaluate`).
+            not_notified("a.card_id", "appointment", "a.id", "0")
         ))
         .bind(schedule_id)
         .bind(status.as_str())
@@ -234,7 +246,8 @@ impl NotificationsStore for SqlStore {
         let list = services_text(services);
         query(&format!(
             "{APPOINTMENT_SUBJECT} WHERE a.status = 'completed' AND a.day >= $2 AND a.day <= $3
-               AND a.service_id IN ({list}) AND {NOT_NOTIFIED}"
+               AND a.service_id IN ({list}) AND {}",
+            not_notified("a.card_id", "appointment", "a.id", "a.starts_at")
         ))
         .bind(schedule_id)
         .bind(format_date(from))
@@ -250,17 +263,17 @@ impl NotificationsStore for SqlStore {
     async fn notify_birthdays(&self, schedule_id: i64, days: &[(String, i32)]) -> StoreResult<Vec<(i64, Subject)>> {
         let mut out = Vec::new();
         for (month_day, year) in days {
-            let rows = query(
-                "SELECT c.id, c.birth_date FROM patient_card c WHERE substr(c.birth_date, 6) = $2
-                   AND NOT EXISTS (SELECT 1 FROM notification n WHERE n.schedule_id = $1 AND n.card_id = c.id
-                     AND n.subject_kind = 'birthday' AND n.subject_id = c.id AND n.occurrence = $3)",
-            )
-            .bind(schedule_id)
-            .bind(month_day)
-            .bind(i64::from(*year))
-            .fetch_all(&self.db)
-            .await
-            .map_err(db_err)?;
+            let sql = format!(
+                "SELECT c.id, c.birth_date FROM patient_card c WHERE substr(c.birth_date, 6) = $2 AND {}",
+                not_notified("c.id", "birthday", "c.id", "$3")
+            );
+            let rows = query(&sql)
+                .bind(schedule_id)
+                .bind(month_day)
+                .bind(i64::from(*year))
+                .fetch_all(&self.db)
+                .await
+                .map_err(db_err)?;
             for r in rows {
                 let birth: String = r.try_get("birth_date").map_err(db_err)?;
                 let id: i64 = r.try_get("id").map_err(db_err)?;
@@ -270,18 +283,28 @@ impl NotificationsStore for SqlStore {
         Ok(out)
     }
 
-    async fn notify_uploads(&self, from: i64, to: i64, analyses_only: bool) -> StoreResult<Vec<(i64, i64, i64)>> {
+    async fn notify_uploads(
+        &self,
+        schedule_id: i64,
+        from: i64,
+        to: i64,
+        analyses_only: bool,
+        hourly: bool,
+    ) -> StoreResult<Vec<(i64, i64, i64)>> {
         let category = if analyses_only { " AND r.category = 'analyses'" } else { "" };
+        // One per upload: what was notified is left out here. Per hour: by the evaluator's key.
+        let fresh = if hourly { "1 = 1".to_string() } else { not_notified("r.card_id", "upload", "u.id", "0") };
         query(&format!(
             "SELECT u.id, r.card_id, MAX(f.delivered_at) AS at
              FROM document_upload u
              JOIN medical_record r ON r.id = u.record_id
              JOIN document_file f ON f.upload_id = u.id
-             WHERE u.source = 'clinic'{category}
-               AND u.id IN (SELECT upload_id FROM document_file WHERE delivered_at >= $1 AND delivered_at < $2)
+             WHERE u.source = 'clinic'{category} AND $1 = $1 AND {fresh}
+               AND u.id IN (SELECT upload_id FROM document_file WHERE delivered_at >= $2 AND delivered_at < $3)
              GROUP BY u.id, r.card_id
              HAVING SUM(CASE WHEN f.status = 'queued' THEN 1 ELSE 0 END) = 0 AND MAX(f.delivered_at) IS NOT NULL"
         ))
+        .bind(schedule_id)
         .bind(from)
         .bind(to)
         .fetch_all(&self.db)
@@ -299,12 +322,11 @@ impl NotificationsStore for SqlStore {
     }
 
     async fn notify_unread_dialogues(&self, schedule_id: i64, from: i64, to: i64) -> StoreResult<Vec<(i64, Subject)>> {
-        query(
+        query(&format!(
             "SELECT d.id, d.card_id, d.patient_unread_since FROM dialogue d
-             WHERE d.patient_unread_since >= $2 AND d.patient_unread_since < $3 AND d.patient_unread > 0
-               AND NOT EXISTS (SELECT 1 FROM notification n WHERE n.schedule_id = $1 AND n.card_id = d.card_id
-                 AND n.subject_kind = 'dialogue' AND n.subject_id = d.id AND n.occurrence = d.patient_unread_since)",
-        )
+             WHERE d.patient_unread_since >= $2 AND d.patient_unread_since < $3 AND d.patient_unread > 0 AND {}",
+            not_notified("d.card_id", "dialogue", "d.id", "d.patient_unread_since")
+        ))
         .bind(schedule_id)
         .bind(from)
         .bind(to)
@@ -325,13 +347,12 @@ impl NotificationsStore for SqlStore {
     }
 
     async fn notify_unread_broadcasts(&self, schedule_id: i64, from: i64, to: i64) -> StoreResult<Vec<(i64, Subject)>> {
-        query(
+        query(&format!(
             "SELECT b.id, b.sent_at, d.card_id FROM broadcast b
              JOIN broadcast_delivery d ON d.broadcast_id = b.id
-             WHERE b.sent_at >= $2 AND b.sent_at < $3 AND d.read_at IS NULL
-               AND NOT EXISTS (SELECT 1 FROM notification n WHERE n.schedule_id = $1 AND n.card_id = d.card_id
-                 AND n.subject_kind = 'broadcast' AND n.subject_id = b.id AND n.occurrence = 0)",
-        )
+             WHERE b.sent_at >= $2 AND b.sent_at < $3 AND d.read_at IS NULL AND {}",
+            not_notified("d.card_id", "broadcast", "b.id", "0")
+        ))
         .bind(schedule_id)
         .bind(from)
         .bind(to)
@@ -354,7 +375,7 @@ impl NotificationsStore for SqlStore {
         }
         // One short transaction per batch: SQLite's single writer is held for the inserts only.
         let mut queued = 0;
-        for chunk in items.chunks(500) {
+        for chunk in items.chunks(100) {
             let mut tx = self.db.begin().await.map_err(db_err)?;
             for n in chunk {
                 // The card's refusals as they stand: a refused one is written cancelled, so it
@@ -369,7 +390,12 @@ impl NotificationsStore for SqlStore {
                             $6, $8,
                             CASE WHEN c.refused_notifications OR ($7 AND c.refused_advertising) THEN $8 END
                      FROM patient_card c WHERE c.id = $2
-                     ON CONFLICT (schedule_id, card_id, subject_kind, subject_id, occurrence) DO NOTHING",
+                     ON CONFLICT (schedule_id, card_id, subject_kind, subject_id, occurrence) DO UPDATE
+                       SET status = excluded.status, reason = excluded.reason, due_at = excluded.due_at,
+                           created_at = excluded.created_at, settled_at = excluded.settled_at
+                       WHERE notification.status = 'cancelled'
+                         AND notification.reason IN ('moved', 'refused', 'refused_advertising')
+                         AND excluded.status = 'queued'",
                 )
                 .bind(n.schedule_id)
                 .bind(n.card_id)
@@ -416,17 +442,10 @@ impl NotificationsStore for SqlStore {
 
     async fn notify_card(&self, card_id: i64) -> StoreResult<Option<CardContact>> {
         let row = query(
-            "SELECT c.id, c.surname, c.name, c.patronymic, c.refused_notifications, c.refused_advertising,
+            "SELECT c.id, c.surname, c.name, c.patronymic, c.birth_date, c.incapacitated, c.refused_notifications,
+                    c.refused_advertising,
                     CASE WHEN c.phone_kind = 'mobile' THEN c.phone END AS mobile,
-                    COALESCE(c.email, (SELECT a.email FROM account a WHERE a.card_id = c.id)) AS email,
-                    (SELECT CASE WHEN g.phone_kind = 'mobile' THEN g.phone END FROM guardianship gs
-                       JOIN patient_card g ON g.id = gs.guardian_card_id
-                       WHERE gs.ward_card_id = c.id AND gs.revoked_at IS NULL
-                       ORDER BY gs.granted_at LIMIT 1) AS guardian_mobile,
-                    (SELECT COALESCE(g.email, (SELECT a.email FROM account a WHERE a.card_id = g.id)) FROM guardianship gs
-                       JOIN patient_card g ON g.id = gs.guardian_card_id
-                       WHERE gs.ward_card_id = c.id AND gs.revoked_at IS NULL
-                       ORDER BY gs.granted_at LIMIT 1) AS guardian_email
+                    COALESCE(c.email, (SELECT a.email FROM account a WHERE a.card_id = c.id)) AS email
              FROM patient_card c WHERE c.id = $1",
         )
         .bind(card_id)
@@ -434,6 +453,33 @@ impl NotificationsStore for SqlStore {
         .await
         .map_err(db_err)?;
         let Some(r) = row else { return Ok(None) };
+        // The guardian first on record whose guardianship is not revoked; whether it still holds
+        // (the ward's age) the use case decides.
+        let guardian = query(
+            "SELECT CASE WHEN g.phone_kind = 'mobile' THEN g.phone END AS mobile,
+                    COALESCE(g.email, (SELECT a.email FROM account a WHERE a.card_id = g.id)) AS email,
+                    g.refused_notifications, g.refused_advertising
+             FROM guardianship gs JOIN patient_card g ON g.id = gs.guardian_card_id
+             WHERE gs.ward_card_id = $1 AND gs.revoked_at IS NULL
+             ORDER BY gs.granted_at, g.id LIMIT 1",
+        )
+        .bind(card_id)
+        .fetch_optional(&self.db)
+        .await
+        .map_err(db_err)?;
+        let birth: String = r.try_get("birth_date").map_err(db_err)?;
+        let g = |c: &str| -> StoreResult<Option<String>> {
+            match &guardian {
+                Some(g) => g.try_get(c).map_err(db_err),
+                None => Ok(None),
+            }
+        };
+        let g_flag = |c: &str| -> StoreResult<bool> {
+            match &guardian {
+                Some(g) => g.try_get(c).map_err(db_err),
+                None => Ok(false),
+            }
+        };
         Ok(Some(CardContact {
             card_id,
             surname: r.try_get("surname").map_err(db_err)?,
@@ -443,8 +489,12 @@ impl NotificationsStore for SqlStore {
             refused_advertising: r.try_get("refused_advertising").map_err(db_err)?,
             mobile: r.try_get("mobile").map_err(db_err)?,
             email: r.try_get("email").map_err(db_err)?,
-            guardian_mobile: r.try_get("guardian_mobile").map_err(db_err)?,
-            guardian_email: r.try_get("guardian_email").map_err(db_err)?,
+            birth_date: parse_date(&birth)?,
+            incapacitated: r.try_get("incapacitated").map_err(db_err)?,
+            guardian_mobile: g("mobile")?,
+            guardian_email: g("email")?,
+            guardian_refused_notifications: g_flag("refused_notifications")?,
+            guardian_refused_advertising: g_flag("refused_advertising")?,
         }))
     }
 
@@ -593,5 +643,61 @@ impl NotificationsStore for SqlStore {
                 })
             })
             .collect()
+    }
+
+    async fn notify_withdrawn(&self, outbox_id: i64, now: i64) -> StoreResult<bool> {
+        let row = query(
+            "SELECT n.id, n.occurrence, s.kind, s.marketing, s.status AS wanted, c.refused_notifications,
+                    c.refused_advertising, a.status AS a_status, a.starts_at AS a_starts
+             FROM notification n
+             JOIN notify_schedule s ON s.id = n.schedule_id
+             JOIN patient_card c ON c.id = n.card_id
+             LEFT JOIN appointment a ON n.subject_kind = 'appointment' AND a.id = n.subject_id
+             WHERE n.outbox_id = $1",
+        )
+        .bind(outbox_id)
+        .fetch_optional(&self.db)
+        .await
+        .map_err(db_err)?;
+        let Some(r) = row else { return Ok(false) };
+        let kind = known(&r, "kind", Kind::parse)?;
+        let refused = app::features::notifications::rules::refusal(
+            r.try_get("marketing").map_err(db_err)?,
+            r.try_get("refused_notifications").map_err(db_err)?,
+            r.try_get("refused_advertising").map_err(db_err)?,
+        );
+        let stale = match known_opt(&r, "a_status", AppointmentStatus::parse)? {
+            Some(status) => app::features::notifications::rules::appointment_stale(
+                kind,
+                known_opt(&r, "wanted", AppointmentStatus::parse)?,
+                status,
+                r.try_get("a_starts").map_err(db_err)?,
+                r.try_get("occurrence").map_err(db_err)?,
+                now,
+            ),
+            None => None,
+        };
+        let Some(reason) = refused.or(stale) else { return Ok(false) };
+        let id: i64 = r.try_get("id").map_err(db_err)?;
+        let mut tx = self.db.begin_write().await.map_err(db_err)?;
+        query(
+            "UPDATE notification SET status = 'cancelled', reason = $2, settled_at = $3, outbox_id = NULL
+             WHERE id = $1 AND outbox_id = $4",
+        )
+        .bind(id)
+        .bind(reason.as_str())
+        .bind(now)
+        .bind(outbox_id)
+        .execute(&mut tx)
+        .await
+        .map_err(db_err)?;
+        let removed = query("DELETE FROM outbox WHERE id = $1 AND sent_at IS NULL")
+            .bind(outbox_id)
+            .execute(&mut tx)
+            .await
+            .map_err(db_err)?
+            .rows_affected();
+        tx.commit().await.map_err(db_err)?;
+        Ok(removed == 1)
     }
 }

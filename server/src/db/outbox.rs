@@ -33,7 +33,10 @@ impl OutboxStore for SqlStore {
         lease_until: i64,
         limit: i64,
     ) -> StoreResult<Vec<OutboxMail>> {
-        // One statement: two workers never lease the same row.
+        // One statement: two workers never lease the same row. The lease's conditions are
+        // repeated outside the subquery: PostgreSQL, when a second worker's update waits for the
+        // first's, checks the outer conditions again on the row the first left (not the
+        // subquery's), so the second skips a row the first leased.
         query(&format!(
             "UPDATE outbox SET leased_until = $2, attempts = attempts + 1
              WHERE id IN (
@@ -41,6 +44,7 @@ impl OutboxStore for SqlStore {
                  WHERE sent_at IS NULL AND next_attempt_at <= $1 AND channel = $4
                    AND (leased_until IS NULL OR leased_until <= $1)
                  ORDER BY next_attempt_at, id LIMIT $3)
+               AND sent_at IS NULL AND (leased_until IS NULL OR leased_until <= $1)
              RETURNING {OUTBOX_COLUMNS}"
         ))
         .bind(now)

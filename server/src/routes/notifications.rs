@@ -1,7 +1,7 @@
 //! A door for the browser tests only: runs the notification engine as if the clock read the
 //! given clinic time (`at=2026-12-07T09:00`), then hands what it queued to the mail server and
-//! the SMS provider at that time. Compiled into debug builds only, and answered in demo mode
-//! only (`scripts/e2e-server`); a release build has no such route.
+//! the SMS provider at that time (from now to 60 days ahead). Compiled into debug builds only,
+//! and answered in demo mode only (`scripts/e2e-server`); a release build has no such route.
 
 use crate::ServerState;
 use app::features::notifications::use_cases::{tick, Env};
@@ -25,8 +25,13 @@ async fn run(State(state): State<ServerState>, Form(form): Form<TickForm>) -> Re
     if !state.settings.demo {
         return StatusCode::NOT_FOUND.into_response();
     }
-    let Some(at) = app::kernel::time_fmt::parse_input_value(&form.at, state.app.utc_offset()) else {
-        return (StatusCode::BAD_REQUEST, "at: 2026-12-07T09:00").into_response();
+    // Forward only, and not far: a time in the past would leave failed mail waiting until then.
+    let at = match app::kernel::time_fmt::parse_input_value(&form.at, state.app.utc_offset()) {
+        Some(at) if at >= state.app.now() - 60 && at <= state.app.now() + 60 * 86_400 => at,
+        _ => {
+            return (StatusCode::BAD_REQUEST, "at: a clinic time from now to 60 days ahead, 2026-12-07T09:00")
+                .into_response()
+        }
     };
     let store = &*state.app.store;
     let report = match tick(store, &Env::of(&state.app), at).await {
@@ -40,7 +45,14 @@ async fn run(State(state): State<ServerState>, Form(form): Form<TickForm>) -> Re
             Err(e) => return (StatusCode::INTERNAL_SERVER_ERROR, e.to_string()).into_response(),
         }
     }
-    delivered += crate::mail::drain(store, Channel::Sms, &crate::mail::DevSms, at).await.unwrap_or(0);
+    let sms: Box<dyn crate::mail::MailTransport> = match &state.settings.sms_gateway {
+        Some(g) => match crate::sms::HttpSms::new(&g.url, &g.token, g.from.as_deref()) {
+            Ok(s) => Box::new(s),
+            Err(e) => return (StatusCode::INTERNAL_SERVER_ERROR, e.to_string()).into_response(),
+        },
+        None => Box::new(crate::mail::DevSms),
+    };
+    delivered += crate::mail::drain(store, Channel::Sms, &*sms, at).await.unwrap_or(0);
     format!(
         "queued {} sent {} cancelled {} failed {} delivered {delivered}",
         report.queued, report.sent, report.cancelled, report.failed

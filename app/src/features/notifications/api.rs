@@ -197,9 +197,11 @@ pub async fn notify_log(
 ) -> Result<LogView, AppError> {
     with_error_status(
         async {
-            auth::require_staff(uc::may_read_log)?;
+            let ctx = auth::request_context()?;
+            let session = auth::require_staff(uc::may_read_log)?;
             let state = use_state()?;
-            uc::log(&state, card.as_deref(), schedule.as_deref(), day.as_deref(), page.unwrap_or(1)).await
+            let filter = uc::LogQuery { card, schedule, day, page: page.unwrap_or(1) };
+            uc::log(&state, &session, ctx.peer, filter).await
         }
         .await,
     )

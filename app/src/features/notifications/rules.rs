@@ -693,6 +693,36 @@ pub fn refusal(marketing: bool, refused_all: bool, refused_advertising: bool) ->
     }
 }
 
+/// Why an appointment's notification must not go any more, if it must not: a reminder once its
+/// visit is cancelled, moved (`occurrence` is the start it was queued for) or begun; a message
+/// after a status change once the status is another; one after a service once the visit is no
+/// longer completed.
+pub fn appointment_stale(
+    kind: Kind,
+    wanted: Option<AppointmentStatus>,
+    status: AppointmentStatus,
+    starts_at: i64,
+    occurrence: i64,
+    now: i64,
+) -> Option<Reason> {
+    match kind {
+        Kind::DaysBefore | Kind::MinutesBefore => {
+            if !status.is_active() {
+                Some(Reason::AppointmentCancelled)
+            } else if starts_at != occurrence {
+                Some(Reason::Moved)
+            } else if now >= starts_at {
+                Some(Reason::Gone)
+            } else {
+                None
+            }
+        }
+        Kind::AfterStatus => (Some(status) != wanted).then_some(Reason::Gone),
+        Kind::DaysAfterService => (status != AppointmentStatus::Completed).then_some(Reason::Gone),
+        _ => None,
+    }
+}
+
 /// Which contact a notification goes to: (channel is SMS, address). The clinic's contact
 /// priority decides for `Either`, the other contact being the fallback.
 pub fn route(via: Via, phone_first: bool, mobile: Option<&str>, email: Option<&str>) -> Option<(bool, String)> {
@@ -871,6 +901,18 @@ mod tests {
         assert_eq!(check_schedule(&after).unwrap_err()[0].field, "status");
         let birthday = ScheduleForm { kind: "birthday".into(), days: "0".into(), ..Default::default() };
         assert!(check_schedule(&birthday).is_err());
+    }
+
+    #[test]
+    fn a_reminder_is_stale_once_its_visit_is_cancelled_moved_or_begun() {
+        use AppointmentStatus::*;
+        let stale = |status, starts_at, now| appointment_stale(Kind::MinutesBefore, None, status, starts_at, 5000, now);
+        assert_eq!(stale(Booked, 5000, 100), None);
+        assert_eq!(stale(Cancelled, 5000, 100), Some(Reason::AppointmentCancelled));
+        assert_eq!(stale(Confirmed, 9000, 100), Some(Reason::Moved));
+        assert_eq!(stale(Booked, 5000, 5000), Some(Reason::Gone));
+        let after = |status| appointment_stale(Kind::AfterStatus, Some(Completed), status, 9000, 0, 100);
+        assert_eq!((after(Completed), after(NoShow)), (None, Some(Reason::Gone)), "moved after completion: still once");
     }
 
     #[test]

@@ -56,8 +56,13 @@ pub struct CardContact {
     /// A mobile number (SMS goes to mobiles only).
     pub mobile: Option<String>,
     pub email: Option<String>,
+    pub birth_date: Date,
+    pub incapacitated: bool,
+    /// The first active guardian's contacts and refusals, for a card that has no contact.
     pub guardian_mobile: Option<String>,
     pub guardian_email: Option<String>,
+    pub guardian_refused_notifications: bool,
+    pub guardian_refused_advertising: bool,
 }
 
 /// An appointment as a reminder names it.
@@ -164,8 +169,16 @@ pub trait NotificationsStore: Send + Sync {
     /// Cards born on one of the month-days ("MM-DD") given, with the year to fire in.
     async fn notify_birthdays(&self, schedule_id: i64, days: &[(String, i32)]) -> StoreResult<Vec<(i64, Subject)>>;
     /// The clinic's uploads delivered whole within [from, to): (card, upload id, when).
-    /// `analyses_only`: uploads whose record is of analyses.
-    async fn notify_uploads(&self, from: i64, to: i64, analyses_only: bool) -> StoreResult<Vec<(i64, i64, i64)>>;
+    /// `analyses_only`: uploads whose record is of analyses; `hourly`: the schedule notifies per
+    /// card and hour (so what it has notified is keyed by the hour).
+    async fn notify_uploads(
+        &self,
+        schedule_id: i64,
+        from: i64,
+        to: i64,
+        analyses_only: bool,
+        hourly: bool,
+    ) -> StoreResult<Vec<(i64, i64, i64)>>;
     /// Dialogues unread by the patient since within [from, to).
     async fn notify_unread_dialogues(&self, schedule_id: i64, from: i64, to: i64) -> StoreResult<Vec<(i64, Subject)>>;
     /// Broadcasts delivered within [from, to) and not opened.
@@ -182,4 +195,9 @@ pub trait NotificationsStore: Send + Sync {
     /// Settles a queued notification (once: false when another worker settled it first).
     async fn notify_settle(&self, id: i64, outcome: Handover, now: i64) -> StoreResult<bool>;
     async fn notify_log(&self, filter: &LogFilter) -> StoreResult<Vec<LogRecord>>;
+    /// Called before the outbox sends row `outbox_id`: when it is a notification that must not
+    /// go any more (the card refused meanwhile, its visit was cancelled, moved or begun — the
+    /// relay was down since it was handed over), the notification is cancelled with the reason
+    /// and the outbox row removed, in one transaction; true then. False for any other row.
+    async fn notify_withdrawn(&self, outbox_id: i64, now: i64) -> StoreResult<bool>;
 }

@@ -69,6 +69,7 @@ pub struct NotificationsTexts {
     pub mine_empty: &'static str,
     pub refuse_hint: &'static str,
     pub problem_unknown_parameter: &'static str,
+    pub act_log: &'static str,
     /// In the order of `Kind::ALL`.
     pub kinds: [&'static str; 8],
     /// In the order of `Via::ALL`.
@@ -151,6 +152,7 @@ pub static RU: NotificationsTexts = NotificationsTexts {
     mine_hint: "Что клиника отправила Вам по SMS и e-mail.",
     mine_empty: "Клиника пока ничего не отправляла.",
     refuse_hint: "Отказаться от них можно выше: «Отказ от всех уведомлений», «Отказ от рекламных рассылок».",
+    act_log: "Просмотрен журнал уведомлений",
     problem_unknown_parameter: "Неизвестный параметр: используйте параметры из списка «Параметры» (для этого типа задачи).",
     kinds: [
         "Дней до записи на приём",
@@ -270,6 +272,7 @@ pub static EN: NotificationsTexts = NotificationsTexts {
     mine_hint: "What the clinic sent you by SMS and e-mail.",
     mine_empty: "The clinic has not sent you anything yet.",
     refuse_hint: "You can refuse them above: «Refused all notifications», «Refused advertising».",
+    act_log: "Notification log read",
     problem_unknown_parameter: "Unknown parameter: use the parameters of the «Parameters» list (for this task type).",
     kinds: [
         "Days before an appointment",

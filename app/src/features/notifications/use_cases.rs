@@ -5,7 +5,7 @@
 
 use super::rules::*;
 use super::store::*;
-use crate::features::booking::rules::{video_url, AppointmentStatus};
+use crate::features::booking::rules::video_url;
 use crate::i18n::Lang;
 use crate::kernel::error::{AppError, Problem};
 use crate::kernel::time_fmt::{format_date, format_hhmm, local_date};
@@ -65,9 +65,10 @@ impl Env {
 /// One run of the engine at `now`: queue what is due within the horizon, then settle what is
 /// due now. Safe to run twice, or in two processes at once.
 pub async fn tick(store: &dyn Store, env: &Env, now: i64) -> Result<TickReport, StoreError> {
-    let queued = evaluate(store, env, now).await?;
+    // A failure to queue (a busy database) does not hold back what is due already.
+    let queued = evaluate(store, env, now).await;
     let mut report = dispatch(store, env, now).await?;
-    report.queued = queued;
+    report.queued = queued?;
     Ok(report)
 }
 
@@ -86,7 +87,11 @@ pub async fn evaluate(store: &dyn Store, env: &Env, now: i64) -> Result<u64, Sto
         let floor = rec.active_since.max(now - CATCH_UP_SECS);
         let wait = s.minutes * 60;
         let candidates: Vec<(i64, Subject)> = match s.kind {
-            Kind::DaysBefore => store.notify_upcoming(rec.id, now, horizon + (s.days + 1) * 86_400).await?,
+            Kind::DaysBefore => {
+                // A visit fires on its day minus `days`: one before this can fire no more.
+                let first = at_local(local_date(floor, offset) + Duration::days(s.days), 0, offset).max(now);
+                store.notify_upcoming(rec.id, first, horizon + (s.days + 1) * 86_400).await?
+            }
             Kind::MinutesBefore => store.notify_upcoming(rec.id, now, horizon + wait).await?,
             Kind::AfterStatus => match s.status {
                 Some(st) => store.notify_changed_to(rec.id, st, floor - wait, horizon).await?,
@@ -98,8 +103,12 @@ pub async fn evaluate(store: &dyn Store, env: &Env, now: i64) -> Result<u64, Sto
                 store.notify_completed(rec.id, from, to, &s.services).await?
             }
             Kind::Birthday => store.notify_birthdays(rec.id, &birthday_dates(floor, horizon, s.days, offset)).await?,
-            Kind::ResultReady => uploads(store.notify_uploads(floor - wait, horizon, true).await?, false),
-            Kind::DocumentDelivered => uploads(store.notify_uploads(floor - 3600, horizon, false).await?, s.hourly),
+            Kind::ResultReady => {
+                uploads(store.notify_uploads(rec.id, floor - wait, horizon, true, false).await?, false)
+            }
+            Kind::DocumentDelivered => {
+                uploads(store.notify_uploads(rec.id, floor - 3600, horizon, false, s.hourly).await?, s.hourly)
+            }
             Kind::NewMessage => {
                 let mut all = store.notify_unread_dialogues(rec.id, floor - wait, horizon).await?;
                 all.extend(store.notify_unread_broadcasts(rec.id, floor - wait, horizon).await?);
@@ -112,19 +121,23 @@ pub async fn evaluate(store: &dyn Store, env: &Env, now: i64) -> Result<u64, Sto
             if t < floor || t > horizon {
                 continue;
             }
-            let mut due = quiet.shift(t, offset);
+            // What is queued late (booked in the evening for a reminder due this morning, or
+            // caught up after a stop) goes now, but never inside the quiet hours.
+            let mut due = quiet.shift(t.max(now), offset);
             if let Subject::Appointment { starts_at, .. } = subject {
                 if matches!(s.kind, Kind::DaysBefore | Kind::MinutesBefore) {
-                    if t >= starts_at {
+                    if t >= starts_at || now >= starts_at {
                         continue;
                     }
                     // A reminder the quiet hours would push past the visit goes at its own time.
                     if due >= starts_at {
-                        due = t;
+                        due = t.max(now);
                     }
                 }
             }
             let (subject_kind, subject_id, occurrence) = subject.key();
+            // A status change notifies once per appointment, wherever the visit moves later.
+            let occurrence = if s.kind == Kind::AfterStatus { 0 } else { occurrence };
             items.push(NewNotification {
                 schedule_id: rec.id,
                 card_id,
@@ -189,7 +202,15 @@ pub async fn dispatch(store: &dyn Store, env: &Env, now: i64) -> Result<TickRepo
                 e.insert(store.notify_schedule(n.schedule_id).await?);
             }
             let schedule = schedules.get(&n.schedule_id).and_then(Option::as_ref);
-            let outcome = decide(store, env, schedule, &n, now).await?;
+            // One notification that cannot be decided (its data unreadable) is settled as not
+            // sent, so it does not stand before the others tick after tick.
+            let outcome = match decide(store, env, schedule, &n, now).await {
+                Ok(o) => o,
+                Err(error) => {
+                    tracing::error!(notification = n.id, %error, "notification could not be decided: not sent");
+                    Handover::Fail(Reason::Gone)
+                }
+            };
             let kind = match &outcome {
                 Handover::Send { .. } => &mut report.sent,
                 Handover::Cancel(_) => &mut report.cancelled,
@@ -226,7 +247,7 @@ async fn decide(
             let Some(a) = store.notify_appointment(n.subject_id).await? else {
                 return Ok(Handover::Cancel(Reason::Gone));
             };
-            if let Some(reason) = appointment_stale(s, &a, n.occurrence, now) {
+            if let Some(reason) = appointment_stale(s.kind, s.status, a.status, a.starts_at, n.occurrence, now) {
                 return Ok(Handover::Cancel(reason));
             }
             appointment_values(env, &a, now, &mut values);
@@ -238,35 +259,28 @@ async fn decide(
         }
         _ => {}
     }
-    Ok(handover(s, &card, env.phone_first, &values))
+    Ok(handover(s, &card, env.phone_first, &values, local_date(now, env.utc_offset_minutes)))
 }
 
-/// Why an appointment's notification must not go any more, if it must not.
-fn appointment_stale(s: &Schedule, a: &AppointmentFacts, occurrence: i64, now: i64) -> Option<Reason> {
-    match s.kind {
-        Kind::DaysBefore | Kind::MinutesBefore => {
-            if !a.status.is_active() {
-                Some(Reason::AppointmentCancelled)
-            } else if a.starts_at != occurrence {
-                Some(Reason::Moved)
-            } else if now >= a.starts_at {
-                Some(Reason::Gone)
-            } else {
-                None
-            }
-        }
-        Kind::AfterStatus => (Some(a.status) != s.status).then_some(Reason::Gone),
-        Kind::DaysAfterService => (a.status != AppointmentStatus::Completed).then_some(Reason::Gone),
-        _ => None,
-    }
-}
-
-/// The rendered message on the route the card's contacts allow.
-fn handover(s: &Schedule, card: &CardContact, phone_first: bool, values: &Values) -> Handover {
+/// The rendered message on the route the card's contacts allow. A card with no contact of its
+/// own (a child's) is reached through its guardian while the guardianship holds (under 18, or
+/// the ward legally incapacitated), by the guardian's own refusals — and not for the clinic's
+/// documents of a ward from 15, whose care may be their own (323-FZ art. 54).
+fn handover(s: &Schedule, card: &CardContact, phone_first: bool, values: &Values, today: time::Date) -> Handover {
     let own = card.mobile.is_some() || card.email.is_some();
     let (mobile, email) = if own {
         (card.mobile.as_deref(), card.email.as_deref())
     } else {
+        let holds = crate::kernel::person::guardianship_is_valid(card.birth_date, card.incapacitated, today);
+        let own_care = !card.incapacitated
+            && matches!(s.kind, Kind::DocumentDelivered | Kind::ResultReady)
+            && crate::kernel::person::own_consent_possible(card.birth_date, today);
+        if !holds || own_care {
+            return Handover::Fail(Reason::NoContact);
+        }
+        if let Some(r) = refusal(s.marketing, card.guardian_refused_notifications, card.guardian_refused_advertising) {
+            return Handover::Cancel(r);
+        }
         (card.guardian_mobile.as_deref(), card.guardian_email.as_deref())
     };
     let Some((sms, recipient)) = route(s.via, phone_first, mobile, email) else {
@@ -376,14 +390,23 @@ pub async fn service_codes(state: &AppState, ids: &[i64]) -> Result<String, AppE
         .join(", "))
 }
 
-/// The delivery log, filtered by card number, schedule and the clinic's day ("YYYY-MM-DD").
+/// The delivery log's filters as typed: card number, schedule, the clinic's day ("YYYY-MM-DD").
+pub struct LogQuery {
+    pub card: Option<String>,
+    pub schedule: Option<String>,
+    pub day: Option<String>,
+    pub page: i64,
+}
+
+/// The delivery log (contacts and texts of patients: a card's log is journalled on the card;
+/// the unfiltered log by the reader).
 pub async fn log(
     state: &AppState,
-    card: Option<&str>,
-    schedule: Option<&str>,
-    day: Option<&str>,
-    page: i64,
+    session: &SessionRecord,
+    peer: IpAddr,
+    q: LogQuery,
 ) -> Result<super::api::LogView, AppError> {
+    let (card, schedule, day, page) = (q.card.as_deref(), q.schedule.as_deref(), q.day.as_deref(), q.page);
     let number = |field: &str, v: Option<&str>| -> Result<Option<i64>, AppError> {
         match v.map(str::trim).filter(|v| !v.is_empty()) {
             None => Ok(None),
@@ -403,6 +426,11 @@ pub async fn log(
     let page = page.clamp(1, 10_000);
     let filter = LogFilter { card_id, schedule_id, from, to, limit: LOG_PAGE + 1, offset: (page - 1) * LOG_PAGE };
     let mut rows = state.store.notify_log(&filter).await?;
+    let mut audit = AuditEntry::by(&Actor::staff(session, peer), state.now(), "notification.log");
+    if let Some(card_id) = card_id {
+        audit = audit.card(card_id);
+    }
+    state.store.audit(audit).await?;
     let more = rows.len() as i64 > LOG_PAGE;
     rows.truncate(LOG_PAGE as usize);
     let schedules = state.store.notify_schedules().await?.into_iter().map(|r| (r.id, r.schedule.name)).collect();
@@ -485,43 +513,5 @@ mod tests {
         let from = crate::features::notifications::rules::at_local(time::macros::date!(2027 - 02 - 26), 600, offset);
         let dates = birthday_dates(from, from + 86_400, 2, offset);
         assert_eq!(dates, [("02-28".to_string(), 2027), ("02-29".to_string(), 2027), ("03-01".to_string(), 2027)]);
-    }
-
-    fn facts(status: AppointmentStatus, starts_at: i64) -> AppointmentFacts {
-        AppointmentFacts {
-            id: 1,
-            card_id: 1,
-            status,
-            starts_at,
-            day: time::macros::date!(2027 - 03 - 01),
-            start_min: 600,
-            duration_min: 30,
-            online: false,
-            room: None,
-            doctor: "Д".into(),
-            specialty: None,
-            branch: "Ф".into(),
-            address: "А".into(),
-        }
-    }
-
-    #[test]
-    fn a_reminder_is_stale_once_its_visit_is_cancelled_moved_or_begun() {
-        let s = check_schedule(&ScheduleForm {
-            name: "n".into(),
-            kind: "minutes_before".into(),
-            via: "sms".into(),
-            minutes: "60".into(),
-            sms_text: "{время}".into(),
-            ..Default::default()
-        })
-        .unwrap();
-        assert_eq!(appointment_stale(&s, &facts(AppointmentStatus::Booked, 5000), 5000, 100), None);
-        assert_eq!(
-            appointment_stale(&s, &facts(AppointmentStatus::Cancelled, 5000), 5000, 100),
-            Some(Reason::AppointmentCancelled)
-        );
-        assert_eq!(appointment_stale(&s, &facts(AppointmentStatus::Confirmed, 9000), 5000, 100), Some(Reason::Moved));
-        assert_eq!(appointment_stale(&s, &facts(AppointmentStatus::Booked, 5000), 5000, 5000), Some(Reason::Gone));
     }
 }

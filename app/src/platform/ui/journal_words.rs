@@ -65,6 +65,7 @@ pub fn action_label(t: &Texts, action: &str) -> String {
         "message.file" => t.messages().act_file,
         "broadcast.create" => t.messages().act_broadcast_create,
         "broadcast.send" => t.messages().act_broadcast_send,
+        "notification.log" => t.notifications().act_log,
         other => return other.to_string(),
     }
     .to_string()
