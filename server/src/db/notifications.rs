@@ -411,6 +411,11 @@ impl NotificationsStore for SqlStore {
                 .rows_affected();
             }
             tx.commit().await.map_err(db_err)?;
+            if !self.db.is_postgres() {
+                // SQLite has one writer: a pause between batches lets the portal's own writes
+                // (a booking, a message) in, instead of queuing behind a day's reminders.
+                tokio::time::sleep(std::time::Duration::from_millis(2)).await;
+            }
         }
         Ok(queued)
     }
