@@ -8,6 +8,7 @@ mod clinic;
 mod documents;
 mod messages;
 mod news;
+mod notifications;
 mod onboarding;
 mod outbox;
 mod prices;
@@ -127,6 +128,7 @@ on_both_backends!(booking::story, booking_store_on_sqlite, booking_store_on_post
 on_both_backends!(record::story, record_store_on_sqlite, record_store_on_postgres);
 on_both_backends!(documents::story, document_store_on_sqlite, document_store_on_postgres);
 on_both_backends!(messages::story, messages_store_on_sqlite, messages_store_on_postgres);
+on_both_backends!(notifications::story, notifications_store_on_sqlite, notifications_store_on_postgres);
 on_both_backends!(typed::rows_story, typed_rows_on_sqlite, typed_rows_on_postgres);
 on_both_backends!(typed::corrupt_story, corrupt_values_on_sqlite, corrupt_values_on_postgres);
 
