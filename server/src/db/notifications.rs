@@ -585,6 +585,21 @@ impl NotificationsStore for SqlStore {
                 .execute(&mut tx)
                 .await
                 .map_err(db_err)?;
+            // The appointment's communication status («Отправили SMS»): a line of its history,
+            // naming the schedule.
+            let action = if *sms { "notified_sms" } else { "notified_email" };
+            query(
+                "INSERT INTO appointment_event (appointment_id, at, actor_account_id, actor_role, action, detail)
+                 SELECT n.subject_id, $2, NULL, 'system', $3, s.name
+                 FROM notification n JOIN notify_schedule s ON s.id = n.schedule_id
+                 WHERE n.id = $1 AND n.subject_kind = 'appointment'",
+            )
+            .bind(id)
+            .bind(now)
+            .bind(action)
+            .execute(&mut tx)
+            .await
+            .map_err(db_err)?;
         }
         tx.commit().await.map_err(db_err)?;
         Ok(true)

@@ -120,12 +120,15 @@ async fn a_reminder_days_before_fires_at_the_clinics_time_once_and_reaches_the_m
     assert_eq!(lines[0].status, Status::Sent);
     assert!(lines[0].delivered_at.is_some());
 
+    // The appointment's history shows the communication status, naming the schedule.
+    let events = app.store.appointment_events(appointment).await.unwrap();
+    let notified = events.iter().find(|e| e.action == "notified_email").expect("«Отправили e-mail» in the history");
+    assert_eq!(notified.detail, "За день");
     // The patient sees it in «Учётная запись».
     let mine: Vec<app::features::notifications::api::SentToMe> =
         app.rpc(&patient, "notify_mine", &[]).await.json().await.unwrap();
     assert_eq!(mine.len(), 1);
     assert!(mine[0].body.contains(&date));
-    let _ = appointment;
 }
 
 #[tokio::test]

@@ -34,6 +34,8 @@ fn event_label(t: &Texts, action: &str) -> String {
     match action {
         "booked" => t.booking().event_booked.to_string(),
         "rescheduled" => t.booking().event_rescheduled.to_string(),
+        "notified_sms" => t.notifications().event_sms.to_string(),
+        "notified_email" => t.notifications().event_email.to_string(),
         other => {
             AppointmentStatus::parse(other).map(|s| status_label(t, s).to_string()).unwrap_or_else(|| other.into())
         }

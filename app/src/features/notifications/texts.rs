@@ -70,6 +70,9 @@ pub struct NotificationsTexts {
     pub refuse_hint: &'static str,
     pub problem_unknown_parameter: &'static str,
     pub act_log: &'static str,
+    /// An appointment's history: the communication status after a notification.
+    pub event_sms: &'static str,
+    pub event_email: &'static str,
     /// In the order of `Kind::ALL`.
     pub kinds: [&'static str; 8],
     /// In the order of `Via::ALL`.
@@ -153,6 +156,8 @@ pub static RU: NotificationsTexts = NotificationsTexts {
     mine_empty: "Клиника пока ничего не отправляла.",
     refuse_hint: "Отказаться от них можно выше: «Отказ от всех уведомлений», «Отказ от рекламных рассылок».",
     act_log: "Просмотрен журнал уведомлений",
+    event_sms: "Отправили SMS",
+    event_email: "Отправили e-mail",
     problem_unknown_parameter: "Неизвестный параметр: используйте параметры из списка «Параметры» (для этого типа задачи).",
     kinds: [
         "Дней до записи на приём",
@@ -273,6 +278,8 @@ pub static EN: NotificationsTexts = NotificationsTexts {
     mine_empty: "The clinic has not sent you anything yet.",
     refuse_hint: "You can refuse them above: «Refused all notifications», «Refused advertising».",
     act_log: "Notification log read",
+    event_sms: "SMS sent",
+    event_email: "E-mail sent",
     problem_unknown_parameter: "Unknown parameter: use the parameters of the «Parameters» list (for this task type).",
     kinds: [
         "Days before an appointment",
