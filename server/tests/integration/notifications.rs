@@ -647,3 +647,93 @@ async fn a_childs_reminder_reaches_the_guardian_by_his_contacts() {
     let journal = app.store.audit_for_card(ward).await.unwrap();
     assert!(journal.iter().any(|e| e.action == "notification.log"));
 }
+
+#[tokio::test]
+async fn a_service_two_weeks_on_and_results_and_documents_delivered_bring_their_messages_once() {
+    let app = spawn_app().await;
+    no_quiet_hours(&app).await;
+    let head = app.signed_in("head@kabinet.example").await;
+    let plain = |name: &'static str, kind: &'static str, extra: &[(&'static str, &'static str)]| {
+        let mut f = vec![
+            ("name", name),
+            ("kind", kind),
+            ("enabled", "on"),
+            ("via", "email"),
+            ("email_subject", name),
+            ("email_body", "{имя}, новое в личном кабинете: {ссылка_на_запись}"),
+        ];
+        f.extend_from_slice(extra);
+        f
+    };
+    let after = schedule(
+        &app,
+        &head,
+        &plain(
+            "Через 14 дней",
+            "days_after_service",
+            &[("days", "14"), ("send_at", "13:00"), ("services", "B01.047.001")],
+        ),
+    )
+    .await;
+    let ready = schedule(&app, &head, &plain("Результаты готовы", "result_ready", &[("minutes", "30")])).await;
+    let documents = schedule(&app, &head, &plain("Документы за час", "document_delivered", &[("hourly", "on")])).await;
+    let ivanova = app.scalar("SELECT id FROM patient_card WHERE surname = 'Иванова'").await;
+    let now = app.clock.now();
+    let today = app::kernel::time_fmt::local_date(now, OFFSET);
+
+    // A first therapist visit today, completed (arranged behind the portal's back).
+    app.raw_sql(&format!(
+        "INSERT INTO appointment (staff_id, card_id, branch_id, service_id, day, start_min, duration_min, starts_at,
+                                  mode, status, source, created_at, updated_at)
+         VALUES ((SELECT id FROM staff WHERE surname = 'Соколов'), {ivanova}, (SELECT MIN(id) FROM branch),
+                 (SELECT id FROM price_service WHERE code = 'B01.047.001'), '{today}', 540, 30, {start},
+                 'in_clinic', 'completed', 'desk', {start}, {start})",
+        start = at_local(today, 540, OFFSET)
+    ))
+    .await;
+    let fire = at_local(today + Duration::days(14), 13 * 60, OFFSET);
+    tick(&*app.store, &env(), fire - 3600).await.unwrap();
+    assert_eq!(log(&app, after).await[0].status, Status::Queued);
+    assert_eq!(tick(&*app.store, &env(), fire).await.unwrap().sent, 1);
+    assert_eq!(tick(&*app.store, &env(), fire + 60).await.unwrap().queued, 0);
+    assert_eq!(log(&app, after).await.len(), 1);
+
+    // Analyses sent to the cabinet: two files, the second still converting.
+    app.raw_sql(&format!(
+        "INSERT INTO medical_record (card_id, kind, visit_date, title, body, category, search_text, created_at)
+         VALUES ({ivanova}, 'outpatient', '{today}', 'Общий анализ крови', '', 'analyses', 'общий анализ крови', {now})"
+    ))
+    .await;
+    app.raw_sql(&format!(
+        "INSERT INTO document_upload (card_id, record_id, source, uploaded_by, created_at)
+         VALUES ({ivanova}, (SELECT MAX(id) FROM medical_record), 'clinic',
+                 (SELECT id FROM account WHERE email = 'doctor@kabinet.example'), {now})"
+    ))
+    .await;
+    for (position, status, delivered) in [(1, "delivered", now.to_string()), (2, "queued", "NULL".to_string())] {
+        app.raw_sql(&format!(
+            "INSERT INTO document_file (upload_id, position, original_name, media_type, size, stored_name, status,
+                                        next_attempt_at, delivered_at)
+             VALUES ((SELECT MAX(id) FROM document_upload), {position}, 'a{position}.pdf', 'application/pdf', 1,
+                     'bench-{position}', '{status}', {now}, {delivered})"
+        ))
+        .await;
+    }
+    let r = tick(&*app.store, &env(), now + 3 * 3600).await.unwrap();
+    assert_eq!(r.queued, 0, "not before the whole upload reached the cabinet");
+    let done = now + 600;
+    app.raw_sql(&format!(
+        "UPDATE document_file SET status = 'delivered', delivered_at = {done} WHERE stored_name = 'bench-2'"
+    ))
+    .await;
+    tick(&*app.store, &env(), done + 1800).await.unwrap();
+    let results = log(&app, ready).await;
+    assert_eq!((results.len(), results[0].status), (1, Status::Sent), "results: 30 minutes after the last file");
+    let hour_end = done - done.rem_euclid(3600) + 3600;
+    let r = tick(&*app.store, &env(), hour_end.max(done + 1800) + 1).await.unwrap();
+    assert_eq!(log(&app, documents).await.len(), 1, "one message for the hour: {r:?}");
+    tick(&*app.store, &env(), hour_end + 3600).await.unwrap();
+    assert_eq!(log(&app, ready).await.len(), 1);
+    assert_eq!(log(&app, documents).await.len(), 1);
+    assert!(log(&app, documents).await.iter().all(|l| l.status == Status::Sent));
+}
