@@ -65,6 +65,20 @@ async fn booked(app: &TestApp, patient: &reqwest::Client, ahead: i64, nth: usize
     (id, a.day, a.starts_at)
 }
 
+/// «Новое сообщение» after 30 minutes, by e-mail.
+async fn new_message_schedule(app: &TestApp, head: &reqwest::Client) -> i64 {
+    let fields = [
+        ("name", "Новое сообщение"),
+        ("kind", "new_message"),
+        ("enabled", "on"),
+        ("via", "email"),
+        ("minutes", "30"),
+        ("email_subject", "Новое сообщение"),
+        ("email_body", "{имя}, для Вас новое сообщение в личном кабинете: {ссылка_на_запись}"),
+    ];
+    schedule(app, head, &fields).await
+}
+
 /// The demo clinic's quiet hours (21:00–09:00) off, so a reminder goes at its own time.
 async fn no_quiet_hours(app: &TestApp) {
     app.raw_sql("UPDATE clinic SET quiet_from_min = 0, quiet_to_min = 0").await;
@@ -377,20 +391,7 @@ async fn an_unread_broadcast_brings_one_notice_per_patient_and_opening_it_first_
     let app = spawn_app().await;
     no_quiet_hours(&app).await;
     let head = app.signed_in("head@kabinet.example").await;
-    let id = schedule(
-        &app,
-        &head,
-        &[
-            ("name", "Новое сообщение"),
-            ("kind", "new_message"),
-            ("enabled", "on"),
-            ("via", "email"),
-            ("minutes", "30"),
-            ("email_subject", "Новое сообщение"),
-            ("email_body", "{имя}, для Вас новое сообщение в личном кабинете: {ссылка_на_запись}"),
-        ],
-    )
-    .await;
+    let id = new_message_schedule(&app, &head).await;
     let editor = app.signed_in("editor@kabinet.example").await;
     let res = app
         .rpc(&editor, "broadcast_save", &[("title", "Часы работы"), ("body", "С 1 января."), ("audience", "all")])
@@ -446,20 +447,7 @@ async fn answers_left_unread_bring_one_notice_per_stretch_of_unread() {
     let app = spawn_app().await;
     no_quiet_hours(&app).await;
     let head = app.signed_in("head@kabinet.example").await;
-    let id = schedule(
-        &app,
-        &head,
-        &[
-            ("name", "Новое сообщение"),
-            ("kind", "new_message"),
-            ("enabled", "on"),
-            ("via", "email"),
-            ("minutes", "30"),
-            ("email_subject", "Новое сообщение"),
-            ("email_body", "{имя}, для Вас новое сообщение."),
-        ],
-    )
-    .await;
+    let id = new_message_schedule(&app, &head).await;
     let patient = app.signed_in("patient@kabinet.example").await;
     let desk = app.signed_in("registrar@kabinet.example").await;
     let fields = [("recipient", "desk"), ("subject", "documents"), ("body", "Нужна справка")];
