@@ -83,6 +83,29 @@ fn not_notified(card: &str, kind: &str, id: &str, occurrence: &str) -> String {
     )
 }
 
+impl SqlStore {
+    /// What a schedule may fire for, by a query binding `$1` the schedule, `$2`–`$3` a window.
+    async fn candidates(
+        &self,
+        sql: &str,
+        schedule_id: i64,
+        from: i64,
+        to: i64,
+        subject: fn(&Row) -> StoreResult<(i64, Subject)>,
+    ) -> StoreResult<Vec<(i64, Subject)>> {
+        query(sql)
+            .bind(schedule_id)
+            .bind(from)
+            .bind(to)
+            .fetch_all(&self.db)
+            .await
+            .map_err(db_err)?
+            .iter()
+            .map(subject)
+            .collect()
+    }
+}
+
 #[async_trait]
 impl NotificationsStore for SqlStore {
     async fn notify_schedules(&self) -> StoreResult<Vec<ScheduleRecord>> {
@@ -192,20 +215,12 @@ impl NotificationsStore for SqlStore {
     }
 
     async fn notify_upcoming(&self, schedule_id: i64, from: i64, to: i64) -> StoreResult<Vec<(i64, Subject)>> {
-        query(&format!(
+        let sql = format!(
             "{APPOINTMENT_SUBJECT} WHERE a.starts_at >= $2 AND a.starts_at < $3 AND a.status IN ('booked', 'confirmed')
                AND {}",
             not_notified("a.card_id", "appointment", "a.id", "a.starts_at")
-        ))
-        .bind(schedule_id)
-        .bind(from)
-        .bind(to)
-        .fetch_all(&self.db)
-        .await
-        .map_err(db_err)?
-        .iter()
-        .map(appointment_subject)
-        .collect()
+        );
+        self.candidates(&sql, schedule_id, from, to, appointment_subject).await
     }
 
     async fn notify_changed_to(
@@ -322,51 +337,31 @@ impl NotificationsStore for SqlStore {
     }
 
     async fn notify_unread_dialogues(&self, schedule_id: i64, from: i64, to: i64) -> StoreResult<Vec<(i64, Subject)>> {
-        query(&format!(
+        let sql = format!(
             "SELECT d.id, d.card_id, d.patient_unread_since FROM dialogue d
              WHERE d.patient_unread_since >= $2 AND d.patient_unread_since < $3 AND d.patient_unread > 0 AND {}",
             not_notified("d.card_id", "dialogue", "d.id", "d.patient_unread_since")
-        ))
-        .bind(schedule_id)
-        .bind(from)
-        .bind(to)
-        .fetch_all(&self.db)
-        .await
-        .map_err(db_err)?
-        .iter()
-        .map(|r| {
-            Ok((
-                r.try_get("card_id").map_err(db_err)?,
-                Subject::Dialogue {
-                    id: r.try_get("id").map_err(db_err)?,
-                    since: r.try_get("patient_unread_since").map_err(db_err)?,
-                },
-            ))
+        );
+        self.candidates(&sql, schedule_id, from, to, |r| {
+            let since = r.try_get("patient_unread_since").map_err(db_err)?;
+            let id = r.try_get("id").map_err(db_err)?;
+            Ok((r.try_get("card_id").map_err(db_err)?, Subject::Dialogue { id, since }))
         })
-        .collect()
+        .await
     }
 
     async fn notify_unread_broadcasts(&self, schedule_id: i64, from: i64, to: i64) -> StoreResult<Vec<(i64, Subject)>> {
-        query(&format!(
+        let sql = format!(
             "SELECT b.id, b.sent_at, d.card_id FROM broadcast b
              JOIN broadcast_delivery d ON d.broadcast_id = b.id
              WHERE b.sent_at >= $2 AND b.sent_at < $3 AND d.read_at IS NULL AND {}",
             not_notified("d.card_id", "broadcast", "b.id", "0")
-        ))
-        .bind(schedule_id)
-        .bind(from)
-        .bind(to)
-        .fetch_all(&self.db)
-        .await
-        .map_err(db_err)?
-        .iter()
-        .map(|r| {
-            Ok((
-                r.try_get("card_id").map_err(db_err)?,
-                Subject::Broadcast { id: r.try_get("id").map_err(db_err)?, at: r.try_get("sent_at").map_err(db_err)? },
-            ))
+        );
+        self.candidates(&sql, schedule_id, from, to, |r| {
+            let (id, at) = (r.try_get("id").map_err(db_err)?, r.try_get("sent_at").map_err(db_err)?);
+            Ok((r.try_get("card_id").map_err(db_err)?, Subject::Broadcast { id, at }))
         })
-        .collect()
+        .await
     }
 
     async fn notify_queue(&self, items: &[NewNotification], now: i64) -> StoreResult<u64> {
@@ -540,18 +535,22 @@ impl NotificationsStore for SqlStore {
     }
 
     async fn notify_still_unread(&self, subject_kind: &str, id: i64, card_id: i64, since: i64) -> StoreResult<bool> {
-        let sql = match subject_kind {
-            "dialogue" => {
+        let q = match subject_kind {
+            "dialogue" => query(
                 "SELECT id FROM dialogue WHERE id = $1 AND card_id = $2 AND patient_unread > 0
-                   AND patient_unread_since = $3"
-            }
-            "broadcast" => {
-                "SELECT broadcast_id FROM broadcast_delivery WHERE broadcast_id = $1 AND card_id = $2
-                   AND read_at IS NULL AND $3 = $3"
-            }
+                   AND patient_unread_since = $3",
+            )
+            .bind(id)
+            .bind(card_id)
+            .bind(since),
+            "broadcast" => query(
+                "SELECT broadcast_id FROM broadcast_delivery WHERE broadcast_id = $1 AND card_id = $2 AND read_at IS NULL",
+            )
+            .bind(id)
+            .bind(card_id),
             _ => return Ok(false),
         };
-        Ok(query(sql).bind(id).bind(card_id).bind(since).fetch_optional(&self.db).await.map_err(db_err)?.is_some())
+        Ok(q.fetch_optional(&self.db).await.map_err(db_err)?.is_some())
     }
 
     async fn notify_settle(&self, id: i64, outcome: Handover, now: i64) -> StoreResult<bool> {

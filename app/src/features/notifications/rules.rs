@@ -634,6 +634,18 @@ impl Status {
     }
 }
 
+impl Status {
+    /// How the log shows a notification: one handed to the outbox that the relay has not taken
+    /// and keeps refusing reads as not sent.
+    pub fn as_seen(self, delivered: bool, relay_error: bool) -> Status {
+        if self == Status::Sent && !delivered && relay_error {
+            Status::Failed
+        } else {
+            self
+        }
+    }
+}
+
 /// Why a notification was cancelled or failed.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum Reason {
@@ -913,6 +925,14 @@ mod tests {
         assert_eq!(stale(Booked, 5000, 5000), Some(Reason::Gone));
         let after = |status| appointment_stale(Kind::AfterStatus, Some(Completed), status, 9000, 0, 100);
         assert_eq!((after(Completed), after(NoShow)), (None, Some(Reason::Gone)), "moved after completion: still once");
+    }
+
+    #[test]
+    fn a_notice_the_relay_keeps_refusing_reads_as_not_sent() {
+        assert_eq!(Status::Sent.as_seen(false, true), Status::Failed);
+        assert_eq!(Status::Sent.as_seen(false, false), Status::Sent, "waiting for its first try");
+        assert_eq!(Status::Sent.as_seen(true, false), Status::Sent);
+        assert_eq!(Status::Cancelled.as_seen(false, true), Status::Cancelled);
     }
 
     #[test]

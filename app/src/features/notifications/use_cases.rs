@@ -443,12 +443,7 @@ pub async fn log(
                 schedule_name: r.schedule_name,
                 card_id: r.card_id,
                 patient: r.patient,
-                // A notification handed over whose relay keeps refusing reads as not sent.
-                status: if r.status == Status::Sent && r.delivered_at.is_none() && r.error.is_some() {
-                    Status::Failed
-                } else {
-                    r.status
-                },
+                status: r.status.as_seen(r.delivered_at.is_some(), r.error.is_some()),
                 reason: r.reason,
                 due_at: r.due_at,
                 sms: r.channel.as_deref().map(|c| c == "sms"),
